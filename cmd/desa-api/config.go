@@ -1,0 +1,85 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+
+	"github.com/desa-api/desa-api/internal/store"
+)
+
+// config is everything the environment can set. README lists each variable.
+type config struct {
+	Addr             string
+	DatabaseURL      string
+	LogLevel         slog.Level
+	RequestTimeout   time.Duration
+	StatementTimeout time.Duration
+	ReadTimeout      time.Duration
+	WriteTimeout     time.Duration
+	IdleTimeout      time.Duration
+	ShutdownGrace    time.Duration
+	BodyLimit        string
+	MaxOpenConns     int
+}
+
+func loadConfig(getenv func(string) string) (config, error) {
+	c := config{Addr: ":8080", DatabaseURL: store.DefaultURL, BodyLimit: "1M"}
+	if v := getenv("ADDR"); v != "" {
+		c.Addr = v
+	}
+	if v := getenv("DATABASE_URL"); v != "" {
+		c.DatabaseURL = v
+	}
+	if v := getenv("BODY_LIMIT"); v != "" {
+		c.BodyLimit = v
+	}
+	if err := c.LogLevel.UnmarshalText([]byte(orDefault(getenv("LOG_LEVEL"), "info"))); err != nil {
+		return c, fmt.Errorf("LOG_LEVEL: %w", err)
+	}
+	durations := []struct {
+		env string
+		dst *time.Duration
+		def time.Duration
+	}{
+		{"REQUEST_TIMEOUT", &c.RequestTimeout, 30 * time.Second},
+		{"DB_STATEMENT_TIMEOUT", &c.StatementTimeout, 30 * time.Second},
+		{"READ_TIMEOUT", &c.ReadTimeout, 60 * time.Second},
+		{"WRITE_TIMEOUT", &c.WriteTimeout, 120 * time.Second},
+		{"IDLE_TIMEOUT", &c.IdleTimeout, 120 * time.Second},
+		{"SHUTDOWN_GRACE", &c.ShutdownGrace, 30 * time.Second},
+	}
+	for _, d := range durations {
+		*d.dst = d.def
+		if v := getenv(d.env); v != "" {
+			parsed, err := time.ParseDuration(v)
+			if err != nil || parsed < 0 {
+				return c, fmt.Errorf("%s: want a duration such as 30s, got %q", d.env, v)
+			}
+			*d.dst = parsed
+		}
+	}
+	if v := getenv("DB_MAX_CONNS"); v != "" {
+		if _, err := fmt.Sscan(v, &c.MaxOpenConns); err != nil || c.MaxOpenConns < 0 {
+			return c, fmt.Errorf("DB_MAX_CONNS: want a number, got %q", v)
+		}
+	}
+	return c, nil
+}
+
+func (c config) storeOptions() store.Options {
+	return store.Options{StatementTimeout: c.StatementTimeout, MaxOpenConns: c.MaxOpenConns}
+}
+
+func orDefault(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}
+
+func newLogger(w io.Writer, level slog.Level) *slog.Logger {
+	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: level}))
+}
+

@@ -1,0 +1,673 @@
+package httpapi
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/desa-api/desa-api/internal/region"
+)
+
+// Province is a provinsi.
+type Province struct {
+	Code string `json:"code" example:"64"`
+	Name string `json:"name" example:"Kalimantan Timur"`
+} //	@name	Province
+
+// Regency is a kabupaten or kota.
+type Regency struct {
+	Code         string `json:"code" example:"64.01"`
+	Name         string `json:"name" example:"Kabupaten Paser"`
+	Type         string `json:"type" enums:"kabupaten,kota" example:"kabupaten"`
+	ProvinceCode string `json:"province_code" example:"64"`
+	ProvinceName string `json:"province_name" example:"Kalimantan Timur"`
+} //	@name	Regency
+
+// District is a kecamatan (distrik in Papua).
+type District struct {
+	Code         string `json:"code" example:"64.01.01"`
+	Name         string `json:"name" example:"Batu Sopang"`
+	RegencyCode  string `json:"regency_code" example:"64.01"`
+	ProvinceCode string `json:"province_code" example:"64"`
+	RegencyName  string `json:"regency_name" example:"Kabupaten Paser"`
+	ProvinceName string `json:"province_name" example:"Kalimantan Timur"`
+} //	@name	District
+
+// Village is a desa, kelurahan or desa adat, with its ancestors' codes and names.
+type Village struct {
+	Code         string `json:"code" example:"35.78.01.1001"`
+	Name         string `json:"name" example:"Dukuh Kupang"`
+	Type         string `json:"type" enums:"desa,kelurahan,desa_adat" example:"kelurahan"`
+	DistrictCode string `json:"district_code" example:"35.78.01"`
+	RegencyCode  string `json:"regency_code" example:"35.78"`
+	ProvinceCode string `json:"province_code" example:"35"`
+	DistrictName string `json:"district_name" example:"Dukuh Pakis"`
+	RegencyName  string `json:"regency_name" example:"Kota Surabaya"`
+	ProvinceName string `json:"province_name" example:"Jawa Timur"`
+} //	@name	Village
+
+// Region is a region of any level with its place in the hierarchy.
+type Region struct {
+	Code          string     `json:"code" example:"35.78"`
+	Name          string     `json:"name" example:"Kota Surabaya"`
+	Level         string     `json:"level" enums:"province,regency,district,village" example:"regency"`
+	Type          *string    `json:"type" enums:"kabupaten,kota,desa,kelurahan,desa_adat" example:"kota"`
+	ParentCode    *string    `json:"parent_code" example:"35"`
+	Ancestors     []Ancestor `json:"ancestors"`
+	ChildrenCount int        `json:"children_count" example:"31"`
+} //	@name	Region
+
+// Ancestor is a region above another.
+type Ancestor struct {
+	Code  string `json:"code" example:"35"`
+	Name  string `json:"name" example:"Jawa Timur"`
+	Level string `json:"level" example:"province"`
+} //	@name	Ancestor
+
+// RegionItem is a region in a list of children (no ancestors or counts).
+type RegionItem struct {
+	Code       string  `json:"code" example:"35.78.01"`
+	Name       string  `json:"name" example:"Dukuh Pakis"`
+	Level      string  `json:"level" example:"district"`
+	Type       *string `json:"type" example:"kota"`
+	ParentCode *string `json:"parent_code" example:"35.78"`
+} //	@name	RegionItem
+
+// List answers.
+type (
+	ProvinceList struct {
+		Data []Province `json:"data"`
+		Page Page       `json:"page"`
+	} //	@name	ProvinceList
+	RegencyList struct {
+		Data []Regency `json:"data"`
+		Page Page      `json:"page"`
+	} //	@name	RegencyList
+	DistrictList struct {
+		Data []District `json:"data"`
+		Page Page       `json:"page"`
+	} //	@name	DistrictList
+	VillageList struct {
+		Data []Village `json:"data"`
+		Page Page      `json:"page"`
+	} //	@name	VillageList
+	RegionItemList struct {
+		Data []RegionItem `json:"data"`
+		Page Page         `json:"page"`
+	} //	@name	RegionItemList
+)
+
+// Write bodies. The code decides the level, the parent and the type; codes
+// of ancestors or a type, when given, must agree with it.
+type (
+	ProvinceInput struct {
+		Code string `json:"code" example:"99"`
+		Name string `json:"name" example:"Provinsi Contoh"`
+	} //	@name	ProvinceInput
+	RegencyInput struct {
+		Code         string `json:"code" example:"64.72"`
+		Name         string `json:"name" example:"Kota Samarinda"`
+		Type         string `json:"type,omitempty" enums:"kabupaten,kota" example:"kota"`
+		ProvinceCode string `json:"province_code,omitempty" example:"64"`
+	} //	@name	RegencyInput
+	DistrictInput struct {
+		Code         string `json:"code" example:"64.72.01"`
+		Name         string `json:"name" example:"Palaran"`
+		RegencyCode  string `json:"regency_code,omitempty" example:"64.72"`
+		ProvinceCode string `json:"province_code,omitempty" example:"64"`
+	} //	@name	DistrictInput
+	VillageInput struct {
+		Code         string `json:"code" example:"64.72.01.1009"`
+		Name         string `json:"name" example:"Kelurahan Contoh"`
+		Type         string `json:"type,omitempty" enums:"desa,kelurahan,desa_adat" example:"kelurahan"`
+		DistrictCode string `json:"district_code,omitempty" example:"64.72.01"`
+		RegencyCode  string `json:"regency_code,omitempty" example:"64.72"`
+		ProvinceCode string `json:"province_code,omitempty" example:"64"`
+	} //	@name	VillageInput
+	// RegionPatch changes a region's name (the type follows from the code and
+	// may only be restated).
+	RegionPatch struct {
+		Name *string `json:"name,omitempty" example:"Nama Baru"`
+		Type *string `json:"type,omitempty" example:"desa"`
+	} //	@name	RegionPatch
+)
+
+func (in ProvinceInput) toRegion() region.Region { return region.Region{Code: in.Code, Name: in.Name} }
+func (in RegencyInput) toRegion() region.Region {
+	return region.Region{Code: in.Code, Name: in.Name, Type: in.Type, ProvinceCode: in.ProvinceCode}
+}
+func (in DistrictInput) toRegion() region.Region {
+	return region.Region{Code: in.Code, Name: in.Name, RegencyCode: in.RegencyCode, ProvinceCode: in.ProvinceCode}
+}
+func (in VillageInput) toRegion() region.Region {
+	return region.Region{Code: in.Code, Name: in.Name, Type: in.Type, DistrictCode: in.DistrictCode,
+		RegencyCode: in.RegencyCode, ProvinceCode: in.ProvinceCode}
+}
+
+func toProvince(r region.Region) Province { return Province{Code: r.Code, Name: r.Name} }
+func toRegency(r region.Region) Regency {
+	return Regency{Code: r.Code, Name: r.Name, Type: r.Type, ProvinceCode: r.ProvinceCode, ProvinceName: r.ProvinceName}
+}
+func toDistrict(r region.Region) District {
+	return District{Code: r.Code, Name: r.Name, RegencyCode: r.RegencyCode, ProvinceCode: r.ProvinceCode,
+		RegencyName: r.RegencyName, ProvinceName: r.ProvinceName}
+}
+func toVillage(r region.Region) Village {
+	return Village{Code: r.Code, Name: r.Name, Type: r.Type, DistrictCode: r.DistrictCode, RegencyCode: r.RegencyCode,
+		ProvinceCode: r.ProvinceCode, DistrictName: r.DistrictName, RegencyName: r.RegencyName, ProvinceName: r.ProvinceName}
+}
+func toRegionItem(r region.Region) RegionItem {
+	return RegionItem{Code: r.Code, Name: r.Name, Level: string(r.Level), Type: optional(r.Type), ParentCode: optional(r.ParentCode)}
+}
+func toRegion(r region.Region, children int) Region {
+	out := Region{Code: r.Code, Name: r.Name, Level: string(r.Level), Type: optional(r.Type),
+		ParentCode: optional(r.ParentCode), Ancestors: []Ancestor{}, ChildrenCount: children}
+	for _, a := range r.Ancestors() {
+		out.Ancestors = append(out.Ancestors, Ancestor{Code: a.Code, Name: a.Name, Level: string(a.Level)})
+	}
+	return out
+}
+
+func optional(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// regionFilter reads the filters of a level's list: ancestors above the
+// level, type where the level has types, q, sort and page.
+func regionFilter(q *query, level region.Level) region.Filter {
+	f := region.Filter{Level: level, Page: q.page(), Sort: q.sort(region.SortFields), Q: q.text("q", 100)}
+	for _, a := range region.Levels[:level.Depth()-1] {
+		codes := q.codes(string(a), a)
+		switch a {
+		case region.LevelProvince:
+			f.Province = codes
+		case region.LevelRegency:
+			f.Regency = codes
+		case region.LevelDistrict:
+			f.District = codes
+		}
+	}
+	if types := region.TypesOf(level); types != nil {
+		f.Type = q.enum("type", types)
+	}
+	return f
+}
+
+// listLevel answers a list of one level's regions as T.
+func listLevel[T any](h *handlers, c echo.Context, level region.Level, conv func(region.Region) T) error {
+	q := &query{c: c}
+	f := regionFilter(q, level)
+	out := newListOut[T](q)
+	if q.err != nil {
+		return q.err
+	}
+	rs, total, err := h.svc.Regions.List(c.Request().Context(), f)
+	if err != nil {
+		return err
+	}
+	return out.write(c, convertAll(rs, conv), f.Page, total)
+}
+
+func convertAll[T any](rs []region.Region, conv func(region.Region) T) []T {
+	items := make([]T, len(rs))
+	for i, r := range rs {
+		items[i] = conv(r)
+	}
+	return items
+}
+
+func getLevel[T any](h *handlers, c echo.Context, level region.Level, conv func(region.Region) T) error {
+	r, err := h.svc.Regions.Get(c.Request().Context(), c.Param("code"), level)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, conv(r))
+}
+
+func createLevel[In interface{ toRegion() region.Region }, T any](h *handlers, c echo.Context, level region.Level, conv func(region.Region) T) error {
+	var in In
+	if err := bind(c, &in); err != nil {
+		return err
+	}
+	r, err := h.svc.Regions.Create(c.Request().Context(), level, in.toRegion())
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set(echo.HeaderLocation, c.Path()+"/"+r.Code)
+	return c.JSON(http.StatusCreated, conv(r))
+}
+
+func patchLevel[T any](h *handlers, c echo.Context, level region.Level, conv func(region.Region) T) error {
+	var in RegionPatch
+	if err := bind(c, &in); err != nil {
+		return err
+	}
+	r, err := h.svc.Regions.Update(c.Request().Context(), level, c.Param("code"), region.Patch{Name: in.Name, Type: in.Type})
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, conv(r))
+}
+
+func deleteLevel(h *handlers, c echo.Context, level region.Level) error {
+	if err := h.svc.Regions.Delete(c.Request().Context(), level, c.Param("code")); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+// listProvinces godoc
+//
+//	@Summary	List provinces
+//	@Tags		regions
+//	@Produce	json,text/csv
+//	@Param		q		query		string	false	"case-insensitive substring of the name"
+//	@Param		sort	query		string	false	"code, name; prefix - for descending"	default(code)
+//	@Param		fields	query		string	false	"comma-separated fields to return"
+//	@Param		format	query		string	false	"json or csv (or send Accept: text/csv)"	Enums(json, csv)
+//	@Param		limit	query		int		false	"page size, 1–1000"							default(50)
+//	@Param		offset	query		int		false	"rows to skip"								default(0)
+//	@Success	200		{object}	ProvinceList
+//	@Failure	400		{object}	Problem
+//	@Router		/v1/provinces [get]
+func (h *handlers) listProvinces(c echo.Context) error {
+	return listLevel(h, c, region.LevelProvince, toProvince)
+}
+
+// getProvince godoc
+//
+//	@Summary	Get a province
+//	@Tags		regions
+//	@Produce	json
+//	@Param		code	path		string	true	"province code"	example(64)
+//	@Success	200		{object}	Province
+//	@Failure	400		{object}	Problem
+//	@Failure	404		{object}	Problem
+//	@Router		/v1/provinces/{code} [get]
+func (h *handlers) getProvince(c echo.Context) error {
+	return getLevel(h, c, region.LevelProvince, toProvince)
+}
+
+// createProvince godoc
+//
+//	@Summary	Create a province
+//	@Tags		regions
+//	@Accept		json
+//	@Produce	json
+//	@Security	BearerKey
+//	@Param		body	body		ProvinceInput	true	"the new province"
+//	@Success	201		{object}	Province
+//	@Failure	400		{object}	Problem
+//	@Failure	401		{object}	Problem
+//	@Failure	403		{object}	Problem
+//	@Failure	409		{object}	Problem
+//	@Failure	422		{object}	Problem
+//	@Router		/v1/provinces [post]
+func (h *handlers) createProvince(c echo.Context) error {
+	return createLevel[ProvinceInput](h, c, region.LevelProvince, toProvince)
+}
+
+// patchProvince godoc
+//
+//	@Summary	Rename a province
+//	@Tags		regions
+//	@Accept		json
+//	@Produce	json
+//	@Security	BearerKey
+//	@Param		code	path		string		true	"province code"
+//	@Param		body	body		RegionPatch	true	"fields to change"
+//	@Success	200		{object}	Province
+//	@Failure	400		{object}	Problem
+//	@Failure	401		{object}	Problem
+//	@Failure	403		{object}	Problem
+//	@Failure	404		{object}	Problem
+//	@Failure	422		{object}	Problem
+//	@Router		/v1/provinces/{code} [patch]
+func (h *handlers) patchProvince(c echo.Context) error {
+	return patchLevel(h, c, region.LevelProvince, toProvince)
+}
+
+// deleteProvince godoc
+//
+//	@Summary	Delete a province that has no regencies
+//	@Tags		regions
+//	@Security	BearerKey
+//	@Param		code	path	string	true	"province code"
+//	@Success	204
+//	@Failure	400	{object}	Problem
+//	@Failure	401	{object}	Problem
+//	@Failure	403	{object}	Problem
+//	@Failure	404	{object}	Problem
+//	@Failure	409	{object}	Problem
+//	@Router		/v1/provinces/{code} [delete]
+func (h *handlers) deleteProvince(c echo.Context) error {
+	return deleteLevel(h, c, region.LevelProvince)
+}
+
+// listRegencies godoc
+//
+//	@Summary	List regencies and cities
+//	@Tags		regions
+//	@Produce	json,text/csv
+//	@Param		province	query		string	false	"province code(s), comma = any of"	example(64)
+//	@Param		type		query		string	false	"kabupaten or kota, comma = any of"
+//	@Param		q			query		string	false	"case-insensitive substring of the name"
+//	@Param		sort		query		string	false	"code, name; prefix - for descending"	default(code)
+//	@Param		fields		query		string	false	"comma-separated fields to return"
+//	@Param		format		query		string	false	"json or csv (or send Accept: text/csv)"	Enums(json, csv)
+//	@Param		limit		query		int		false	"page size, 1–1000"							default(50)
+//	@Param		offset		query		int		false	"rows to skip"								default(0)
+//	@Success	200			{object}	RegencyList
+//	@Failure	400			{object}	Problem
+//	@Router		/v1/regencies [get]
+func (h *handlers) listRegencies(c echo.Context) error {
+	return listLevel(h, c, region.LevelRegency, toRegency)
+}
+
+// getRegency godoc
+//
+//	@Summary	Get a regency or city
+//	@Tags		regions
+//	@Produce	json
+//	@Param		code	path		string	true	"regency code, dotted or not"	example(64.01)
+//	@Success	200		{object}	Regency
+//	@Failure	400		{object}	Problem
+//	@Failure	404		{object}	Problem
+//	@Router		/v1/regencies/{code} [get]
+func (h *handlers) getRegency(c echo.Context) error {
+	return getLevel(h, c, region.LevelRegency, toRegency)
+}
+
+// createRegency godoc
+//
+//	@Summary	Create a regency or city
+//	@Tags		regions
+//	@Accept		json
+//	@Produce	json
+//	@Security	BearerKey
+//	@Param		body	body		RegencyInput	true	"the new regency"
+//	@Success	201		{object}	Regency
+//	@Failure	400		{object}	Problem
+//	@Failure	401		{object}	Problem
+//	@Failure	403		{object}	Problem
+//	@Failure	409		{object}	Problem
+//	@Failure	422		{object}	Problem
+//	@Router		/v1/regencies [post]
+func (h *handlers) createRegency(c echo.Context) error {
+	return createLevel[RegencyInput](h, c, region.LevelRegency, toRegency)
+}
+
+// patchRegency godoc
+//
+//	@Summary	Rename a regency or city
+//	@Tags		regions
+//	@Accept		json
+//	@Produce	json
+//	@Security	BearerKey
+//	@Param		code	path		string		true	"regency code"
+//	@Param		body	body		RegionPatch	true	"fields to change"
+//	@Success	200		{object}	Regency
+//	@Failure	400		{object}	Problem
+//	@Failure	401		{object}	Problem
+//	@Failure	403		{object}	Problem
+//	@Failure	404		{object}	Problem
+//	@Failure	422		{object}	Problem
+//	@Router		/v1/regencies/{code} [patch]
+func (h *handlers) patchRegency(c echo.Context) error {
+	return patchLevel(h, c, region.LevelRegency, toRegency)
+}
+
+// deleteRegency godoc
+//
+//	@Summary	Delete a regency that has no districts
+//	@Tags		regions
+//	@Security	BearerKey
+//	@Param		code	path	string	true	"regency code"
+//	@Success	204
+//	@Failure	400	{object}	Problem
+//	@Failure	401	{object}	Problem
+//	@Failure	403	{object}	Problem
+//	@Failure	404	{object}	Problem
+//	@Failure	409	{object}	Problem
+//	@Router		/v1/regencies/{code} [delete]
+func (h *handlers) deleteRegency(c echo.Context) error {
+	return deleteLevel(h, c, region.LevelRegency)
+}
+
+// listDistricts godoc
+//
+//	@Summary	List districts (kecamatan)
+//	@Tags		regions
+//	@Produce	json,text/csv
+//	@Param		province	query		string	false	"province code(s), comma = any of"
+//	@Param		regency		query		string	false	"regency code(s), comma = any of"	example(64.01)
+//	@Param		q			query		string	false	"case-insensitive substring of the name"
+//	@Param		sort		query		string	false	"code, name; prefix - for descending"	default(code)
+//	@Param		fields		query		string	false	"comma-separated fields to return"
+//	@Param		format		query		string	false	"json or csv (or send Accept: text/csv)"	Enums(json, csv)
+//	@Param		limit		query		int		false	"page size, 1–1000"							default(50)
+//	@Param		offset		query		int		false	"rows to skip"								default(0)
+//	@Success	200			{object}	DistrictList
+//	@Failure	400			{object}	Problem
+//	@Router		/v1/districts [get]
+func (h *handlers) listDistricts(c echo.Context) error {
+	return listLevel(h, c, region.LevelDistrict, toDistrict)
+}
+
+// getDistrict godoc
+//
+//	@Summary	Get a district
+//	@Tags		regions
+//	@Produce	json
+//	@Param		code	path		string	true	"district code, dotted or not"	example(64.01.01)
+//	@Success	200		{object}	District
+//	@Failure	400		{object}	Problem
+//	@Failure	404		{object}	Problem
+//	@Router		/v1/districts/{code} [get]
+func (h *handlers) getDistrict(c echo.Context) error {
+	return getLevel(h, c, region.LevelDistrict, toDistrict)
+}
+
+// createDistrict godoc
+//
+//	@Summary	Create a district
+//	@Tags		regions
+//	@Accept		json
+//	@Produce	json
+//	@Security	BearerKey
+//	@Param		body	body		DistrictInput	true	"the new district"
+//	@Success	201		{object}	District
+//	@Failure	400		{object}	Problem
+//	@Failure	401		{object}	Problem
+//	@Failure	403		{object}	Problem
+//	@Failure	409		{object}	Problem
+//	@Failure	422		{object}	Problem
+//	@Router		/v1/districts [post]
+func (h *handlers) createDistrict(c echo.Context) error {
+	return createLevel[DistrictInput](h, c, region.LevelDistrict, toDistrict)
+}
+
+// patchDistrict godoc
+//
+//	@Summary	Rename a district
+//	@Tags		regions
+//	@Accept		json
+//	@Produce	json
+//	@Security	BearerKey
+//	@Param		code	path		string		true	"district code"
+//	@Param		body	body		RegionPatch	true	"fields to change"
+//	@Success	200		{object}	District
+//	@Failure	400		{object}	Problem
+//	@Failure	401		{object}	Problem
+//	@Failure	403		{object}	Problem
+//	@Failure	404		{object}	Problem
+//	@Failure	422		{object}	Problem
+//	@Router		/v1/districts/{code} [patch]
+func (h *handlers) patchDistrict(c echo.Context) error {
+	return patchLevel(h, c, region.LevelDistrict, toDistrict)
+}
+
+// deleteDistrict godoc
+//
+//	@Summary	Delete a district that has no villages
+//	@Tags		regions
+//	@Security	BearerKey
+//	@Param		code	path	string	true	"district code"
+//	@Success	204
+//	@Failure	400	{object}	Problem
+//	@Failure	401	{object}	Problem
+//	@Failure	403	{object}	Problem
+//	@Failure	404	{object}	Problem
+//	@Failure	409	{object}	Problem
+//	@Router		/v1/districts/{code} [delete]
+func (h *handlers) deleteDistrict(c echo.Context) error {
+	return deleteLevel(h, c, region.LevelDistrict)
+}
+
+// listVillages godoc
+//
+//	@Summary	List villages (desa, kelurahan, desa adat)
+//	@Tags		regions
+//	@Produce	json,text/csv
+//	@Param		province	query		string	false	"province code(s), comma = any of"	example(64)
+//	@Param		regency		query		string	false	"regency code(s), comma = any of"
+//	@Param		district	query		string	false	"district code(s), comma = any of"
+//	@Param		type		query		string	false	"desa, kelurahan or desa_adat; comma = any of"
+//	@Param		q			query		string	false	"case-insensitive substring of the name"
+//	@Param		sort		query		string	false	"code, name; prefix - for descending"	default(code)
+//	@Param		fields		query		string	false	"comma-separated fields to return"
+//	@Param		format		query		string	false	"json or csv (or send Accept: text/csv)"	Enums(json, csv)
+//	@Param		limit		query		int		false	"page size, 1–1000"							default(50)
+//	@Param		offset		query		int		false	"rows to skip"								default(0)
+//	@Success	200			{object}	VillageList
+//	@Failure	400			{object}	Problem
+//	@Router		/v1/villages [get]
+func (h *handlers) listVillages(c echo.Context) error {
+	return listLevel(h, c, region.LevelVillage, toVillage)
+}
+
+// getVillage godoc
+//
+//	@Summary	Get a village
+//	@Tags		regions
+//	@Produce	json
+//	@Param		code	path		string	true	"village code, dotted or 10 digits"	example(35.78.01.1001)
+//	@Success	200		{object}	Village
+//	@Failure	400		{object}	Problem
+//	@Failure	404		{object}	Problem
+//	@Router		/v1/villages/{code} [get]
+func (h *handlers) getVillage(c echo.Context) error {
+	return getLevel(h, c, region.LevelVillage, toVillage)
+}
+
+// createVillage godoc
+//
+//	@Summary	Create a village
+//	@Tags		regions
+//	@Accept		json
+//	@Produce	json
+//	@Security	BearerKey
+//	@Param		body	body		VillageInput	true	"the new village"
+//	@Success	201		{object}	Village
+//	@Failure	400		{object}	Problem
+//	@Failure	401		{object}	Problem
+//	@Failure	403		{object}	Problem
+//	@Failure	409		{object}	Problem
+//	@Failure	422		{object}	Problem
+//	@Router		/v1/villages [post]
+func (h *handlers) createVillage(c echo.Context) error {
+	return createLevel[VillageInput](h, c, region.LevelVillage, toVillage)
+}
+
+// patchVillage godoc
+//
+//	@Summary	Rename a village
+//	@Tags		regions
+//	@Accept		json
+//	@Produce	json
+//	@Security	BearerKey
+//	@Param		code	path		string		true	"village code"
+//	@Param		body	body		RegionPatch	true	"fields to change"
+//	@Success	200		{object}	Village
+//	@Failure	400		{object}	Problem
+//	@Failure	401		{object}	Problem
+//	@Failure	403		{object}	Problem
+//	@Failure	404		{object}	Problem
+//	@Failure	422		{object}	Problem
+//	@Router		/v1/villages/{code} [patch]
+func (h *handlers) patchVillage(c echo.Context) error {
+	return patchLevel(h, c, region.LevelVillage, toVillage)
+}
+
+// deleteVillage godoc
+//
+//	@Summary	Delete a village
+//	@Tags		regions
+//	@Security	BearerKey
+//	@Param		code	path	string	true	"village code"
+//	@Success	204
+//	@Failure	400	{object}	Problem
+//	@Failure	401	{object}	Problem
+//	@Failure	403	{object}	Problem
+//	@Failure	404	{object}	Problem
+//	@Failure	409	{object}	Problem
+//	@Router		/v1/villages/{code} [delete]
+func (h *handlers) deleteVillage(c echo.Context) error {
+	return deleteLevel(h, c, region.LevelVillage)
+}
+
+// getRegion godoc
+//
+//	@Summary	Get a region of any level with its ancestors
+//	@Tags		regions
+//	@Produce	json
+//	@Param		code	path		string	true	"any region code, dotted or not"	example(35.78)
+//	@Success	200		{object}	Region
+//	@Failure	400		{object}	Problem
+//	@Failure	404		{object}	Problem
+//	@Router		/v1/regions/{code} [get]
+func (h *handlers) getRegion(c echo.Context) error {
+	ctx := c.Request().Context()
+	r, err := h.svc.Regions.Get(ctx, c.Param("code"), "")
+	if err != nil {
+		return err
+	}
+	n, err := h.svc.Regions.ChildCount(ctx, r.Code)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, toRegion(r, n))
+}
+
+// listChildren godoc
+//
+//	@Summary	List the regions directly below a region
+//	@Tags		regions
+//	@Produce	json,text/csv
+//	@Param		code	path		string	true	"any region code"	example(64)
+//	@Param		q		query		string	false	"case-insensitive substring of the name"
+//	@Param		sort	query		string	false	"code, name; prefix - for descending"	default(code)
+//	@Param		fields	query		string	false	"comma-separated fields to return"
+//	@Param		format	query		string	false	"json or csv (or send Accept: text/csv)"	Enums(json, csv)
+//	@Param		limit	query		int		false	"page size, 1–1000"							default(50)
+//	@Param		offset	query		int		false	"rows to skip"								default(0)
+//	@Success	200		{object}	RegionItemList
+//	@Failure	400		{object}	Problem
+//	@Failure	404		{object}	Problem
+//	@Router		/v1/regions/{code}/children [get]
+func (h *handlers) listChildren(c echo.Context) error {
+	q := &query{c: c}
+	f := region.Filter{Page: q.page(), Sort: q.sort(region.SortFields), Q: q.text("q", 100)}
+	out := newListOut[RegionItem](q)
+	if q.err != nil {
+		return q.err
+	}
+	rs, total, err := h.svc.Regions.Children(c.Request().Context(), c.Param("code"), f)
+	if err != nil {
+		return err
+	}
+	return out.write(c, convertAll(rs, toRegionItem), f.Page, total)
+}

@@ -1,0 +1,246 @@
+package httpapi
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/desa-api/desa-api/internal/apperr"
+	"github.com/desa-api/desa-api/internal/paging"
+)
+
+// Page describes the window a list answer covers.
+type Page struct {
+	Limit  int `json:"limit" example:"50"`
+	Offset int `json:"offset" example:"0"`
+	Total  int `json:"total" example:"83762"`
+} //	@name	Page
+
+// writeJSON writes v with the given status and content type.
+func writeJSON(c echo.Context, status int, contentType string, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set(echo.HeaderContentType, contentType)
+	c.Response().WriteHeader(status)
+	_, err = c.Response().Write(append(b, '\n'))
+	return err
+}
+
+// column is one JSON field of a DTO, which is also one CSV column.
+type column struct {
+	name  string
+	index int
+}
+
+var columnCache sync.Map // reflect.Type → []column
+
+// columnsOf lists the JSON fields of struct type t in declaration order.
+func columnsOf(t reflect.Type) []column {
+	if cols, ok := columnCache.Load(t); ok {
+		return cols.([]column)
+	}
+	var cols []column
+	for i := 0; i < t.NumField(); i++ {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		if name != "" && name != "-" {
+			cols = append(cols, column{name, i})
+		}
+	}
+	columnCache.Store(t, cols)
+	return cols
+}
+
+// selectColumns applies a sparse fieldset (the fields parameter) to the
+// columns of T: unknown names are a 400 naming the parameter.
+func selectColumns[T any](q *query) []column {
+	all := columnsOf(reflect.TypeFor[T]())
+	names := q.list("fields")
+	if len(names) == 0 {
+		return all
+	}
+	var out []column
+	for _, n := range names {
+		i := slices.IndexFunc(all, func(c column) bool { return c.name == n })
+		if i < 0 {
+			known := make([]string, len(all))
+			for j, c := range all {
+				known[j] = c.name
+			}
+			q.fail(apperr.BadParam("fields", "unknown field %q (known: %s)", n, strings.Join(known, ", ")))
+			return all
+		}
+		out = append(out, all[i])
+	}
+	return out
+}
+
+// wantsCSV reports whether the client asked for CSV, by format=csv or an
+// Accept header naming text/csv. format accepts only csv and json.
+func wantsCSV(q *query) bool {
+	switch f := q.c.QueryParam("format"); f {
+	case "csv":
+		return true
+	case "json":
+		return false
+	case "":
+		return strings.Contains(q.c.Request().Header.Get(echo.HeaderAccept), "text/csv")
+	default:
+		q.fail(apperr.BadParam("format", "must be json or csv, got %q", f))
+		return false
+	}
+}
+
+// listOut renders list answers: JSON {"data","page"} or CSV with the same
+// columns, honouring fields, plus RFC 8288 Link headers for paging.
+type listOut[T any] struct {
+	cols []column
+	csv  bool
+}
+
+// newListOut reads fields and format; check q.err afterwards.
+func newListOut[T any](q *query) listOut[T] {
+	return listOut[T]{cols: selectColumns[T](q), csv: wantsCSV(q)}
+}
+
+func (o listOut[T]) write(c echo.Context, items []T, page paging.Page, total int) error {
+	setLinks(c, page, total)
+	if o.csv {
+		return writeCSV(c, o.cols, items)
+	}
+	var buf bytes.Buffer
+	buf.WriteString(`{"data":[`)
+	full := len(o.cols) == len(columnsOf(reflect.TypeFor[T]()))
+	for i := range items {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		if full {
+			b, err := json.Marshal(items[i])
+			if err != nil {
+				return err
+			}
+			buf.Write(b)
+			continue
+		}
+		if err := writeSparse(&buf, o.cols, reflect.ValueOf(items[i])); err != nil {
+			return err
+		}
+	}
+	p, _ := json.Marshal(Page{Limit: page.Limit, Offset: page.Offset, Total: total})
+	buf.WriteString(`],"page":`)
+	buf.Write(p)
+	buf.WriteString("}\n")
+	c.Response().Header().Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
+	c.Response().WriteHeader(http.StatusOK)
+	_, err := c.Response().Write(buf.Bytes())
+	return err
+}
+
+func writeSparse(buf *bytes.Buffer, cols []column, v reflect.Value) error {
+	buf.WriteByte('{')
+	for j, col := range cols {
+		if j > 0 {
+			buf.WriteByte(',')
+		}
+		b, err := json.Marshal(v.Field(col.index).Interface())
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(buf, "%q:", col.name)
+		buf.Write(b)
+	}
+	buf.WriteByte('}')
+	return nil
+}
+
+// writeCSV streams items as CSV, flushing as it goes.
+func writeCSV[T any](c echo.Context, cols []column, items []T) error {
+	res := c.Response()
+	res.Header().Set(echo.HeaderContentType, "text/csv; charset=utf-8")
+	res.WriteHeader(http.StatusOK)
+	w := csv.NewWriter(res)
+	rec := make([]string, len(cols))
+	for i, col := range cols {
+		rec[i] = col.name
+	}
+	if err := w.Write(rec); err != nil {
+		return err
+	}
+	for i := range items {
+		v := reflect.ValueOf(items[i])
+		for j, col := range cols {
+			rec[j] = csvValue(v.Field(col.index))
+		}
+		if err := w.Write(rec); err != nil {
+			return err
+		}
+		if i%500 == 499 {
+			w.Flush()
+			res.Flush()
+		}
+	}
+	w.Flush()
+	return w.Error()
+}
+
+// csvValue formats one cell: scalars plainly, null as empty, and anything
+// structured as its JSON.
+func csvValue(v reflect.Value) string {
+	for v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface {
+		if v.IsNil() {
+			return ""
+		}
+		v = v.Elem()
+	}
+	switch v.Kind() {
+	case reflect.String:
+		return v.String()
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return strconv.FormatInt(v.Int(), 10)
+	case reflect.Float32, reflect.Float64:
+		return strconv.FormatFloat(v.Float(), 'f', -1, 64)
+	case reflect.Bool:
+		return strconv.FormatBool(v.Bool())
+	}
+	b, _ := json.Marshal(v.Interface())
+	return string(b)
+}
+
+// setLinks writes RFC 8288 first/prev/next/last links for a page.
+func setLinks(c echo.Context, page paging.Page, total int) {
+	if page.Limit <= 0 {
+		return
+	}
+	u := *c.Request().URL
+	link := func(offset int, rel string) string {
+		q := u.Query()
+		q.Set("offset", strconv.Itoa(offset))
+		q.Set("limit", strconv.Itoa(page.Limit))
+		return fmt.Sprintf(`<%s>; rel="%s"`, (&url.URL{Path: u.Path, RawQuery: q.Encode()}).String(), rel)
+	}
+	links := []string{link(0, "first")}
+	if page.Offset > 0 {
+		links = append(links, link(max(page.Offset-page.Limit, 0), "prev"))
+	}
+	if page.Offset+page.Limit < total {
+		links = append(links, link(page.Offset+page.Limit, "next"))
+	}
+	last := 0
+	if total > 0 {
+		last = (total - 1) / page.Limit * page.Limit
+	}
+	links = append(links, link(last, "last"))
+	c.Response().Header().Set("Link", strings.Join(links, ", "))
+}

@@ -1,0 +1,133 @@
+package httpapi
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"mime"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"github.com/desa-api/desa-api/internal/apperr"
+	"github.com/desa-api/desa-api/internal/auth"
+	"github.com/desa-api/desa-api/internal/region"
+)
+
+// Services are the domain services the handlers call.
+type Services struct {
+	Regions *region.Service
+	Keys    *auth.Service
+	// Ping reports whether the database answers (for /readyz).
+	Ping func(context.Context) error
+}
+
+// Config tunes the HTTP layer.
+type Config struct {
+	// RequestTimeout bounds each request's context (0: 30s).
+	RequestTimeout time.Duration
+	// BodyLimit caps request bodies, e.g. "1M" (empty: 1M).
+	BodyLimit string
+	Logger    *slog.Logger
+}
+
+// New returns the router with every route and middleware installed.
+func New(svc Services, cfg Config) (*echo.Echo, error) {
+	if cfg.RequestTimeout == 0 {
+		cfg.RequestTimeout = 30 * time.Second
+	}
+	if cfg.BodyLimit == "" {
+		cfg.BodyLimit = "1M"
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.NewJSONHandler(io.Discard, nil))
+	}
+	openapi, err := openAPI3()
+	if err != nil {
+		return nil, err
+	}
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = errorHandler(cfg.Logger)
+	e.Use(
+		middleware.RequestID(),
+		requestLog(cfg.Logger),
+		middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true, LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
+			cfg.Logger.Error("panic", "error", err.Error(), "stack", string(stack))
+			return err
+		}}),
+		middleware.BodyLimit(cfg.BodyLimit),
+		middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{Timeout: cfg.RequestTimeout}),
+		authenticate(svc.Keys),
+	)
+	h := &handlers{svc: svc, openapi: openapi}
+	routes(e, h)
+	return e, nil
+}
+
+// handlers holds what every handler needs.
+type handlers struct {
+	svc     Services
+	openapi []byte
+}
+
+// requestLog writes one structured line per request.
+func requestLog(log *slog.Logger) echo.MiddlewareFunc {
+	return middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
+		LogStatus: true, LogURI: true, LogMethod: true, LogLatency: true, LogRequestID: true, LogRoutePath: true,
+		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
+			log.LogAttrs(c.Request().Context(), slog.LevelInfo, "request",
+				slog.String("method", v.Method), slog.String("uri", v.URI), slog.String("route", v.RoutePath),
+				slog.Int("status", v.Status), slog.Duration("latency", v.Latency), slog.String("request_id", v.RequestID))
+			return nil
+		},
+	})
+}
+
+// bind decodes a JSON request body into v strictly: the content type must be
+// JSON, unknown fields are rejected, and trailing data is an error.
+func bind(c echo.Context, v any) error {
+	ct := c.Request().Header.Get(echo.HeaderContentType)
+	if mt, _, _ := mime.ParseMediaType(ct); mt != echo.MIMEApplicationJSON && !strings.HasSuffix(mt, "+json") {
+		return apperr.New(apperr.BadRequest, "the body must be JSON (Content-Type: application/json)")
+	}
+	dec := json.NewDecoder(c.Request().Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return bodyError(err)
+	}
+	if dec.More() {
+		return apperr.New(apperr.BadRequest, "the body holds more than one JSON value")
+	}
+	return nil
+}
+
+// bodyError explains a JSON decoding failure without echoing internals.
+func bodyError(err error) error {
+	var (
+		syn *json.SyntaxError
+		typ *json.UnmarshalTypeError
+		mbe *http.MaxBytesError
+	)
+	switch {
+	case errors.As(err, &mbe):
+		return apperr.New(apperr.TooLarge, "the body is larger than %d bytes", mbe.Limit)
+	case errors.As(err, &syn):
+		return apperr.New(apperr.BadRequest, "the body is not valid JSON (at byte %d)", syn.Offset)
+	case errors.As(err, &typ):
+		return apperr.Field(apperr.BadRequest, typ.Field, "must be a JSON "+typ.Type.Kind().String())
+	case errors.Is(err, io.EOF):
+		return apperr.New(apperr.BadRequest, "the body is empty")
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return apperr.New(apperr.BadRequest, "the body ends in the middle of a JSON value")
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		return apperr.Field(apperr.BadRequest, field, "is not a known field")
+	}
+	return apperr.New(apperr.BadRequest, "the body could not be read as JSON")
+}

@@ -1,0 +1,95 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+	"gorm.io/gorm"
+)
+
+// bulkSpec describes an upsert of many rows into one table.
+type bulkSpec struct {
+	table    string
+	columns  []string
+	conflict []string // the unique key
+	update   []string // columns overwritten on conflict
+}
+
+func (b bulkSpec) onConflict() string {
+	sets := make([]string, len(b.update))
+	for i, c := range b.update {
+		sets[i] = c + " = excluded." + c
+	}
+	return fmt.Sprintf(" ON CONFLICT (%s) DO UPDATE SET %s", strings.Join(b.conflict, ", "), strings.Join(sets, ", "))
+}
+
+// bulkUpsert writes rows in one transaction by the fastest path of the
+// dialect: on PostgreSQL COPY into a temporary table and one INSERT … SELECT
+// … ON CONFLICT; on SQLite multi-row INSERT … ON CONFLICT statements.
+func (s *Store) bulkUpsert(ctx context.Context, b bulkSpec, rows [][]any) error {
+	if s.dialect == Postgres {
+		return s.withPgx(ctx, func(tx pgx.Tx) error { return copyUpsert(ctx, tx, b, rows) })
+	}
+	return translate(s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		return insertBatches(tx, b, rows)
+	}))
+}
+
+// withPgx runs fn in a transaction on a raw pgx connection from the pool,
+// for what GORM and database/sql cannot express (COPY).
+func (s *Store) withPgx(ctx context.Context, fn func(pgx.Tx) error) error {
+	conn, err := s.SQL().Conn(ctx)
+	if err != nil {
+		return translate(err)
+	}
+	defer conn.Close()
+	return translate(conn.Raw(func(dc any) error {
+		pc := dc.(*stdlib.Conn).Conn()
+		return pgx.BeginFunc(ctx, pc, fn)
+	}))
+}
+
+func copyUpsert(ctx context.Context, tx pgx.Tx, b bulkSpec, rows [][]any) error {
+	tmp := "bulk_" + b.table
+	if _, err := tx.Exec(ctx, fmt.Sprintf("CREATE TEMP TABLE %s (LIKE %s INCLUDING DEFAULTS) ON COMMIT DROP", tmp, b.table)); err != nil {
+		return err
+	}
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{tmp}, b.columns, pgx.CopyFromRows(rows)); err != nil {
+		return err
+	}
+	cols := strings.Join(b.columns, ", ")
+	_, err := tx.Exec(ctx, fmt.Sprintf("INSERT INTO %s (%s) SELECT %s FROM %s", b.table, cols, cols, tmp)+b.onConflict())
+	return err
+}
+
+// sqliteMaxParams bounds the parameters of one statement. The driver binds
+// parameters in time quadratic in their number, so small statements win:
+// with 500 the 91,599 regions load in under three seconds (from 13 s at 30,000).
+const sqliteMaxParams = 500
+
+func insertBatches(tx *gorm.DB, b bulkSpec, rows [][]any) error {
+	per := sqliteMaxParams / len(b.columns)
+	placeholder := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(b.columns)), ", ") + ")"
+	head := fmt.Sprintf("INSERT INTO %s (%s) VALUES ", b.table, strings.Join(b.columns, ", "))
+	for start := 0; start < len(rows); start += per {
+		chunk := rows[start:min(start+per, len(rows))]
+		var sb strings.Builder
+		sb.WriteString(head)
+		args := make([]any, 0, len(chunk)*len(b.columns))
+		for i, r := range chunk {
+			if i > 0 {
+				sb.WriteString(", ")
+			}
+			sb.WriteString(placeholder)
+			args = append(args, r...)
+		}
+		sb.WriteString(b.onConflict())
+		if err := tx.Exec(sb.String(), args...).Error; err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,69 @@
+package store
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/desa-api/desa-api/internal/auth"
+)
+
+// keyRow is a row of api_keys. The secret itself is never stored.
+type keyRow struct {
+	ID         string `gorm:"primaryKey"`
+	Name       string
+	Prefix     string
+	Hash       string
+	Scopes     string // comma-separated
+	Provinces  string // comma-separated; empty: unrestricted
+	CreatedAt  time.Time
+	LastUsedAt *time.Time
+	RevokedAt  *time.Time
+}
+
+func (keyRow) TableName() string { return "api_keys" }
+
+func toKeyRow(k auth.Key, hash string) keyRow {
+	scopes := make([]string, len(k.Scopes))
+	for i, s := range k.Scopes {
+		scopes[i] = string(s)
+	}
+	return keyRow{ID: k.ID, Name: k.Name, Prefix: k.Prefix, Hash: hash, Scopes: strings.Join(scopes, ","),
+		Provinces: strings.Join(k.Provinces, ","), CreatedAt: k.CreatedAt, LastUsedAt: k.LastUsedAt, RevokedAt: k.RevokedAt}
+}
+
+func (r keyRow) toKey() auth.Key {
+	k := auth.Key{ID: r.ID, Name: r.Name, Prefix: r.Prefix, CreatedAt: r.CreatedAt.UTC(), LastUsedAt: r.LastUsedAt, RevokedAt: r.RevokedAt}
+	for _, s := range splitList(r.Scopes) {
+		k.Scopes = append(k.Scopes, auth.Scope(s))
+	}
+	k.Provinces = splitList(r.Provinces)
+	return k
+}
+
+func splitList(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, ",")
+}
+
+// CreateKey implements auth.Store.
+func (s *Store) CreateKey(ctx context.Context, k auth.Key, hash string) error {
+	row := toKeyRow(k, hash)
+	return translate(s.db.WithContext(ctx).Create(&row).Error)
+}
+
+// KeyByHash implements auth.Store.
+func (s *Store) KeyByHash(ctx context.Context, hash string) (auth.Key, error) {
+	var row keyRow
+	if err := s.db.WithContext(ctx).Where("hash = ?", hash).Take(&row).Error; err != nil {
+		return auth.Key{}, translate(err)
+	}
+	return row.toKey(), nil
+}
+
+// TouchKey implements auth.Store.
+func (s *Store) TouchKey(ctx context.Context, id string, at time.Time) error {
+	return translate(s.db.WithContext(ctx).Model(&keyRow{}).Where("id = ?", id).Update("last_used_at", at).Error)
+}

@@ -1,0 +1,248 @@
+package store
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"github.com/desa-api/desa-api/internal/region"
+)
+
+// regionRow is a row of the regions table.
+type regionRow struct {
+	Code         string `gorm:"primaryKey"`
+	Level        string
+	ParentCode   *string
+	Name         string
+	Type         *string
+	ProvinceCode string
+	RegencyCode  *string
+	DistrictCode *string
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+func (regionRow) TableName() string { return "regions" }
+
+// regionView is a region read with its ancestors' names.
+type regionView struct {
+	Code         string
+	Level        string
+	ParentCode   *string
+	Name         string
+	Type         *string
+	ProvinceCode string
+	RegencyCode  *string
+	DistrictCode *string
+	ProvinceName *string
+	RegencyName  *string
+	DistrictName *string
+}
+
+func toRegionRow(r region.Region) regionRow {
+	return regionRow{
+		Code: r.Code, Level: string(r.Level), ParentCode: nullable(r.ParentCode), Name: r.Name,
+		Type: nullable(r.Type), ProvinceCode: r.ProvinceCode, RegencyCode: nullable(r.RegencyCode),
+		DistrictCode: nullable(r.DistrictCode),
+	}
+}
+
+func (v regionView) toRegion() region.Region {
+	return region.Region{
+		Code: v.Code, Level: region.Level(v.Level), Name: v.Name, Type: deref(v.Type),
+		ParentCode: deref(v.ParentCode), ProvinceCode: v.ProvinceCode, RegencyCode: deref(v.RegencyCode),
+		DistrictCode: deref(v.DistrictCode), ProvinceName: deref(v.ProvinceName),
+		RegencyName: deref(v.RegencyName), DistrictName: deref(v.DistrictName),
+	}
+}
+
+func nullable(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+// regionSelect reads regions with their ancestors' names: three primary-key
+// lookups per row.
+const regionSelect = `r.code, r.level, r.parent_code, r.name, r.type, r.province_code, r.regency_code,
+r.district_code, p.name AS province_name, g.name AS regency_name, d.name AS district_name`
+
+func (s *Store) regionQuery(ctx context.Context) *gorm.DB {
+	return s.db.WithContext(ctx).Table("regions r").Select(regionSelect).
+		Joins("LEFT JOIN regions p ON p.code = r.province_code").
+		Joins("LEFT JOIN regions g ON g.code = r.regency_code").
+		Joins("LEFT JOIN regions d ON d.code = r.district_code")
+}
+
+// Region implements region.Store.
+func (s *Store) Region(ctx context.Context, code string) (region.Region, error) {
+	var v regionView
+	err := s.regionQuery(ctx).Where("r.code = ?", code).Take(&v).Error
+	if err != nil {
+		return region.Region{}, translate(err)
+	}
+	return v.toRegion(), nil
+}
+
+// likeOp is the case-insensitive LIKE of the dialect. SQLite's LIKE is
+// case-insensitive for ASCII, which covers Kemendagri names.
+func (s *Store) likeOp() string {
+	if s.dialect == Postgres {
+		return "ILIKE"
+	}
+	return "LIKE"
+}
+
+// likePattern makes a "contains" pattern, escaping LIKE's wildcards.
+func likePattern(q string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return "%" + r.Replace(q) + "%"
+}
+
+func (s *Store) regionFilter(q *gorm.DB, f region.Filter) *gorm.DB {
+	if f.Level != "" {
+		q = q.Where("r.level = ?", string(f.Level))
+	}
+	if f.Parent != "" {
+		q = q.Where("r.parent_code = ?", f.Parent)
+	}
+	q = whereIn(q, "r.province_code", f.Province)
+	q = whereIn(q, "r.regency_code", f.Regency)
+	q = whereIn(q, "r.district_code", f.District)
+	q = whereIn(q, "r.type", f.Type)
+	if f.Q != "" {
+		q = q.Where("r.name "+s.likeOp()+` ? ESCAPE '\'`, likePattern(f.Q))
+	}
+	return q
+}
+
+// whereIn adds "col = v" or "col IN (...)"; nothing for an empty list.
+func whereIn(q *gorm.DB, col string, vals []string) *gorm.DB {
+	switch len(vals) {
+	case 0:
+		return q
+	case 1:
+		return q.Where(col+" = ?", vals[0])
+	}
+	return q.Where(col+" IN ?", vals)
+}
+
+// regionOrder maps allow-listed sort fields to columns; the code breaks ties
+// so that pages never overlap.
+var regionOrder = map[string]string{"code": "r.code", "name": "r.name"}
+
+// Regions implements region.Store.
+func (s *Store) Regions(ctx context.Context, f region.Filter) ([]region.Region, int, error) {
+	var total int64
+	count := s.regionFilter(s.db.WithContext(ctx).Table("regions r"), f)
+	if err := count.Count(&total).Error; err != nil {
+		return nil, 0, translate(err)
+	}
+	col, ok := regionOrder[f.Sort.Field]
+	if !ok {
+		col = "r.code"
+	}
+	order := []clause.OrderByColumn{{Column: clause.Column{Name: col, Raw: true}, Desc: f.Sort.Desc}}
+	if col != "r.code" {
+		order = append(order, clause.OrderByColumn{Column: clause.Column{Name: "r.code", Raw: true}, Desc: f.Sort.Desc})
+	}
+	var views []regionView
+	err := s.regionFilter(s.regionQuery(ctx), f).
+		Clauses(clause.OrderBy{Columns: order}).
+		Limit(f.Page.Limit).Offset(f.Page.Offset).Find(&views).Error
+	if err != nil {
+		return nil, 0, translate(err)
+	}
+	out := make([]region.Region, len(views))
+	for i, v := range views {
+		out[i] = v.toRegion()
+	}
+	return out, int(total), nil
+}
+
+// ChildCount implements region.Store.
+func (s *Store) ChildCount(ctx context.Context, code string) (int, error) {
+	var n int64
+	err := s.db.WithContext(ctx).Table("regions").Where("parent_code = ?", code).Count(&n).Error
+	return int(n), translate(err)
+}
+
+// CreateRegion implements region.Store.
+func (s *Store) CreateRegion(ctx context.Context, r region.Region) error {
+	row := toRegionRow(r)
+	return translate(s.db.WithContext(ctx).Create(&row).Error)
+}
+
+// UpdateRegion implements region.Store.
+func (s *Store) UpdateRegion(ctx context.Context, r region.Region) error {
+	res := s.db.WithContext(ctx).Model(&regionRow{}).Where("code = ?", r.Code).
+		Updates(map[string]any{"name": r.Name, "type": nullable(r.Type), "updated_at": time.Now().UTC()})
+	if res.Error == nil && res.RowsAffected == 0 {
+		return translate(gorm.ErrRecordNotFound)
+	}
+	return translate(res.Error)
+}
+
+// DeleteRegion implements region.Store.
+func (s *Store) DeleteRegion(ctx context.Context, code string) error {
+	res := s.db.WithContext(ctx).Where("code = ?", code).Delete(&regionRow{})
+	if res.Error == nil && res.RowsAffected == 0 {
+		return translate(gorm.ErrRecordNotFound)
+	}
+	return translate(res.Error)
+}
+
+// RegionCounts implements region.Store.
+func (s *Store) RegionCounts(ctx context.Context) (map[region.Level]int, error) {
+	var rows []struct {
+		Level string
+		N     int
+	}
+	err := s.db.WithContext(ctx).Table("regions").Select("level, COUNT(*) AS n").Group("level").Scan(&rows).Error
+	if err != nil {
+		return nil, translate(err)
+	}
+	out := make(map[region.Level]int, len(rows))
+	for _, r := range rows {
+		out[region.Level(r.Level)] = r.N
+	}
+	return out, nil
+}
+
+// ImportRegions implements region.Store: an upsert of every region, parents
+// first, in one transaction, through the bulk path of the dialect.
+func (s *Store) ImportRegions(ctx context.Context, rs []region.Region) (int, error) {
+	now := time.Now().UTC()
+	rows := make([][]any, 0, len(rs))
+	for _, lvl := range region.Levels {
+		for _, r := range rs {
+			if r.Level != lvl {
+				continue
+			}
+			row := toRegionRow(r)
+			rows = append(rows, []any{row.Code, row.Level, row.ParentCode, row.Name, row.Type,
+				row.ProvinceCode, row.RegencyCode, row.DistrictCode, now, now})
+		}
+	}
+	err := s.bulkUpsert(ctx, bulkSpec{
+		table:    "regions",
+		columns:  []string{"code", "level", "parent_code", "name", "type", "province_code", "regency_code", "district_code", "created_at", "updated_at"},
+		conflict: []string{"code"},
+		update:   []string{"name", "type", "updated_at"},
+	}, rows)
+	if err != nil {
+		return 0, err
+	}
+	return len(rows), nil
+}

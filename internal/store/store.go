@@ -1,0 +1,258 @@
+// Package store is the only package that speaks SQL. It opens PostgreSQL or
+// the embedded SQLite through GORM, runs the embedded goose migrations, maps
+// rows to domain types and database errors to apperr kinds, and keeps the
+// few statements whose dialects genuinely differ behind one seam.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/glebarez/sqlite"
+	"github.com/pressly/goose/v3"
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+
+	"github.com/desa-api/desa-api/internal/apperr"
+)
+
+// Dialect names the database engine behind a Store.
+type Dialect string
+
+// The supported engines.
+const (
+	Postgres Dialect = "postgres"
+	SQLite   Dialect = "sqlite"
+)
+
+//go:embed migrations
+var migrations embed.FS
+
+// DefaultURL is the embedded default: an SQLite file in the working directory.
+const DefaultURL = "desa.db"
+
+// Store is the database. It implements the storage interfaces of the
+// domain packages.
+type Store struct {
+	db      *gorm.DB
+	dialect Dialect
+}
+
+// Options tune Open.
+type Options struct {
+	// StatementTimeout bounds every statement on PostgreSQL (0: none).
+	StatementTimeout time.Duration
+	// MaxOpenConns caps the pool (0: driver default).
+	MaxOpenConns int
+}
+
+// ParseURL tells which engine a DATABASE_URL selects and returns the DSN the
+// driver wants. A postgres:// or postgresql:// URL selects PostgreSQL;
+// anything else is an SQLite file path, optionally prefixed "sqlite:" or
+// "file:", to which the pragmas this project relies on are added: foreign
+// keys on, WAL journal, a busy timeout, and immediate write transactions.
+func ParseURL(raw string) (Dialect, string, error) {
+	if raw == "" {
+		raw = DefaultURL
+	}
+	if strings.HasPrefix(raw, "postgres://") || strings.HasPrefix(raw, "postgresql://") {
+		if _, err := url.Parse(raw); err != nil {
+			return "", "", fmt.Errorf("store: bad PostgreSQL URL: %w", err)
+		}
+		return Postgres, raw, nil
+	}
+	path := strings.TrimPrefix(strings.TrimPrefix(raw, "sqlite:"), "file:")
+	path, query, _ := strings.Cut(path, "?")
+	if path == "" || path == ":memory:" {
+		return "", "", errors.New("store: SQLite needs a file path (an in-memory database gives each pooled connection its own empty copy)")
+	}
+	q, err := url.ParseQuery(query)
+	if err != nil {
+		return "", "", fmt.Errorf("store: bad SQLite options: %w", err)
+	}
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Set("_txlock", "immediate")
+	return SQLite, "file:" + path + "?" + q.Encode(), nil
+}
+
+// Open connects to the database named by rawURL and migrates it to the
+// newest schema.
+func Open(ctx context.Context, rawURL string, opt Options) (*Store, error) {
+	s, err := Connect(ctx, rawURL, opt)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Migrate(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Connect connects without migrating.
+func Connect(ctx context.Context, rawURL string, opt Options) (*Store, error) {
+	dialect, dsn, err := ParseURL(rawURL)
+	if err != nil {
+		return nil, err
+	}
+	var d gorm.Dialector
+	switch dialect {
+	case Postgres:
+		if opt.StatementTimeout > 0 {
+			dsn = withParam(dsn, "statement_timeout", fmt.Sprint(opt.StatementTimeout.Milliseconds()))
+		}
+		d = postgres.Open(dsn)
+	case SQLite:
+		d = sqlite.Open(dsn)
+	}
+	db, err := gorm.Open(d, &gorm.Config{
+		Logger:                 logger.Discard,
+		TranslateError:         true,
+		SkipDefaultTransaction: true,
+		PrepareStmt:            false,
+		NowFunc:                func() time.Time { return time.Now().UTC() },
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", dialect, err)
+	}
+	sqlDB, err := db.DB()
+	if err != nil {
+		return nil, err
+	}
+	if opt.MaxOpenConns > 0 {
+		sqlDB.SetMaxOpenConns(opt.MaxOpenConns)
+		sqlDB.SetMaxIdleConns(opt.MaxOpenConns)
+	}
+	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := sqlDB.PingContext(pingCtx); err != nil {
+		sqlDB.Close()
+		return nil, fmt.Errorf("store: connect to %s: %w", dialect, err)
+	}
+	return &Store{db: db, dialect: dialect}, nil
+}
+
+func withParam(rawURL, key, value string) string {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return rawURL
+	}
+	q := u.Query()
+	if q.Get(key) == "" {
+		q.Set(key, value)
+	}
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// Dialect reports the engine.
+func (s *Store) Dialect() Dialect { return s.dialect }
+
+// Close closes the connection pool.
+func (s *Store) Close() error {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.Close()
+}
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return err
+	}
+	if err := sqlDB.PingContext(ctx); err != nil {
+		return apperr.Wrap(err, apperr.Unavailable, "the database is unavailable")
+	}
+	return nil
+}
+
+// SQL returns the underlying pool, for benchmarks that compare with raw SQL.
+func (s *Store) SQL() *sql.DB {
+	sqlDB, _ := s.db.DB()
+	return sqlDB
+}
+
+func (s *Store) migrationFS() (fs.FS, goose.Dialect, error) {
+	sub, err := fs.Sub(migrations, "migrations/"+string(s.dialect))
+	if err != nil {
+		return nil, "", err
+	}
+	if s.dialect == Postgres {
+		return sub, goose.DialectPostgres, nil
+	}
+	return sub, goose.DialectSQLite3, nil
+}
+
+// Migrate applies every pending migration.
+func (s *Store) Migrate(ctx context.Context) error {
+	fsys, dialect, err := s.migrationFS()
+	if err != nil {
+		return err
+	}
+	p, err := goose.NewProvider(dialect, s.SQL(), fsys)
+	if err != nil {
+		return fmt.Errorf("store: migrations: %w", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("store: migrate: %w", err)
+	}
+	return nil
+}
+
+// MigrationVersions lists the migration versions embedded for a dialect, for
+// the test that keeps the two folders in step.
+func MigrationVersions(d Dialect) ([]int64, error) {
+	s := &Store{dialect: d}
+	fsys, _, err := s.migrationFS()
+	if err != nil {
+		return nil, err
+	}
+	entries, err := fs.ReadDir(fsys, ".")
+	if err != nil {
+		return nil, err
+	}
+	var out []int64
+	for _, e := range entries {
+		v, err := goose.NumericComponent(e.Name())
+		if err != nil {
+			return nil, fmt.Errorf("store: migration %s: %w", e.Name(), err)
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// translate maps database errors to apperr kinds. Messages are generic: the
+// domain layer knows what was being done and says it better.
+func translate(err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, gorm.ErrRecordNotFound):
+		return apperr.Wrap(err, apperr.NotFound, "not found")
+	case errors.Is(err, gorm.ErrDuplicatedKey):
+		return apperr.Wrap(err, apperr.Conflict, "already exists")
+	case errors.Is(err, gorm.ErrForeignKeyViolated):
+		return apperr.Wrap(err, apperr.Conflict, "still referenced, or refers to something missing")
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
+		return apperr.Wrap(err, apperr.Unavailable, "the database did not answer in time")
+	case isUnavailable(err):
+		return apperr.Wrap(err, apperr.Unavailable, "the database is unavailable")
+	}
+	return err
+}
