@@ -115,7 +115,7 @@ type Filter struct {
 	Regency  []string
 	District []string
 	Type     []string
-	Q        string // case-insensitive substring of the name
+	Q        string      // case-insensitive substring of the name
 	Sort     paging.Sort // by one of SortFields
 	Page     paging.Page
 }
