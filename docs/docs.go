@@ -1808,7 +1808,7 @@ const docTemplate = `{
                 },
                 "name": {
                     "type": "string",
-                    "example": "Dukuh Pakis"
+                    "example": "Karang Pilang"
                 },
                 "parent_code": {
                     "type": "string",
@@ -1860,11 +1860,11 @@ const docTemplate = `{
                 },
                 "district_name": {
                     "type": "string",
-                    "example": "Dukuh Pakis"
+                    "example": "Karang Pilang"
                 },
                 "name": {
                     "type": "string",
-                    "example": "Dukuh Kupang"
+                    "example": "Karang Pilang"
                 },
                 "province_code": {
                     "type": "string",

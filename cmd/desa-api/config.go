@@ -22,6 +22,7 @@ type config struct {
 	ShutdownGrace    time.Duration
 	BodyLimit        string
 	MaxOpenConns     int
+	AutoSeed         bool
 }
 
 func loadConfig(getenv func(string) string) (config, error) {
@@ -31,6 +32,13 @@ func loadConfig(getenv func(string) string) (config, error) {
 	}
 	if v := getenv("DATABASE_URL"); v != "" {
 		c.DatabaseURL = v
+	}
+	switch v := getenv("AUTO_SEED"); v {
+	case "", "true", "1":
+		c.AutoSeed = true
+	case "false", "0":
+	default:
+		return c, fmt.Errorf("AUTO_SEED: want true or false, got %q", v)
 	}
 	if v := getenv("BODY_LIMIT"); v != "" {
 		c.BodyLimit = v

@@ -8,6 +8,7 @@
 //	desa-api import regions [--file F]    load regions (embedded set, or a CSV file)
 //	desa-api keys create --name N --scopes S[,S] [--provinces P[,P]]
 //	desa-api openapi                      print the OpenAPI 3 document
+//	desa-api healthcheck                  exit 0 when the server on $ADDR is ready
 package main
 
 import (
@@ -46,7 +47,8 @@ const usage = `usage:
   desa-api migrate
   desa-api import regions [--file F]
   desa-api keys create --name NAME --scopes SCOPE[,SCOPE] [--provinces CODE[,CODE]]
-  desa-api openapi`
+  desa-api openapi
+  desa-api healthcheck`
 
 // run is the whole program; main only supplies the process's environment.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -85,6 +87,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		}
 		_, err = fmt.Fprintln(stdout, string(b))
 		return err
+	case "healthcheck":
+		return healthcheck(ctx, cfg.Addr)
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil
@@ -100,12 +104,14 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	}
 	defer s.Close()
 	regions := region.NewService(s)
-	loaded, err := seed.EnsureRegions(ctx, regions)
-	if err != nil {
-		return fmt.Errorf("loading the embedded regions: %w", err)
-	}
-	if loaded {
-		log.Info("loaded the embedded Kepmendagri 2025 regions", "took", time.Since(start).Round(time.Millisecond).String())
+	if cfg.AutoSeed {
+		loaded, err := seed.EnsureRegions(ctx, regions)
+		if err != nil {
+			return fmt.Errorf("loading the embedded regions: %w", err)
+		}
+		if loaded {
+			log.Info("loaded the embedded Kepmendagri 2025 regions", "took", time.Since(start).Round(time.Millisecond).String())
+		}
 	}
 	e, err := httpapi.New(httpapi.Services{Regions: regions, Keys: auth.NewService(s), Ping: s.Ping},
 		httpapi.Config{RequestTimeout: cfg.RequestTimeout, BodyLimit: cfg.BodyLimit, Logger: log})
@@ -219,5 +225,32 @@ func keysCmd(ctx context.Context, cfg config, args []string, stdout io.Writer) e
 	}
 	fmt.Fprintf(stdout, "created key %s (%s) with scopes %s; the secret below is shown once:\n%s\n",
 		k.ID, k.Name, *scopes, secret)
+	return nil
+}
+
+// healthcheck asks the local server's /readyz, for container health checks
+// on images without curl.
+func healthcheck(ctx context.Context, addr string) error {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return err
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "127.0.0.1"
+	}
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+net.JoinHostPort(host, port)+"/readyz", nil)
+	if err != nil {
+		return err
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		return fmt.Errorf("not ready: %s", res.Status)
+	}
 	return nil
 }

@@ -36,12 +36,12 @@ type District struct {
 // Village is a desa, kelurahan or desa adat, with its ancestors' codes and names.
 type Village struct {
 	Code         string `json:"code" example:"35.78.01.1001"`
-	Name         string `json:"name" example:"Dukuh Kupang"`
+	Name         string `json:"name" example:"Karang Pilang"`
 	Type         string `json:"type" enums:"desa,kelurahan,desa_adat" example:"kelurahan"`
 	DistrictCode string `json:"district_code" example:"35.78.01"`
 	RegencyCode  string `json:"regency_code" example:"35.78"`
 	ProvinceCode string `json:"province_code" example:"35"`
-	DistrictName string `json:"district_name" example:"Dukuh Pakis"`
+	DistrictName string `json:"district_name" example:"Karang Pilang"`
 	RegencyName  string `json:"regency_name" example:"Kota Surabaya"`
 	ProvinceName string `json:"province_name" example:"Jawa Timur"`
 } //	@name	Village
@@ -67,7 +67,7 @@ type Ancestor struct {
 // RegionItem is a region in a list of children (no ancestors or counts).
 type RegionItem struct {
 	Code       string  `json:"code" example:"35.78.01"`
-	Name       string  `json:"name" example:"Dukuh Pakis"`
+	Name       string  `json:"name" example:"Karang Pilang"`
 	Level      string  `json:"level" example:"district"`
 	Type       *string `json:"type" example:"kota"`
 	ParentCode *string `json:"parent_code" example:"35.78"`

@@ -98,6 +98,7 @@ func ReadRegions(r io.Reader) ([]region.Region, error) {
 	var (
 		out  []region.Region
 		errs []error
+		seen = map[string]int{} // code → line
 	)
 	for line := 2; ; line++ {
 		rec, err := cr.Read()
@@ -118,6 +119,13 @@ func ReadRegions(r io.Reader) ([]region.Region, error) {
 			}
 			continue
 		}
+		if first, dup := seen[rg.Code]; dup {
+			if errs = append(errs, fmt.Errorf("line %d: code %s repeats line %d", line, rg.Code, first)); len(errs) == 20 {
+				break
+			}
+			continue
+		}
+		seen[rg.Code] = line
 		out = append(out, rg)
 	}
 	if len(errs) > 0 {

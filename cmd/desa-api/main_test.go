@@ -1,0 +1,246 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/desa-api/desa-api/internal/store"
+	"github.com/desa-api/desa-api/internal/store/storetest"
+)
+
+// server is a running `desa-api serve` started by a test.
+type server struct {
+	base   string
+	cancel context.CancelFunc
+	done   chan error
+	logs   *syncBuffer
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+func env(m map[string]string) func(string) string {
+	return func(k string) string { return m[k] }
+}
+
+// start runs the server with the given environment and waits until /readyz
+// answers, reporting how long that took.
+func start(t *testing.T, vars map[string]string, args ...string) (*server, time.Duration) {
+	t.Helper()
+	addr := freeAddr(t)
+	vars["ADDR"] = addr
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &server{base: "http://" + addr, cancel: cancel, done: make(chan error, 1), logs: &syncBuffer{}}
+	began := time.Now()
+	go func() { s.done <- run(ctx, args, env(vars), io.Discard, s.logs) }()
+	for time.Since(began) < 2*time.Minute {
+		res, err := http.Get(s.base + "/readyz")
+		if err == nil {
+			res.Body.Close()
+			if res.StatusCode == http.StatusOK {
+				return s, time.Since(began)
+			}
+		}
+		select {
+		case err := <-s.done:
+			t.Fatalf("server exited before it was ready: %v\n%s", err, s.logs)
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+	t.Fatalf("server not ready after 2 minutes\n%s", s.logs)
+	return nil, 0
+}
+
+func (s *server) stop(t *testing.T) {
+	t.Helper()
+	s.cancel()
+	if err := <-s.done; err != nil {
+		t.Fatalf("serve returned %v\n%s", err, s.logs)
+	}
+}
+
+func getJSON(t *testing.T, url string, v any) int {
+	t.Helper()
+	res, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	if err := json.NewDecoder(res.Body).Decode(v); err != nil {
+		t.Fatalf("GET %s: %v", url, err)
+	}
+	return res.StatusCode
+}
+
+// TestServeFreshAndRestart starts the server on an empty database (which
+// loads the embedded regions), checks the national counts over HTTP, stops
+// it, and starts it again: the second start must not reload.
+func TestServeFreshAndRestart(t *testing.T) {
+	for _, d := range storetest.Engines {
+		t.Run(string(d), func(t *testing.T) {
+			vars := map[string]string{"DATABASE_URL": storetest.URL(t, d), "LOG_LEVEL": "info"}
+			s, first := start(t, vars)
+			want := map[string]int{"provinces": 38, "regencies": 514, "districts": 7285, "villages": 83762}
+			for path, n := range want {
+				var body struct{ Page struct{ Total int } }
+				if code := getJSON(t, s.base+"/v1/"+path+"?limit=1", &body); code != 200 || body.Page.Total != n {
+					t.Errorf("GET /v1/%s: status %d, total %d, want 200 and %d", path, code, body.Page.Total, n)
+				}
+			}
+			var v struct {
+				Name, Type   string
+				ProvinceName string `json:"province_name"`
+			}
+			getJSON(t, s.base+"/v1/villages/3578011001", &v)
+			if v.Name != "Karang Pilang" || v.Type != "kelurahan" || v.ProvinceName != "Jawa Timur" {
+				t.Errorf("village 3578011001: %+v", v)
+			}
+			if !strings.Contains(s.logs.String(), "loaded the embedded Kepmendagri 2025 regions") {
+				t.Errorf("first start did not report loading regions:\n%s", s.logs)
+			}
+			s.stop(t)
+
+			s, second := start(t, vars)
+			defer s.stop(t)
+			if strings.Contains(s.logs.String(), "loaded the embedded") {
+				t.Errorf("second start reloaded the regions:\n%s", s.logs)
+			}
+			t.Logf("%s: first start ready in %s, second in %s", d, first.Round(time.Millisecond), second.Round(time.Millisecond))
+		})
+	}
+}
+
+// TestGracefulShutdown cancels the server while a request is in flight: the
+// request completes and run returns without error.
+func TestGracefulShutdown(t *testing.T) {
+	vars := map[string]string{"DATABASE_URL": filepath.Join(t.TempDir(), "g.db"), "AUTO_SEED": "false"}
+	s, _ := start(t, vars)
+	// Hold a request open by sending its body slowly.
+	conn, err := net.Dial("tcp", strings.TrimPrefix(s.base, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	body := `{"code":"64","name":"Kalimantan Timur"}`
+	fmt.Fprintf(conn, "POST /v1/provinces HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n", len(body))
+	time.Sleep(100 * time.Millisecond)
+	s.cancel()
+	time.Sleep(100 * time.Millisecond)
+	if _, err := io.WriteString(conn, body); err != nil {
+		t.Fatal(err)
+	}
+	reply, _ := io.ReadAll(conn)
+	if !strings.HasPrefix(string(reply), "HTTP/1.1 401") {
+		t.Errorf("in-flight request got %q, want a complete 401 answer", reply)
+	}
+	select {
+	case err := <-s.done:
+		if err != nil {
+			t.Fatalf("run: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("server did not stop")
+	}
+	if _, err := http.Get(s.base + "/healthz"); err == nil {
+		t.Error("new connections are still accepted after shutdown")
+	}
+}
+
+// TestCommands runs migrate, import regions from a file and keys create
+// against both engines, as an operator would for a PostgreSQL deployment.
+func TestCommands(t *testing.T) {
+	for _, d := range storetest.Engines {
+		t.Run(string(d), func(t *testing.T) {
+			vars := env(map[string]string{"DATABASE_URL": storetest.URL(t, d)})
+			ctx := context.Background()
+			var out bytes.Buffer
+			if err := run(ctx, []string{"migrate"}, vars, &out, io.Discard); err != nil {
+				t.Fatalf("migrate: %v", err)
+			}
+			file := filepath.Join(t.TempDir(), "regions.csv")
+			csv := "code,name,type\n64,Kalimantan Timur,\n6401,Kabupaten Paser,kabupaten\n64.01.01,Batu Sopang,\n6401012001,Kasungai,desa\n"
+			if err := os.WriteFile(file, []byte(csv), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			out.Reset()
+			if err := run(ctx, []string{"import", "regions", "--file", file}, vars, &out, io.Discard); err != nil {
+				t.Fatalf("import: %v", err)
+			}
+			if !strings.HasPrefix(out.String(), "imported 4 regions") {
+				t.Errorf("import said %q", out.String())
+			}
+			bad := filepath.Join(t.TempDir(), "bad.csv")
+			os.WriteFile(bad, []byte("code,name\n64.01.01.4001,Nowhere\n64,Kaltim\n6401,Paser\n64.01,Paser\n"), 0o600)
+			err := run(ctx, []string{"import", "regions", "--file", bad}, vars, io.Discard, io.Discard)
+			if err == nil || !strings.Contains(err.Error(), "line 2") || !strings.Contains(err.Error(), "line 5: code 64.01 repeats line 4") {
+				t.Errorf("import of a bad file: err = %v, want one naming lines 2 and 5", err)
+			}
+
+			out.Reset()
+			if err := run(ctx, []string{"keys", "create", "--name", "ci", "--scopes", "admin,write:regions"}, vars, &out, io.Discard); err != nil {
+				t.Fatalf("keys create: %v", err)
+			}
+			lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+			secret := lines[len(lines)-1]
+			if !strings.HasPrefix(secret, "desa_") || strings.Contains(secret, " ") {
+				t.Fatalf("last line %q is not a key alone", secret)
+			}
+			if err := run(ctx, []string{"keys", "create", "--name", "x", "--scopes", "root"}, vars, io.Discard, io.Discard); err == nil {
+				t.Error("keys create accepted an unknown scope")
+			}
+			s, err := store.Open(ctx, vars("DATABASE_URL"), store.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			counts, err := s.RegionCounts(ctx)
+			if err != nil || counts["village"] != 1 || counts["regency"] != 1 {
+				t.Errorf("after import: %v %v", counts, err)
+			}
+		})
+	}
+}
+
+func TestUnknownCommand(t *testing.T) {
+	if err := run(context.Background(), []string{"frobnicate"}, env(map[string]string{}), io.Discard, io.Discard); err == nil {
+		t.Error("unknown command accepted")
+	}
+	if err := run(context.Background(), []string{"serve"}, env(map[string]string{"REQUEST_TIMEOUT": "soon"}), io.Discard, io.Discard); err == nil {
+		t.Error("bad REQUEST_TIMEOUT accepted")
+	}
+}
