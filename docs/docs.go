@@ -400,6 +400,230 @@ const docTemplate = `{
                 }
             }
         },
+        "/v1/frameworks": {
+            "get": {
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "indicators"
+                ],
+                "summary": "List the scoring frameworks (IDM, Indeks Desa, IPD)",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/FrameworkList"
+                        }
+                    }
+                }
+            }
+        },
+        "/v1/frameworks/{code}": {
+            "get": {
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "indicators"
+                ],
+                "summary": "Get a scoring framework with its components and status thresholds",
+                "parameters": [
+                    {
+                        "enum": [
+                            "idm",
+                            "indeks_desa",
+                            "ipd"
+                        ],
+                        "type": "string",
+                        "description": "framework code",
+                        "name": "code",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Framework"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/v1/imports": {
+            "post": {
+                "security": [
+                    {
+                        "BearerKey": []
+                    }
+                ],
+                "description": "For IDM the CSV columns are village_code,year,iks,ike,ikl,score,status (score and status may be empty: the score is then the mean of the components and the status is derived). A JSON body is an array of objects with the same fields. At most 200,000 rows and IMPORT_BODY_LIMIT bytes (default 32 MiB) per import. mode=atomic stores nothing when any row is rejected (422 with the report); mode=partial stores exactly the valid rows; dry_run=true stores nothing and reports what would happen. code_edition=2022 translates Kepmendagri 2022 village codes to 2025 codes.",
+                "consumes": [
+                    "text/csv",
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "indicators"
+                ],
+                "summary": "Bulk-import scores from CSV or a JSON array",
+                "parameters": [
+                    {
+                        "enum": [
+                            "scores"
+                        ],
+                        "type": "string",
+                        "description": "what the rows are",
+                        "name": "kind",
+                        "in": "query",
+                        "required": true
+                    },
+                    {
+                        "enum": [
+                            "idm",
+                            "indeks_desa",
+                            "ipd"
+                        ],
+                        "type": "string",
+                        "description": "framework of the scores",
+                        "name": "framework",
+                        "in": "query",
+                        "required": true
+                    },
+                    {
+                        "enum": [
+                            "atomic",
+                            "partial"
+                        ],
+                        "type": "string",
+                        "default": "atomic",
+                        "description": "atomic or partial",
+                        "name": "mode",
+                        "in": "query"
+                    },
+                    {
+                        "type": "boolean",
+                        "description": "validate and report only",
+                        "name": "dry_run",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "where the data comes from, e.g. Kepmendesa 174/2023",
+                        "name": "source",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            2022,
+                            2025
+                        ],
+                        "type": "integer",
+                        "default": 2025,
+                        "description": "Kepmendagri edition of the village codes",
+                        "name": "code_edition",
+                        "in": "query"
+                    },
+                    {
+                        "description": "CSV with a header row, or a JSON array",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "type": "string"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/ImportReport"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "413": {
+                        "description": "Request Entity Too Large",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/ImportFailure"
+                        }
+                    }
+                }
+            }
+        },
+        "/v1/imports/{id}": {
+            "get": {
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "indicators"
+                ],
+                "summary": "Get a stored import report",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "import id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/ImportReport"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/v1/provinces": {
             "get": {
                 "produces": [
@@ -1194,9 +1418,33 @@ const docTemplate = `{
                         "in": "query"
                     },
                     {
+                        "enum": [
+                            "idm",
+                            "indeks_desa",
+                            "ipd"
+                        ],
+                        "type": "string",
+                        "description": "join each village's score in this framework (default idm when year, status or sort=score is given)",
+                        "name": "framework",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "example": 2024,
+                        "description": "score year; required with framework, status or sort=score",
+                        "name": "year",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "published status(es), comma = any of, e.g. tertinggal,sangat_tertinggal",
+                        "name": "status",
+                        "in": "query"
+                    },
+                    {
                         "type": "string",
                         "default": "code",
-                        "description": "code, name; prefix - for descending",
+                        "description": "code, name, or score (with a year); prefix - for descending",
                         "name": "sort",
                         "in": "query"
                     },
@@ -1481,6 +1729,158 @@ const docTemplate = `{
                     }
                 }
             }
+        },
+        "/v1/villages/{code}/scores": {
+            "get": {
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "indicators"
+                ],
+                "summary": "List a village's scores, ascending by year",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "example": "62.13.06.2003",
+                        "description": "village code",
+                        "name": "code",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "enum": [
+                            "idm",
+                            "indeks_desa",
+                            "ipd"
+                        ],
+                        "type": "string",
+                        "description": "only this framework",
+                        "name": "framework",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/ScoreList"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/v1/villages/{code}/scores/{framework}/{year}": {
+            "put": {
+                "security": [
+                    {
+                        "BearerKey": []
+                    }
+                ],
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "indicators"
+                ],
+                "summary": "Create or replace a village's score for a framework and year",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "village code",
+                        "name": "code",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "enum": [
+                            "idm",
+                            "indeks_desa",
+                            "ipd"
+                        ],
+                        "type": "string",
+                        "description": "framework",
+                        "name": "framework",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "integer",
+                        "description": "year",
+                        "name": "year",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "components, and optionally score, status and source",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/ScoreInput"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "replaced",
+                        "schema": {
+                            "$ref": "#/definitions/Score"
+                        }
+                    },
+                    "201": {
+                        "description": "created",
+                        "schema": {
+                            "$ref": "#/definitions/Score"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
         }
     },
     "definitions": {
@@ -1498,6 +1898,23 @@ const docTemplate = `{
                 "name": {
                     "type": "string",
                     "example": "Jawa Timur"
+                }
+            }
+        },
+        "Component": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "string",
+                    "example": "iks"
+                },
+                "label_en": {
+                    "type": "string",
+                    "example": "Social Resilience Index"
+                },
+                "label_id": {
+                    "type": "string",
+                    "example": "Indeks Ketahanan Sosial"
                 }
             }
         },
@@ -1565,12 +1982,319 @@ const docTemplate = `{
                 }
             }
         },
+        "Framework": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "string",
+                    "example": "idm"
+                },
+                "components": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/Component"
+                    }
+                },
+                "derives_status": {
+                    "type": "boolean"
+                },
+                "description": {
+                    "type": "string"
+                },
+                "first_year": {
+                    "type": "integer",
+                    "example": 2015
+                },
+                "kelurahan_excluded": {
+                    "type": "boolean"
+                },
+                "last_year": {
+                    "type": "integer",
+                    "example": 2024
+                },
+                "max": {
+                    "type": "number",
+                    "example": 1
+                },
+                "min": {
+                    "type": "number",
+                    "example": 0
+                },
+                "name": {
+                    "type": "string",
+                    "example": "Indeks Desa Membangun (IDM)"
+                },
+                "publisher": {
+                    "type": "string"
+                },
+                "regulation": {
+                    "type": "string",
+                    "example": "Permendesa PDTT No. 2 Tahun 2016"
+                },
+                "score_is_mean": {
+                    "type": "boolean"
+                },
+                "statuses": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/StatusLevel"
+                    }
+                }
+            }
+        },
+        "FrameworkList": {
+            "type": "object",
+            "properties": {
+                "data": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/Framework"
+                    }
+                }
+            }
+        },
         "Health": {
             "type": "object",
             "properties": {
                 "status": {
                     "type": "string",
                     "example": "ok"
+                }
+            }
+        },
+        "ImportError": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "string",
+                    "enum": [
+                        "unknown_village",
+                        "kelurahan",
+                        "out_of_range",
+                        "not_a_number",
+                        "duplicate",
+                        "wrong_year",
+                        "bad_header",
+                        "bad_code",
+                        "bad_status",
+                        "missing",
+                        "unknown_field",
+                        "malformed"
+                    ],
+                    "example": "unknown_village"
+                },
+                "field": {
+                    "type": "string",
+                    "example": "village_code"
+                },
+                "message": {
+                    "type": "string",
+                    "example": "no village with code 35.78.99.2001"
+                },
+                "row": {
+                    "type": "integer",
+                    "example": 17
+                }
+            }
+        },
+        "ImportFailure": {
+            "type": "object",
+            "properties": {
+                "applied": {
+                    "type": "boolean"
+                },
+                "code_edition": {
+                    "type": "integer",
+                    "example": 2025
+                },
+                "created_at": {
+                    "type": "string"
+                },
+                "detail": {
+                    "type": "string"
+                },
+                "dry_run": {
+                    "type": "boolean"
+                },
+                "errors": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/ImportError"
+                    }
+                },
+                "format": {
+                    "type": "string",
+                    "enum": [
+                        "csv",
+                        "json"
+                    ],
+                    "example": "csv"
+                },
+                "framework": {
+                    "type": "string",
+                    "example": "idm"
+                },
+                "id": {
+                    "type": "string",
+                    "example": "0193a5b2c4d8e7f6a1b2c3d4e5f60718"
+                },
+                "inserted": {
+                    "type": "integer",
+                    "example": 75259
+                },
+                "instance": {
+                    "type": "string"
+                },
+                "kind": {
+                    "type": "string",
+                    "enum": [
+                        "scores",
+                        "indicator_values"
+                    ],
+                    "example": "scores"
+                },
+                "mode": {
+                    "type": "string",
+                    "enum": [
+                        "atomic",
+                        "partial"
+                    ],
+                    "example": "atomic"
+                },
+                "rejected": {
+                    "type": "integer",
+                    "example": 0
+                },
+                "request_id": {
+                    "type": "string"
+                },
+                "rows": {
+                    "type": "integer",
+                    "example": 75259
+                },
+                "source": {
+                    "type": "string",
+                    "example": "Kepmendesa PDTT 2024"
+                },
+                "status": {
+                    "type": "integer",
+                    "example": 422
+                },
+                "title": {
+                    "type": "string",
+                    "example": "Unprocessable Entity"
+                },
+                "translated": {
+                    "type": "integer",
+                    "example": 0
+                },
+                "translations": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/Translation"
+                    }
+                },
+                "type": {
+                    "type": "string",
+                    "example": "/problems/invalid"
+                },
+                "unchanged": {
+                    "type": "integer",
+                    "example": 0
+                },
+                "updated": {
+                    "type": "integer",
+                    "example": 0
+                }
+            }
+        },
+        "ImportReport": {
+            "type": "object",
+            "properties": {
+                "applied": {
+                    "type": "boolean"
+                },
+                "code_edition": {
+                    "type": "integer",
+                    "example": 2025
+                },
+                "created_at": {
+                    "type": "string"
+                },
+                "dry_run": {
+                    "type": "boolean"
+                },
+                "errors": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/ImportError"
+                    }
+                },
+                "format": {
+                    "type": "string",
+                    "enum": [
+                        "csv",
+                        "json"
+                    ],
+                    "example": "csv"
+                },
+                "framework": {
+                    "type": "string",
+                    "example": "idm"
+                },
+                "id": {
+                    "type": "string",
+                    "example": "0193a5b2c4d8e7f6a1b2c3d4e5f60718"
+                },
+                "inserted": {
+                    "type": "integer",
+                    "example": 75259
+                },
+                "kind": {
+                    "type": "string",
+                    "enum": [
+                        "scores",
+                        "indicator_values"
+                    ],
+                    "example": "scores"
+                },
+                "mode": {
+                    "type": "string",
+                    "enum": [
+                        "atomic",
+                        "partial"
+                    ],
+                    "example": "atomic"
+                },
+                "rejected": {
+                    "type": "integer",
+                    "example": 0
+                },
+                "rows": {
+                    "type": "integer",
+                    "example": 75259
+                },
+                "source": {
+                    "type": "string",
+                    "example": "Kepmendesa PDTT 2024"
+                },
+                "translated": {
+                    "type": "integer",
+                    "example": 0
+                },
+                "translations": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/Translation"
+                    }
+                },
+                "unchanged": {
+                    "type": "integer",
+                    "example": 0
+                },
+                "updated": {
+                    "type": "integer",
+                    "example": 0
                 }
             }
         },
@@ -1847,12 +2571,185 @@ const docTemplate = `{
                 }
             }
         },
+        "Score": {
+            "type": "object",
+            "properties": {
+                "aksesibilitas": {
+                    "type": "number"
+                },
+                "derived_status": {
+                    "type": "string",
+                    "example": "maju"
+                },
+                "ekonomi": {
+                    "type": "number"
+                },
+                "framework": {
+                    "type": "string",
+                    "example": "idm"
+                },
+                "ike": {
+                    "type": "number",
+                    "example": 0.9
+                },
+                "ikl": {
+                    "type": "number",
+                    "example": 0.5333
+                },
+                "iks": {
+                    "type": "number",
+                    "example": 0.8
+                },
+                "import_id": {
+                    "type": "string"
+                },
+                "layanan_dasar": {
+                    "type": "number"
+                },
+                "lingkungan": {
+                    "type": "number"
+                },
+                "score": {
+                    "type": "number",
+                    "example": 0.741
+                },
+                "sosial": {
+                    "type": "number"
+                },
+                "source": {
+                    "type": "string",
+                    "example": "Kepmendesa PDTT 2024"
+                },
+                "status": {
+                    "type": "string",
+                    "example": "berkembang"
+                },
+                "status_disagrees": {
+                    "type": "boolean",
+                    "example": true
+                },
+                "tata_kelola": {
+                    "type": "number"
+                },
+                "updated_at": {
+                    "type": "string"
+                },
+                "village_code": {
+                    "type": "string",
+                    "example": "62.13.06.2003"
+                },
+                "year": {
+                    "type": "integer",
+                    "example": 2024
+                }
+            }
+        },
+        "ScoreInput": {
+            "type": "object",
+            "properties": {
+                "aksesibilitas": {
+                    "type": "number"
+                },
+                "ekonomi": {
+                    "type": "number"
+                },
+                "ike": {
+                    "type": "number",
+                    "example": 0.9
+                },
+                "ikl": {
+                    "type": "number",
+                    "example": 0.5333
+                },
+                "iks": {
+                    "type": "number",
+                    "example": 0.8
+                },
+                "layanan_dasar": {
+                    "type": "number"
+                },
+                "lingkungan": {
+                    "type": "number"
+                },
+                "score": {
+                    "type": "number",
+                    "example": 0.7444
+                },
+                "sosial": {
+                    "type": "number"
+                },
+                "source": {
+                    "type": "string",
+                    "example": "Kepmendesa PDTT 2024"
+                },
+                "status": {
+                    "type": "string",
+                    "example": "maju"
+                },
+                "tata_kelola": {
+                    "type": "number"
+                }
+            }
+        },
+        "ScoreList": {
+            "type": "object",
+            "properties": {
+                "data": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/Score"
+                    }
+                }
+            }
+        },
+        "StatusLevel": {
+            "type": "object",
+            "properties": {
+                "label_en": {
+                    "type": "string",
+                    "example": "Underdeveloped"
+                },
+                "label_id": {
+                    "type": "string",
+                    "example": "Tertinggal"
+                },
+                "slug": {
+                    "type": "string",
+                    "example": "tertinggal"
+                },
+                "upper_bound": {
+                    "type": "number",
+                    "example": 0.5989
+                }
+            }
+        },
+        "Translation": {
+            "type": "object",
+            "properties": {
+                "from": {
+                    "type": "string",
+                    "example": "96.09.01.2001"
+                },
+                "row": {
+                    "type": "integer",
+                    "example": 3
+                },
+                "to": {
+                    "type": "string",
+                    "example": "96.04.01.2001"
+                }
+            }
+        },
         "Village": {
             "type": "object",
             "properties": {
                 "code": {
                     "type": "string",
                     "example": "35.78.01.1001"
+                },
+                "derived_status": {
+                    "type": "string",
+                    "example": "maju"
                 },
                 "district_code": {
                     "type": "string",
@@ -1861,6 +2758,11 @@ const docTemplate = `{
                 "district_name": {
                     "type": "string",
                     "example": "Karang Pilang"
+                },
+                "framework": {
+                    "description": "With framework/year (or status, or sort=score): the village's score\nthat year. Score and status are null where it has none.",
+                    "type": "string",
+                    "example": "idm"
                 },
                 "name": {
                     "type": "string",
@@ -1882,6 +2784,14 @@ const docTemplate = `{
                     "type": "string",
                     "example": "Kota Surabaya"
                 },
+                "score": {
+                    "type": "number",
+                    "example": 0.7444
+                },
+                "status": {
+                    "type": "string",
+                    "example": "maju"
+                },
                 "type": {
                     "type": "string",
                     "enum": [
@@ -1890,6 +2800,10 @@ const docTemplate = `{
                         "desa_adat"
                     ],
                     "example": "kelurahan"
+                },
+                "year": {
+                    "type": "integer",
+                    "example": 2024
                 }
             }
         },

@@ -21,6 +21,7 @@ type config struct {
 	IdleTimeout      time.Duration
 	ShutdownGrace    time.Duration
 	BodyLimit        string
+	ImportBodyLimit  string
 	MaxOpenConns     int
 	AutoSeed         bool
 }
@@ -43,6 +44,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 	if v := getenv("BODY_LIMIT"); v != "" {
 		c.BodyLimit = v
 	}
+	c.ImportBodyLimit = orDefault(getenv("IMPORT_BODY_LIMIT"), "32M")
 	if err := c.LogLevel.UnmarshalText([]byte(orDefault(getenv("LOG_LEVEL"), "info"))); err != nil {
 		return c, fmt.Errorf("LOG_LEVEL: %w", err)
 	}

@@ -6,6 +6,7 @@
 //	desa-api [serve]                      serve HTTP on $ADDR (default :8080)
 //	desa-api migrate                      apply database migrations
 //	desa-api import regions [--file F]    load regions (embedded set, or a CSV file)
+//	desa-api import scores [--file F …]   load scores (embedded IDM sets, or a CSV file)
 //	desa-api keys create --name N --scopes S[,S] [--provinces P[,P]]
 //	desa-api openapi                      print the OpenAPI 3 document
 //	desa-api healthcheck                  exit 0 when the server on $ADDR is ready
@@ -26,8 +27,11 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/desa-api/desa-api/internal/auth"
 	"github.com/desa-api/desa-api/internal/httpapi"
+	"github.com/desa-api/desa-api/internal/indicator"
 	"github.com/desa-api/desa-api/internal/region"
 	"github.com/desa-api/desa-api/internal/seed"
 	"github.com/desa-api/desa-api/internal/store"
@@ -46,6 +50,7 @@ const usage = `usage:
   desa-api [serve]
   desa-api migrate
   desa-api import regions [--file F]
+  desa-api import scores [--framework idm] [--file F] [--code-edition 2022|2025] [--mode atomic|partial] [--source S] [--dry-run]
   desa-api keys create --name NAME --scopes SCOPE[,SCOPE] [--provinces CODE[,CODE]]
   desa-api openapi
   desa-api healthcheck`
@@ -103,18 +108,17 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		return err
 	}
 	defer s.Close()
-	regions := region.NewService(s)
+	svc, err := services(s)
+	if err != nil {
+		return err
+	}
 	if cfg.AutoSeed {
-		loaded, err := seed.EnsureRegions(ctx, regions)
-		if err != nil {
-			return fmt.Errorf("loading the embedded regions: %w", err)
-		}
-		if loaded {
-			log.Info("loaded the embedded Kepmendagri 2025 regions", "took", time.Since(start).Round(time.Millisecond).String())
+		if err := autoSeed(ctx, svc, log); err != nil {
+			return err
 		}
 	}
-	e, err := httpapi.New(httpapi.Services{Regions: regions, Keys: auth.NewService(s), Ping: s.Ping},
-		httpapi.Config{RequestTimeout: cfg.RequestTimeout, BodyLimit: cfg.BodyLimit, Logger: log})
+	e, err := httpapi.New(svc, httpapi.Config{RequestTimeout: cfg.RequestTimeout, BodyLimit: cfg.BodyLimit,
+		ImportBodyLimit: cfg.ImportBodyLimit, Logger: log})
 	if err != nil {
 		return err
 	}
@@ -151,7 +155,50 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	return nil
 }
 
+// services wires the domain services over the store.
+func services(s *store.Store) (httpapi.Services, error) {
+	crosswalk, err := seed.Crosswalk()
+	if err != nil {
+		return httpapi.Services{}, err
+	}
+	return httpapi.Services{
+		Regions:    region.NewService(s),
+		Indicators: indicator.NewService(store.IndicatorStore{Store: s}, s, crosswalk, newID),
+		Keys:       auth.NewService(s),
+		Ping:       s.Ping,
+	}, nil
+}
+
+// newID returns a UUIDv7 as text: unique, and ordered by creation time.
+func newID() string { return uuid.Must(uuid.NewV7()).String() }
+
+// autoSeed loads the embedded data sets into an empty database: the
+// regions, then the IDM scores.
+func autoSeed(ctx context.Context, svc httpapi.Services, log *slog.Logger) error {
+	start := time.Now()
+	loaded, err := seed.EnsureRegions(ctx, svc.Regions)
+	if err != nil {
+		return fmt.Errorf("loading the embedded regions: %w", err)
+	}
+	if loaded {
+		log.Info("loaded the embedded Kepmendagri 2025 regions", "took", time.Since(start).Round(time.Millisecond).String())
+	}
+	start = time.Now()
+	reps, err := seed.EnsureScores(ctx, svc.Indicators)
+	if err != nil {
+		return fmt.Errorf("loading the embedded IDM scores: %w", err)
+	}
+	for _, r := range reps {
+		log.Info("loaded embedded IDM scores", "source", r.Source, "rows", r.Rows, "inserted", r.Inserted,
+			"rejected", r.Rejected, "translated", r.Translated, "took", time.Since(start).Round(time.Millisecond).String())
+	}
+	return nil
+}
+
 func importCmd(ctx context.Context, cfg config, args []string, stdout io.Writer) error {
+	if len(args) > 0 && args[0] == "scores" {
+		return importScores(ctx, cfg, args[1:], stdout)
+	}
 	if len(args) == 0 || args[0] != "regions" {
 		return fmt.Errorf("import what? %s", usage)
 	}
@@ -185,6 +232,63 @@ func importCmd(ctx context.Context, cfg config, args []string, stdout io.Writer)
 		return err
 	}
 	fmt.Fprintf(stdout, "imported %d regions in %s\n", n, time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// importScores loads scores from a file (or, without --file, the embedded
+// IDM sets) through the same import path as POST /v1/imports.
+func importScores(ctx context.Context, cfg config, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("import scores", flag.ContinueOnError)
+	file := fs.String("file", "", "CSV in the import format (default: the embedded IDM 2024 and 2021–2023 sets)")
+	framework := fs.String("framework", "idm", "idm, indeks_desa or ipd")
+	edition := fs.Int("code-edition", 2025, "Kepmendagri edition of the village codes: 2022 or 2025")
+	mode := fs.String("mode", indicator.ModeAtomic, "atomic or partial")
+	source := fs.String("source", "", "where the data comes from")
+	dryRun := fs.Bool("dry-run", false, "validate and report only")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	s, err := store.Open(ctx, cfg.DatabaseURL, cfg.storeOptions())
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	svc, err := services(s)
+	if err != nil {
+		return err
+	}
+	sets := seed.ScoreSets
+	if *file != "" {
+		sets = []seed.ScoreSet{{Name: *file, Request: indicator.ImportRequest{Kind: indicator.KindScores,
+			Framework: *framework, Mode: *mode, CodeEdition: *edition, Format: indicator.FormatCSV,
+			Source: *source, DryRun: *dryRun}}}
+	}
+	for _, set := range sets {
+		start := time.Now()
+		var rep indicator.Report
+		if *file == "" {
+			rep, err = seed.LoadScores(ctx, svc.Indicators, set)
+		} else {
+			var f *os.File
+			if f, err = os.Open(*file); err != nil {
+				return err
+			}
+			var r io.Reader
+			if r, err = seed.Decompress(f); err == nil {
+				rep, err = svc.Indicators.Import(ctx, set.Request, r)
+			}
+			f.Close()
+		}
+		fmt.Fprintf(stdout, "import %s (%s): %d rows, %d inserted, %d updated, %d unchanged, %d rejected, %d translated in %s\n",
+			rep.ID, set.Name, rep.Rows, rep.Inserted, rep.Updated, rep.Unchanged, rep.Rejected, rep.Translated,
+			time.Since(start).Round(time.Millisecond))
+		for _, e := range rep.Errors[:min(len(rep.Errors), 20)] {
+			fmt.Fprintf(stdout, "  row %d: %s: %s (%s)\n", e.Row, e.Field, e.Message, e.Code)
+		}
+		if err != nil {
+			return err
+		}
+	}
 	return nil
 }
 

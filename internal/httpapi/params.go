@@ -121,3 +121,16 @@ func (q *query) text(name string, max int) string {
 	}
 	return s
 }
+
+// bool parses a boolean parameter (true/false/1/0); absent is false.
+func (q *query) bool(name string) bool {
+	switch s := q.c.QueryParam(name); s {
+	case "", "false", "0":
+		return false
+	case "true", "1":
+		return true
+	default:
+		q.fail(apperr.BadParam(name, "must be true or false, got %q", s))
+		return false
+	}
+}

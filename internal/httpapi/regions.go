@@ -5,8 +5,40 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/desa-api/desa-api/internal/apperr"
+	"github.com/desa-api/desa-api/internal/fixed"
+	"github.com/desa-api/desa-api/internal/indicator"
 	"github.com/desa-api/desa-api/internal/region"
 )
+
+// scoreFilter reads framework, year and status: any of them (or
+// sort=score) joins villages to their scores; framework defaults to idm and
+// year is then required.
+func scoreFilter(q *query) *region.ScoreFilter {
+	c := q.c
+	if c.QueryParam("framework") == "" && c.QueryParam("year") == "" && c.QueryParam("status") == "" &&
+		c.QueryParam("sort") != "score" && c.QueryParam("sort") != "-score" {
+		return nil
+	}
+	fw := q.enum("framework", indicator.FrameworkCodes())
+	sf := &region.ScoreFilter{Framework: "idm"}
+	if len(fw) > 1 {
+		q.fail(apperr.BadParam("framework", "takes one framework"))
+	} else if len(fw) == 1 {
+		sf.Framework = fw[0]
+	}
+	f, err := indicator.FrameworkByCode(sf.Framework)
+	if err != nil {
+		return sf
+	}
+	first, last := f.Years()
+	if c.QueryParam("year") == "" {
+		q.fail(apperr.BadParam("year", "is required with framework, status or sort=score (%s has %d–%d)", f.Code, first, last))
+	}
+	sf.Year = q.int("year", 0, first, last)
+	sf.Status = q.enum("status", f.StatusSlugs())
+	return sf
+}
 
 // Province is a provinsi.
 type Province struct {
@@ -44,6 +76,13 @@ type Village struct {
 	DistrictName string `json:"district_name" example:"Karang Pilang"`
 	RegencyName  string `json:"regency_name" example:"Kota Surabaya"`
 	ProvinceName string `json:"province_name" example:"Jawa Timur"`
+	// With framework/year (or status, or sort=score): the village's score
+	// that year. Score and status are null where it has none.
+	Framework     *string    `json:"framework,omitempty" example:"idm"`
+	Year          *int       `json:"year,omitempty" example:"2024"`
+	Score         *fixed.Dec `json:"score,omitempty" swaggertype:"number" example:"0.7444"`
+	Status        *string    `json:"status,omitempty" example:"maju"`
+	DerivedStatus *string    `json:"derived_status,omitempty" example:"maju"`
 } //	@name	Village
 
 // Region is a region of any level with its place in the hierarchy.
@@ -153,8 +192,13 @@ func toDistrict(r region.Region) District {
 		RegencyName: r.RegencyName, ProvinceName: r.ProvinceName}
 }
 func toVillage(r region.Region) Village {
-	return Village{Code: r.Code, Name: r.Name, Type: r.Type, DistrictCode: r.DistrictCode, RegencyCode: r.RegencyCode,
+	v := Village{Code: r.Code, Name: r.Name, Type: r.Type, DistrictCode: r.DistrictCode, RegencyCode: r.RegencyCode,
 		ProvinceCode: r.ProvinceCode, DistrictName: r.DistrictName, RegencyName: r.RegencyName, ProvinceName: r.ProvinceName}
+	if sc := r.Score; sc != nil {
+		v.Framework, v.Year, v.Score = &sc.Framework, &sc.Year, sc.Value
+		v.Status, v.DerivedStatus = optional(sc.Status), optional(sc.DerivedStatus)
+	}
+	return v
 }
 func toRegionItem(r region.Region) RegionItem {
 	return RegionItem{Code: r.Code, Name: r.Name, Level: string(r.Level), Type: optional(r.Type), ParentCode: optional(r.ParentCode)}
@@ -178,7 +222,15 @@ func optional(s string) *string {
 // regionFilter reads the filters of a level's list: ancestors above the
 // level, type where the level has types, q, sort and page.
 func regionFilter(q *query, level region.Level) region.Filter {
-	f := region.Filter{Level: level, Page: q.page(), Sort: q.sort(region.SortFields), Q: q.text("q", 100)}
+	f := region.Filter{Level: level, Page: q.page(), Q: q.text("q", 100)}
+	if level == region.LevelVillage {
+		f.Score = scoreFilter(q)
+	}
+	if f.Score != nil {
+		f.Sort = q.sort(region.ScoreSortFields)
+	} else {
+		f.Sort = q.sort(region.SortFields)
+	}
 	for _, a := range region.Levels[:level.Depth()-1] {
 		codes := q.codes(string(a), a)
 		switch a {
@@ -537,7 +589,10 @@ func (h *handlers) deleteDistrict(c echo.Context) error {
 //	@Param		district	query		string	false	"district code(s), comma = any of"
 //	@Param		type		query		string	false	"desa, kelurahan or desa_adat; comma = any of"
 //	@Param		q			query		string	false	"case-insensitive substring of the name"
-//	@Param		sort		query		string	false	"code, name; prefix - for descending"	default(code)
+//	@Param		framework	query		string	false	"join each village's score in this framework (default idm when year, status or sort=score is given)"	Enums(idm, indeks_desa, ipd)
+//	@Param		year		query		int		false	"score year; required with framework, status or sort=score"												example(2024)
+//	@Param		status		query		string	false	"published status(es), comma = any of, e.g. tertinggal,sangat_tertinggal"
+//	@Param		sort		query		string	false	"code, name, or score (with a year); prefix - for descending"	default(code)
 //	@Param		fields		query		string	false	"comma-separated fields to return"
 //	@Param		format		query		string	false	"json or csv (or send Accept: text/csv)"	Enums(json, csv)
 //	@Param		limit		query		int		false	"page size, 1–1000"							default(50)

@@ -9,6 +9,7 @@ import (
 // routes installs every route of the API; this list is the API surface.
 func routes(e *echo.Echo, h *handlers) {
 	regions := requireScope(auth.ScopeWriteRegions)
+	indicators := requireScope(auth.ScopeWriteIndicators)
 
 	e.GET("/healthz", h.healthz)
 	e.GET("/readyz", h.readyz)
@@ -39,9 +40,17 @@ func routes(e *echo.Echo, h *handlers) {
 	v1.GET("/villages", h.listVillages)
 	v1.POST("/villages", h.createVillage, regions)
 	v1.GET("/villages/:code", h.getVillage)
+	v1.GET("/villages/:code/scores", h.villageScores)
+	v1.PUT("/villages/:code/scores/:framework/:year", h.putScore, indicators)
 	v1.PATCH("/villages/:code", h.patchVillage, regions)
 	v1.DELETE("/villages/:code", h.deleteVillage, regions)
 
 	v1.GET("/regions/:code", h.getRegion)
 	v1.GET("/regions/:code/children", h.listChildren)
+
+	v1.GET("/frameworks", h.listFrameworks)
+	v1.GET("/frameworks/:code", h.getFramework)
+
+	v1.POST("/imports", h.createImport, indicators, h.importLimit)
+	v1.GET("/imports/:id", h.getImport)
 }

@@ -16,13 +16,15 @@ import (
 
 	"github.com/desa-api/desa-api/internal/apperr"
 	"github.com/desa-api/desa-api/internal/auth"
+	"github.com/desa-api/desa-api/internal/indicator"
 	"github.com/desa-api/desa-api/internal/region"
 )
 
 // Services are the domain services the handlers call.
 type Services struct {
-	Regions *region.Service
-	Keys    *auth.Service
+	Regions    *region.Service
+	Indicators *indicator.Service
+	Keys       *auth.Service
 	// Ping reports whether the database answers (for /readyz).
 	Ping func(context.Context) error
 }
@@ -33,7 +35,9 @@ type Config struct {
 	RequestTimeout time.Duration
 	// BodyLimit caps request bodies, e.g. "1M" (empty: 1M).
 	BodyLimit string
-	Logger    *slog.Logger
+	// ImportBodyLimit caps import bodies (empty: 32M).
+	ImportBodyLimit string
+	Logger          *slog.Logger
 }
 
 // New returns the router with every route and middleware installed.
@@ -43,6 +47,9 @@ func New(svc Services, cfg Config) (*echo.Echo, error) {
 	}
 	if cfg.BodyLimit == "" {
 		cfg.BodyLimit = "1M"
+	}
+	if cfg.ImportBodyLimit == "" {
+		cfg.ImportBodyLimit = "32M"
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewJSONHandler(io.Discard, nil))
@@ -61,19 +68,21 @@ func New(svc Services, cfg Config) (*echo.Echo, error) {
 			cfg.Logger.Error("panic", "error", err.Error(), "stack", string(stack))
 			return err
 		}}),
-		middleware.BodyLimit(cfg.BodyLimit),
+		middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: cfg.BodyLimit,
+			Skipper: func(c echo.Context) bool { return c.Path() == "/v1/imports" && c.Request().Method == http.MethodPost }}),
 		middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{Timeout: cfg.RequestTimeout}),
 		authenticate(svc.Keys),
 	)
-	h := &handlers{svc: svc, openapi: openapi}
+	h := &handlers{svc: svc, openapi: openapi, importLimit: middleware.BodyLimit(cfg.ImportBodyLimit)}
 	routes(e, h)
 	return e, nil
 }
 
 // handlers holds what every handler needs.
 type handlers struct {
-	svc     Services
-	openapi []byte
+	svc         Services
+	openapi     []byte
+	importLimit echo.MiddlewareFunc
 }
 
 // requestLog writes one structured line per request.

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/desa-api/desa-api/internal/apperr"
+	"github.com/desa-api/desa-api/internal/fixed"
 	"github.com/desa-api/desa-api/internal/paging"
 )
 
@@ -30,6 +31,27 @@ type Region struct {
 	ProvinceName string
 	RegencyName  string
 	DistrictName string
+
+	// Score is the village's score in the framework and year a list asked
+	// for (Filter.Score); nil otherwise.
+	Score *Score
+}
+
+// Score is a village's score and status as a list shows it.
+type Score struct {
+	Framework     string
+	Year          int
+	Value         *fixed.Dec // nil: no score that year
+	Status        string
+	DerivedStatus string
+}
+
+// ScoreFilter joins villages to their scores in one framework and year,
+// optionally keeping only those with one of the published statuses.
+type ScoreFilter struct {
+	Framework string
+	Year      int
+	Status    []string
 }
 
 // Ancestor is a region above another, as listed in a region's answer.
@@ -115,13 +137,17 @@ type Filter struct {
 	Regency  []string
 	District []string
 	Type     []string
-	Q        string      // case-insensitive substring of the name
-	Sort     paging.Sort // by one of SortFields
+	Q        string // case-insensitive substring of the name
+	Score    *ScoreFilter
+	Sort     paging.Sort // by one of SortFields, or "score" with Score set
 	Page     paging.Page
 }
 
 // SortFields are the fields a region list may be sorted by.
 var SortFields = []string{"code", "name"}
+
+// ScoreSortFields are the sort fields of a village list joined to scores.
+var ScoreSortFields = []string{"code", "name", "score"}
 
 // Store is what the service needs from storage.
 type Store interface {

@@ -31,11 +31,9 @@ func (b bulkSpec) onConflict() string {
 // … ON CONFLICT; on SQLite multi-row INSERT … ON CONFLICT statements.
 func (s *Store) bulkUpsert(ctx context.Context, b bulkSpec, rows [][]any) error {
 	if s.dialect == Postgres {
-		return s.withPgx(ctx, func(tx pgx.Tx) error { return copyUpsert(ctx, tx, b, rows) })
+		return s.pgxRun(ctx, func(c pgxConn) error { return copyUpsert(ctx, c, b, rows) })
 	}
-	return translate(s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		return insertBatches(tx, b, rows)
-	}))
+	return s.InTx(ctx, func(tx *Store) error { return translate(insertBatches(tx.db.WithContext(ctx), b, rows)) })
 }
 
 // withPgx runs fn in a transaction on a raw pgx connection from the pool,
@@ -52,9 +50,15 @@ func (s *Store) withPgx(ctx context.Context, fn func(pgx.Tx) error) error {
 	}))
 }
 
-func copyUpsert(ctx context.Context, tx pgx.Tx, b bulkSpec, rows [][]any) error {
+// copyUpsert must run inside a transaction: its temporary table lives until
+// the commit, and is emptied for each batch.
+func copyUpsert(ctx context.Context, tx pgxConn, b bulkSpec, rows [][]any) error {
 	tmp := "bulk_" + b.table
-	if _, err := tx.Exec(ctx, fmt.Sprintf("CREATE TEMP TABLE %s (LIKE %s INCLUDING DEFAULTS) ON COMMIT DROP", tmp, b.table)); err != nil {
+	create := fmt.Sprintf("CREATE TEMP TABLE IF NOT EXISTS %s (LIKE %s INCLUDING DEFAULTS) ON COMMIT DROP", tmp, b.table)
+	if _, err := tx.Exec(ctx, create); err != nil {
+		return err
+	}
+	if _, err := tx.Exec(ctx, "TRUNCATE "+tmp); err != nil {
 		return err
 	}
 	if _, err := tx.CopyFrom(ctx, pgx.Identifier{tmp}, b.columns, pgx.CopyFromRows(rows)); err != nil {

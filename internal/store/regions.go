@@ -40,6 +40,10 @@ type regionView struct {
 	ProvinceName *string
 	RegencyName  *string
 	DistrictName *string
+	// Score columns, with a score join.
+	ScoreValue    dec
+	Status        *string
+	DerivedStatus *string
 }
 
 func toRegionRow(r region.Region) regionRow {
@@ -50,13 +54,18 @@ func toRegionRow(r region.Region) regionRow {
 	}
 }
 
-func (v regionView) toRegion() region.Region {
-	return region.Region{
+func (v regionView) toRegion(sf *region.ScoreFilter) region.Region {
+	r := region.Region{
 		Code: v.Code, Level: region.Level(v.Level), Name: v.Name, Type: deref(v.Type),
 		ParentCode: deref(v.ParentCode), ProvinceCode: v.ProvinceCode, RegencyCode: deref(v.RegencyCode),
 		DistrictCode: deref(v.DistrictCode), ProvinceName: deref(v.ProvinceName),
 		RegencyName: deref(v.RegencyName), DistrictName: deref(v.DistrictName),
 	}
+	if sf != nil {
+		r.Score = &region.Score{Framework: sf.Framework, Year: sf.Year, Value: v.ScoreValue.ptr(),
+			Status: deref(v.Status), DerivedStatus: deref(v.DerivedStatus)}
+	}
+	return r
 }
 
 func nullable(s string) *string {
@@ -92,7 +101,7 @@ func (s *Store) Region(ctx context.Context, code string) (region.Region, error) 
 	if err != nil {
 		return region.Region{}, translate(err)
 	}
-	return v.toRegion(), nil
+	return v.toRegion(nil), nil
 }
 
 // likeOp is the case-insensitive LIKE of the dialect. SQLite's LIKE is
@@ -121,6 +130,10 @@ func (s *Store) regionFilter(q *gorm.DB, f region.Filter) *gorm.DB {
 	q = whereIn(q, "r.regency_code", f.Regency)
 	q = whereIn(q, "r.district_code", f.District)
 	q = whereIn(q, "r.type", f.Type)
+	if f.Score != nil {
+		q = q.Joins("LEFT JOIN scores s ON s.village_code = r.code AND s.framework = ? AND s.year = ?", f.Score.Framework, f.Score.Year)
+		q = whereIn(q, "s.status", f.Score.Status)
+	}
 	if f.Q != "" {
 		q = q.Where("r.name "+s.likeOp()+` ? ESCAPE '\'`, likePattern(f.Q))
 	}
@@ -140,7 +153,7 @@ func whereIn(q *gorm.DB, col string, vals []string) *gorm.DB {
 
 // regionOrder maps allow-listed sort fields to columns; the code breaks ties
 // so that pages never overlap.
-var regionOrder = map[string]string{"code": "r.code", "name": "r.name"}
+var regionOrder = map[string]string{"code": "r.code", "name": "r.name", "score": "s.score"}
 
 // Regions implements region.Store.
 func (s *Store) Regions(ctx context.Context, f region.Filter) ([]region.Region, int, error) {
@@ -150,15 +163,24 @@ func (s *Store) Regions(ctx context.Context, f region.Filter) ([]region.Region, 
 		return nil, 0, translate(err)
 	}
 	col, ok := regionOrder[f.Sort.Field]
-	if !ok {
+	if !ok || col == "s.score" && f.Score == nil {
 		col = "r.code"
 	}
-	order := []clause.OrderByColumn{{Column: clause.Column{Name: col, Raw: true}, Desc: f.Sort.Desc}}
+	var order []clause.OrderByColumn
+	if col == "s.score" {
+		// Villages without a score last in both directions, on both engines.
+		order = append(order, clause.OrderByColumn{Column: clause.Column{Name: "s.score IS NULL", Raw: true}})
+	}
+	order = append(order, clause.OrderByColumn{Column: clause.Column{Name: col, Raw: true}, Desc: f.Sort.Desc})
 	if col != "r.code" {
 		order = append(order, clause.OrderByColumn{Column: clause.Column{Name: "r.code", Raw: true}, Desc: f.Sort.Desc})
 	}
 	var views []regionView
-	err := s.regionFilter(s.regionQuery(ctx), f).
+	sel := s.regionQuery(ctx)
+	if f.Score != nil {
+		sel = sel.Select(regionSelect + ", s.score AS score_value, s.status, s.derived_status")
+	}
+	err := s.regionFilter(sel, f).
 		Clauses(clause.OrderBy{Columns: order}).
 		Limit(f.Page.Limit).Offset(f.Page.Offset).Find(&views).Error
 	if err != nil {
@@ -166,7 +188,7 @@ func (s *Store) Regions(ctx context.Context, f region.Filter) ([]region.Region, 
 	}
 	out := make([]region.Region, len(views))
 	for i, v := range views {
-		out[i] = v.toRegion()
+		out[i] = v.toRegion(f.Score)
 	}
 	return out, int(total), nil
 }

@@ -44,6 +44,8 @@ const DefaultURL = "desa.db"
 type Store struct {
 	db      *gorm.DB
 	dialect Dialect
+	inTx    bool      // bound to a transaction by InTx
+	conn    *sql.Conn // PostgreSQL: the pinned connection of that transaction
 }
 
 // Options tune Open.

@@ -1,0 +1,157 @@
+package indicator
+
+import (
+	"maps"
+	"time"
+
+	"github.com/desa-api/desa-api/internal/fixed"
+	"github.com/desa-api/desa-api/internal/region"
+)
+
+// Score is one village's result in one framework and year. Status is the
+// published status (or, when the writer gave none, the derived one);
+// DerivedStatus is what the thresholds give. A disagreement between the two
+// is data: both are kept and shown.
+type Score struct {
+	VillageCode   string
+	Framework     string
+	Year          int
+	Components    map[string]fixed.Dec // by component code; absent: not given
+	Score         *fixed.Dec           // nil: no score (the village received none)
+	Status        string               // "" : no status
+	DerivedStatus string               // "" : the framework derives none, or no score
+	Source        string
+	ImportID      string
+	UpdatedAt     time.Time
+}
+
+// Disagrees reports whether the published status differs from the derived.
+func (s Score) Disagrees() bool {
+	return s.Status != "" && s.DerivedStatus != "" && s.Status != s.DerivedStatus
+}
+
+// sameValues reports whether two scores carry the same figures and status
+// (the source and import are bookkeeping, not values).
+func (s Score) sameValues(o Score) bool {
+	if (s.Score == nil) != (o.Score == nil) || s.Score != nil && *s.Score != *o.Score {
+		return false
+	}
+	return s.Status == o.Status && s.DerivedStatus == o.DerivedStatus && maps.Equal(s.Components, o.Components)
+}
+
+// Key identifies a score.
+type Key struct {
+	VillageCode string
+	Year        int
+}
+
+// Village is what scoring needs to know of a village.
+type Village struct {
+	Code string
+	Type string
+}
+
+// ScoreInput is what a writer gives for one score.
+type ScoreInput struct {
+	Components map[string]fixed.Dec
+	Score      *fixed.Dec
+	Status     string
+	Source     string
+}
+
+// Problem is one broken rule in a score or row, with a machine code.
+type Problem struct {
+	Field   string
+	Code    string
+	Message string
+}
+
+// Problem codes, stable for clients that sort import errors.
+const (
+	CodeUnknownVillage = "unknown_village"
+	CodeKelurahan      = "kelurahan"
+	CodeOutOfRange     = "out_of_range"
+	CodeNotANumber     = "not_a_number"
+	CodeDuplicate      = "duplicate"
+	CodeWrongYear      = "wrong_year"
+	CodeBadHeader      = "bad_header"
+	CodeBadCode        = "bad_code"
+	CodeBadStatus      = "bad_status"
+	CodeMissing        = "missing"
+	CodeUnknownField   = "unknown_field"
+	CodeMalformed      = "malformed"
+)
+
+// NewScore checks a writer's input for village v and year against the
+// framework's rules and returns the score to store, deriving what the
+// framework allows: the score as the mean of the components (IDM) and the
+// status from the thresholds. It reports every broken rule.
+func (f Framework) NewScore(v Village, year int, in ScoreInput) (Score, []Problem) {
+	var probs []Problem
+	add := func(field, code, format string, args ...any) {
+		probs = append(probs, Problem{field, code, sprintf(format, args...)})
+	}
+	if f.KelurahanExcluded && v.Type == region.TypeKelurahan {
+		add("village_code", CodeKelurahan, "%s is a kelurahan; %s scores desa only", v.Code, f.Code)
+	}
+	if first, last := f.Years(); year < first || year > last {
+		add("year", CodeWrongYear, "%s has scores for %d–%d, not %d", f.Code, first, last, year)
+	}
+	s := Score{VillageCode: v.Code, Framework: f.Code, Year: year, Components: map[string]fixed.Dec{},
+		Status: in.Status, Source: in.Source}
+	for code, val := range in.Components {
+		if !f.HasComponent(code) {
+			add(code, CodeUnknownField, "%s has no component %q", f.Code, code)
+			continue
+		}
+		if val < f.Min || val > f.Max {
+			add(code, CodeOutOfRange, "must be between %s and %s, got %s", f.Min, f.Max, val)
+		}
+		s.Components[code] = val
+	}
+	switch {
+	case in.Score != nil:
+		if *in.Score < f.Min || *in.Score > f.Max {
+			add("score", CodeOutOfRange, "must be between %s and %s, got %s", f.Min, f.Max, *in.Score)
+		}
+		sc := *in.Score
+		s.Score = &sc
+	case f.ScoreIsMean && len(s.Components) == len(f.Components):
+		vals := make([]fixed.Dec, 0, len(f.Components))
+		for _, c := range f.Components {
+			vals = append(vals, s.Components[c.Code])
+		}
+		m := fixed.Mean(vals...)
+		s.Score = &m
+	case f.ScoreIsMean && len(s.Components) > 0:
+		for _, c := range f.Components {
+			if _, ok := s.Components[c.Code]; !ok {
+				add(c.Code, CodeMissing, "is required to compute the score when score is not given")
+			}
+		}
+	}
+	if s.Status != "" && f.Rank(s.Status) < 0 {
+		add("status", CodeBadStatus, "unknown %s status %q (known: %s)", f.Code, s.Status, joinSlugs(f))
+	}
+	if s.Score != nil {
+		s.DerivedStatus = f.Classify(*s.Score)
+	}
+	if s.Status == "" {
+		s.Status = s.DerivedStatus
+	}
+	if s.Score == nil && s.Status != "" && f.DerivesStatus {
+		add("score", CodeMissing, "a status needs a score (or its components) in %s", f.Code)
+	}
+	return s, probs
+}
+
+func joinSlugs(f Framework) string {
+	out := ""
+	for i, s := range f.Statuses {
+		if i > 0 {
+			out += ", "
+		}
+		out += s.Slug
+	}
+	return out
+}

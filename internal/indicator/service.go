@@ -1,0 +1,124 @@
+package indicator
+
+import (
+	"context"
+
+	"github.com/desa-api/desa-api/internal/apperr"
+	"github.com/desa-api/desa-api/internal/region"
+)
+
+// Store is what the indicator service needs from storage.
+type Store interface {
+	// VillageTypes maps every village code to its type, for imports.
+	VillageTypes(ctx context.Context) (map[string]string, error)
+	// Scores lists a village's scores in a framework, ascending by year
+	// (every framework when framework is "").
+	Scores(ctx context.Context, village, framework string) ([]Score, error)
+	// ExistingScores returns the stored scores among keys.
+	ExistingScores(ctx context.Context, framework string, keys []Key) (map[Key]Score, error)
+	// WriteScores upserts scores (one statement path per batch).
+	WriteScores(ctx context.Context, scores []Score) error
+	// SaveImport stores an import report; ImportReport reads one back.
+	SaveImport(ctx context.Context, r Report) error
+	ImportReport(ctx context.Context, id string) (Report, error)
+	// CountScores counts the stored scores of a framework.
+	CountScores(ctx context.Context, framework string) (int, error)
+	// InTx runs fn in one transaction on a store bound to it.
+	InTx(ctx context.Context, fn func(Store) error) error
+}
+
+// RegionStore is the part of the region store scores need.
+type RegionStore interface {
+	Region(ctx context.Context, code string) (region.Region, error)
+}
+
+// Service serves frameworks, scores and imports.
+type Service struct {
+	store     Store
+	regions   RegionStore
+	crosswalk map[string]string // Kepmendagri 2022 village code → 2025 code
+	newID     func() string
+}
+
+// NewService returns a service. crosswalk translates Kepmendagri 2022
+// village codes to 2025 codes for imports with code_edition=2022.
+func NewService(s Store, regions RegionStore, crosswalk map[string]string, newID func() string) *Service {
+	return &Service{store: s, regions: regions, crosswalk: crosswalk, newID: newID}
+}
+
+// village returns the village with the given code, or NotFound.
+func (s *Service) village(ctx context.Context, code string) (Village, error) {
+	dotted, err := region.ParseCodeAt(code, region.LevelVillage)
+	if err != nil {
+		return Village{}, apperr.Field(apperr.BadRequest, "code", err.(*apperr.Error).Message)
+	}
+	r, err := s.regions.Region(ctx, dotted)
+	if apperr.Is(err, apperr.NotFound) {
+		return Village{}, apperr.NotFoundf("no village with code %s", dotted)
+	}
+	if err != nil {
+		return Village{}, err
+	}
+	return Village{Code: r.Code, Type: r.Type}, nil
+}
+
+// Scores lists a village's scores in a framework ("" for all), by year.
+func (s *Service) Scores(ctx context.Context, villageCode, framework string) ([]Score, error) {
+	if framework != "" {
+		if _, err := FrameworkByCode(framework); err != nil {
+			return nil, apperr.Field(apperr.BadRequest, "framework", err.(*apperr.Error).Message)
+		}
+	}
+	v, err := s.village(ctx, villageCode)
+	if err != nil {
+		return nil, err
+	}
+	return s.store.Scores(ctx, v.Code, framework)
+}
+
+// CountScores counts the stored scores of a framework.
+func (s *Service) CountScores(ctx context.Context, framework string) (int, error) {
+	return s.store.CountScores(ctx, framework)
+}
+
+// PutScore creates or replaces one score and reports whether it was new.
+func (s *Service) PutScore(ctx context.Context, villageCode, framework string, year int, in ScoreInput) (Score, bool, error) {
+	f, err := FrameworkByCode(framework)
+	if err != nil {
+		return Score{}, false, err
+	}
+	v, err := s.village(ctx, villageCode)
+	if err != nil {
+		return Score{}, false, err
+	}
+	sc, probs := f.NewScore(v, year, in)
+	if len(probs) > 0 {
+		return Score{}, false, problemsErr(probs)
+	}
+	var created bool
+	err = s.store.InTx(ctx, func(tx Store) error {
+		old, err := tx.ExistingScores(ctx, f.Code, []Key{{v.Code, year}})
+		if err != nil {
+			return err
+		}
+		_, exists := old[Key{v.Code, year}]
+		created = !exists
+		return tx.WriteScores(ctx, []Score{sc})
+	})
+	if err != nil {
+		return Score{}, false, err
+	}
+	got, err := s.store.ExistingScores(ctx, f.Code, []Key{{v.Code, year}})
+	if err != nil {
+		return Score{}, false, err
+	}
+	return got[Key{v.Code, year}], created, nil
+}
+
+func problemsErr(probs []Problem) error {
+	errs := apperr.Fields{Kind: apperr.Invalid}
+	for _, p := range probs {
+		errs.Add(p.Field, "%s", p.Message)
+	}
+	return errs.Err()
+}

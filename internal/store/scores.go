@@ -1,0 +1,305 @@
+package store
+
+import (
+	"context"
+	"database/sql/driver"
+	"encoding/json"
+	"fmt"
+	"math/big"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgtype"
+
+	"github.com/desa-api/desa-api/internal/fixed"
+	"github.com/desa-api/desa-api/internal/indicator"
+	"github.com/desa-api/desa-api/internal/region"
+)
+
+// dec is a nullable four-place decimal column: numeric on PostgreSQL, REAL
+// on SQLite. It is written as decimal text (which both engines store
+// exactly at this precision) and read back from either form.
+type dec struct {
+	v     fixed.Dec
+	valid bool
+}
+
+func decOf(p *fixed.Dec) dec {
+	if p == nil {
+		return dec{}
+	}
+	return dec{*p, true}
+}
+
+func (d dec) ptr() *fixed.Dec {
+	if !d.valid {
+		return nil
+	}
+	v := d.v
+	return &v
+}
+
+// Value implements driver.Valuer.
+func (d dec) Value() (driver.Value, error) {
+	if !d.valid {
+		return nil, nil
+	}
+	return d.v.String(), nil
+}
+
+// Scan implements sql.Scanner.
+func (d *dec) Scan(src any) error {
+	var err error
+	switch x := src.(type) {
+	case nil:
+		*d = dec{}
+		return nil
+	case float64:
+		d.v = fixed.FromFloat(x)
+	case int64:
+		d.v = fixed.FromInt(x)
+	case string:
+		d.v, err = fixed.Parse(x)
+	case []byte:
+		d.v, err = fixed.Parse(string(x))
+	default:
+		return fmt.Errorf("store: cannot scan %T into a decimal", src)
+	}
+	d.valid = err == nil
+	return err
+}
+
+// bulkArg is the value bulkUpsert sends for d: a pgtype.Numeric for COPY on
+// PostgreSQL (exact), the decimal text on SQLite.
+func (s *Store) bulkArg(d dec) any {
+	if !d.valid {
+		return nil
+	}
+	if s.dialect == Postgres {
+		return pgtype.Numeric{Int: big.NewInt(d.v.Units()), Exp: -fixed.Places, Valid: true}
+	}
+	return d.v.String()
+}
+
+// scoreRow is a row of scores.
+type scoreRow struct {
+	VillageCode   string
+	Framework     string
+	Year          int
+	ProvinceCode  string
+	RegencyCode   string
+	DistrictCode  string
+	Iks           dec
+	Ike           dec
+	Ikl           dec
+	LayananDasar  dec
+	Sosial        dec
+	Ekonomi       dec
+	Lingkungan    dec
+	Aksesibilitas dec
+	TataKelola    dec
+	Score         dec
+	Status        *string
+	DerivedStatus *string
+	Source        string
+	ImportID      *string
+	UpdatedAt     time.Time
+}
+
+func (scoreRow) TableName() string { return "scores" }
+
+// components maps component codes to the row's columns.
+func (r *scoreRow) components() map[string]*dec {
+	return map[string]*dec{
+		"iks": &r.Iks, "ike": &r.Ike, "ikl": &r.Ikl, "layanan_dasar": &r.LayananDasar, "sosial": &r.Sosial,
+		"ekonomi": &r.Ekonomi, "lingkungan": &r.Lingkungan, "aksesibilitas": &r.Aksesibilitas, "tata_kelola": &r.TataKelola,
+	}
+}
+
+var componentColumns = []string{"iks", "ike", "ikl", "layanan_dasar", "sosial", "ekonomi", "lingkungan", "aksesibilitas", "tata_kelola"}
+
+func toScoreRow(s indicator.Score) scoreRow {
+	anc := region.AncestorCodes(s.VillageCode)
+	r := scoreRow{VillageCode: s.VillageCode, Framework: s.Framework, Year: s.Year,
+		ProvinceCode: anc[0], RegencyCode: anc[1], DistrictCode: anc[2],
+		Score: decOf(s.Score), Status: nullable(s.Status), DerivedStatus: nullable(s.DerivedStatus),
+		Source: s.Source, ImportID: nullable(s.ImportID), UpdatedAt: time.Now().UTC()}
+	cols := r.components()
+	for code, v := range s.Components {
+		*cols[code] = dec{v, true}
+	}
+	return r
+}
+
+func (r scoreRow) toScore() indicator.Score {
+	s := indicator.Score{VillageCode: r.VillageCode, Framework: r.Framework, Year: r.Year,
+		Components: map[string]fixed.Dec{}, Score: r.Score.ptr(), Status: deref(r.Status),
+		DerivedStatus: deref(r.DerivedStatus), Source: r.Source, ImportID: deref(r.ImportID), UpdatedAt: r.UpdatedAt.UTC()}
+	for code, d := range r.components() {
+		if d.valid {
+			s.Components[code] = d.v
+		}
+	}
+	return s
+}
+
+// VillageTypes implements indicator.Store.
+func (s *Store) VillageTypes(ctx context.Context) (map[string]string, error) {
+	rows, err := s.db.WithContext(ctx).Table("regions").Select("code, type").Where("level = ?", "village").Rows()
+	if err != nil {
+		return nil, translate(err)
+	}
+	defer rows.Close()
+	out := make(map[string]string, 90000)
+	for rows.Next() {
+		var code, typ string
+		if err := rows.Scan(&code, &typ); err != nil {
+			return nil, translate(err)
+		}
+		out[code] = typ
+	}
+	return out, translate(rows.Err())
+}
+
+// Scores implements indicator.Store.
+func (s *Store) Scores(ctx context.Context, village, framework string) ([]indicator.Score, error) {
+	q := s.db.WithContext(ctx).Where("village_code = ?", village)
+	if framework != "" {
+		q = q.Where("framework = ?", framework)
+	}
+	var rows []scoreRow
+	if err := q.Order("framework, year").Find(&rows).Error; err != nil {
+		return nil, translate(err)
+	}
+	out := make([]indicator.Score, len(rows))
+	for i, r := range rows {
+		out[i] = r.toScore()
+	}
+	return out, nil
+}
+
+// ExistingScores implements indicator.Store.
+func (s *Store) ExistingScores(ctx context.Context, framework string, keys []indicator.Key) (map[indicator.Key]indicator.Score, error) {
+	out := make(map[indicator.Key]indicator.Score, len(keys))
+	byYear := map[int][]string{}
+	for _, k := range keys {
+		byYear[k.Year] = append(byYear[k.Year], k.VillageCode)
+	}
+	for year, codes := range byYear {
+		for start := 0; start < len(codes); start += 900 { // under SQLite's parameter limit
+			var rows []scoreRow
+			err := s.db.WithContext(ctx).Where("framework = ? AND year = ? AND village_code IN ?", framework, year,
+				codes[start:min(start+900, len(codes))]).Find(&rows).Error
+			if err != nil {
+				return nil, translate(err)
+			}
+			for _, r := range rows {
+				out[indicator.Key{VillageCode: r.VillageCode, Year: r.Year}] = r.toScore()
+			}
+		}
+	}
+	return out, nil
+}
+
+var scoreSpec = bulkSpec{
+	table: "scores",
+	columns: append(append([]string{"village_code", "framework", "year", "province_code", "regency_code", "district_code"},
+		componentColumns...), "score", "status", "derived_status", "source", "import_id", "updated_at"),
+	conflict: []string{"village_code", "framework", "year"},
+	update: append(append([]string{}, componentColumns...),
+		"score", "status", "derived_status", "source", "import_id", "updated_at"),
+}
+
+// WriteScores implements indicator.Store.
+func (s *Store) WriteScores(ctx context.Context, scores []indicator.Score) error {
+	if len(scores) == 0 {
+		return nil
+	}
+	rows := make([][]any, len(scores))
+	for i, sc := range scores {
+		r := toScoreRow(sc)
+		row := []any{r.VillageCode, r.Framework, r.Year, r.ProvinceCode, r.RegencyCode, r.DistrictCode}
+		cols := r.components()
+		for _, c := range componentColumns {
+			row = append(row, s.bulkArg(*cols[c]))
+		}
+		rows[i] = append(row, s.bulkArg(r.Score), r.Status, r.DerivedStatus, r.Source, r.ImportID, r.UpdatedAt)
+	}
+	return s.bulkUpsert(ctx, scoreSpec, rows)
+}
+
+// importRow is a row of imports.
+type importRow struct {
+	ID          string `gorm:"primaryKey"`
+	Kind        string
+	Framework   string
+	DryRun      bool
+	Mode        string
+	Source      string
+	CodeEdition int
+	Format      string
+	RowsTotal   int
+	Inserted    int
+	Updated     int
+	Unchanged   int
+	Rejected    int
+	Translated  int
+	Applied     bool
+	Details     string
+	KeyID       *string
+	CreatedAt   time.Time
+}
+
+func (importRow) TableName() string { return "imports" }
+
+type importDetails struct {
+	Errors       []indicator.RowError    `json:"errors"`
+	Translations []indicator.Translation `json:"translations"`
+}
+
+// CountScores implements indicator.Store.
+func (s *Store) CountScores(ctx context.Context, framework string) (int, error) {
+	var n int64
+	err := s.db.WithContext(ctx).Table("scores").Where("framework = ?", framework).Count(&n).Error
+	return int(n), translate(err)
+}
+
+// SaveImport implements indicator.Store.
+func (s *Store) SaveImport(ctx context.Context, r indicator.Report) error {
+	details, err := json.Marshal(importDetails{r.Errors, r.Translations})
+	if err != nil {
+		return err
+	}
+	row := importRow{ID: r.ID, Kind: r.Kind, Framework: r.Framework, DryRun: r.DryRun, Mode: r.Mode, Source: r.Source,
+		CodeEdition: r.CodeEdition, Format: r.Format, RowsTotal: r.Rows, Inserted: r.Inserted, Updated: r.Updated,
+		Unchanged: r.Unchanged, Rejected: r.Rejected, Translated: r.Translated, Applied: r.Applied,
+		Details: string(details), KeyID: nullable(r.KeyID), CreatedAt: r.CreatedAt}
+	return translate(s.db.WithContext(ctx).Create(&row).Error)
+}
+
+// ImportReport implements indicator.Store.
+func (s *Store) ImportReport(ctx context.Context, id string) (indicator.Report, error) {
+	var row importRow
+	if err := s.db.WithContext(ctx).Where("id = ?", id).Take(&row).Error; err != nil {
+		return indicator.Report{}, translate(err)
+	}
+	var d importDetails
+	if err := json.Unmarshal([]byte(row.Details), &d); err != nil {
+		return indicator.Report{}, err
+	}
+	return indicator.Report{ID: row.ID, Kind: row.Kind, Framework: row.Framework, DryRun: row.DryRun, Mode: row.Mode,
+		Source: row.Source, CodeEdition: row.CodeEdition, Format: row.Format, Rows: row.RowsTotal, Inserted: row.Inserted,
+		Updated: row.Updated, Unchanged: row.Unchanged, Rejected: row.Rejected, Translated: row.Translated,
+		Applied: row.Applied, Errors: d.Errors, Translations: d.Translations, CreatedAt: row.CreatedAt.UTC(),
+		KeyID: deref(row.KeyID)}, nil
+}
+
+// IndicatorStore adapts the store to indicator.Store (whose InTx hands out
+// an indicator.Store rather than a *Store).
+type IndicatorStore struct{ *Store }
+
+// InTx implements indicator.Store.
+func (s IndicatorStore) InTx(ctx context.Context, fn func(indicator.Store) error) error {
+	return s.Store.InTx(ctx, func(tx *Store) error { return fn(IndicatorStore{tx}) })
+}
+
+var _ indicator.Store = IndicatorStore{}
