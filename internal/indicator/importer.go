@@ -207,12 +207,7 @@ type scoreImport struct {
 	rep      *Report
 	villages map[string]string
 	seen     map[Key]int // key → row of its first occurrence
-	batch    []pendingScore
-}
-
-type pendingScore struct {
-	row   int
-	score Score
+	batch    []Score
 }
 
 func (imp *scoreImport) run(ctx context.Context, tx Store, rows *rowReader) error {
@@ -233,7 +228,8 @@ func (imp *scoreImport) run(ctx context.Context, tx Store, rows *rowReader) erro
 			continue
 		}
 		if sc, ok := imp.parse(imp.rep.Rows, rec.values); ok {
-			imp.batch = append(imp.batch, pendingScore{imp.rep.Rows, sc})
+			sc.ImportID = imp.rep.ID
+			imp.batch = append(imp.batch, sc)
 		}
 		if len(imp.batch) == batchSize {
 			if err := imp.flush(ctx, tx); err != nil {
@@ -316,40 +312,23 @@ func (imp *scoreImport) parse(row int, vals map[string]string) (Score, bool) {
 	return sc, true
 }
 
-// flush classifies the batch against what is stored and writes what is new
-// or changed (unless nothing may be stored).
+// flush writes the batch and counts what was new, changed and unchanged.
+// A dry run, or an atomic import that has rejected a row, writes too — its
+// transaction is rolled back at the end — so that the report says exactly
+// what the import would do.
 func (imp *scoreImport) flush(ctx context.Context, tx Store) error {
 	if len(imp.batch) == 0 {
 		return nil
 	}
-	keys := make([]Key, len(imp.batch))
-	for i, p := range imp.batch {
-		keys[i] = Key{p.score.VillageCode, p.score.Year}
-	}
-	old, err := tx.ExistingScores(ctx, imp.f.Code, keys)
+	ins, upd, err := tx.UpsertScores(ctx, imp.batch)
 	if err != nil {
 		return err
 	}
-	write := make([]Score, 0, len(imp.batch))
-	for _, p := range imp.batch {
-		prev, exists := old[Key{p.score.VillageCode, p.score.Year}]
-		switch {
-		case !exists:
-			imp.rep.Inserted++
-		case prev.sameValues(p.score):
-			imp.rep.Unchanged++
-			continue
-		default:
-			imp.rep.Updated++
-		}
-		p.score.ImportID = imp.rep.ID
-		write = append(write, p.score)
-	}
+	imp.rep.Inserted += ins
+	imp.rep.Updated += upd
+	imp.rep.Unchanged += len(imp.batch) - ins - upd
 	imp.batch = imp.batch[:0]
-	if imp.req.DryRun || imp.req.Mode == ModeAtomic && imp.rep.Rejected > 0 {
-		return nil
-	}
-	return tx.WriteScores(ctx, write)
+	return nil
 }
 
 // rowReader streams records from CSV (with a header) or a JSON array of

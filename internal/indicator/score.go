@@ -30,9 +30,9 @@ func (s Score) Disagrees() bool {
 	return s.Status != "" && s.DerivedStatus != "" && s.Status != s.DerivedStatus
 }
 
-// sameValues reports whether two scores carry the same figures and status
+// SameValues reports whether two scores carry the same figures and status
 // (the source and import are bookkeeping, not values).
-func (s Score) sameValues(o Score) bool {
+func (s Score) SameValues(o Score) bool {
 	if (s.Score == nil) != (o.Score == nil) || s.Score != nil && *s.Score != *o.Score {
 		return false
 	}

@@ -16,8 +16,10 @@ type Store interface {
 	Scores(ctx context.Context, village, framework string) ([]Score, error)
 	// ExistingScores returns the stored scores among keys.
 	ExistingScores(ctx context.Context, framework string, keys []Key) (map[Key]Score, error)
-	// WriteScores upserts scores (one statement path per batch).
-	WriteScores(ctx context.Context, scores []Score) error
+	// UpsertScores writes scores and reports how many were inserted and how
+	// many updated; the rest equalled the stored ones (SameValues) and were
+	// left untouched.
+	UpsertScores(ctx context.Context, scores []Score) (inserted, updated int, err error)
 	// SaveImport stores an import report; ImportReport reads one back.
 	SaveImport(ctx context.Context, r Report) error
 	ImportReport(ctx context.Context, id string) (Report, error)
@@ -95,16 +97,7 @@ func (s *Service) PutScore(ctx context.Context, villageCode, framework string, y
 	if len(probs) > 0 {
 		return Score{}, false, problemsErr(probs)
 	}
-	var created bool
-	err = s.store.InTx(ctx, func(tx Store) error {
-		old, err := tx.ExistingScores(ctx, f.Code, []Key{{v.Code, year}})
-		if err != nil {
-			return err
-		}
-		_, exists := old[Key{v.Code, year}]
-		created = !exists
-		return tx.WriteScores(ctx, []Score{sc})
-	})
+	inserted, _, err := s.store.UpsertScores(ctx, []Score{sc})
 	if err != nil {
 		return Score{}, false, err
 	}
@@ -112,7 +105,7 @@ func (s *Service) PutScore(ctx context.Context, villageCode, framework string, y
 	if err != nil {
 		return Score{}, false, err
 	}
-	return got[Key{v.Code, year}], created, nil
+	return got[Key{v.Code, year}], inserted == 1, nil
 }
 
 func problemsErr(probs []Problem) error {

@@ -16,6 +16,9 @@ type bulkSpec struct {
 	columns  []string
 	conflict []string // the unique key
 	update   []string // columns overwritten on conflict
+	// values, when set, are the columns whose difference makes a conflicting
+	// row "updated"; a row equal in all of them is left untouched.
+	values []string
 }
 
 func (b bulkSpec) onConflict() string {
@@ -23,7 +26,29 @@ func (b bulkSpec) onConflict() string {
 	for i, c := range b.update {
 		sets[i] = c + " = excluded." + c
 	}
-	return fmt.Sprintf(" ON CONFLICT (%s) DO UPDATE SET %s", strings.Join(b.conflict, ", "), strings.Join(sets, ", "))
+	out := fmt.Sprintf(" ON CONFLICT (%s) DO UPDATE SET %s", strings.Join(b.conflict, ", "), strings.Join(sets, ", "))
+	if len(b.values) > 0 {
+		old, new := make([]string, len(b.values)), make([]string, len(b.values))
+		for i, c := range b.values {
+			old[i], new[i] = b.table+"."+c, "excluded."+c
+		}
+		out += fmt.Sprintf(" WHERE (%s) IS DISTINCT FROM (%s)", strings.Join(old, ", "), strings.Join(new, ", "))
+	}
+	return out
+}
+
+// copyUpsertCount is copyUpsert reporting how many rows were inserted and
+// how many updated (the rest were equal in b.values and left alone). The
+// unique index arbitrates, so the count needs no lookups of its own.
+func copyUpsertCount(ctx context.Context, tx pgxConn, b bulkSpec, rows [][]any) (inserted, updated int, err error) {
+	if err := stage(ctx, tx, b, rows); err != nil {
+		return 0, 0, err
+	}
+	cols := strings.Join(b.columns, ", ")
+	q := fmt.Sprintf(`WITH up AS (INSERT INTO %s (%s) SELECT %s FROM bulk_%s %s RETURNING (xmax = 0) AS inserted)
+SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM up`, b.table, cols, cols, b.table, b.onConflict())
+	err = tx.QueryRow(ctx, q).Scan(&inserted, &updated)
+	return inserted, updated, err
 }
 
 // bulkUpsert writes rows in one transaction by the fastest path of the
@@ -53,6 +78,17 @@ func (s *Store) withPgx(ctx context.Context, fn func(pgx.Tx) error) error {
 // copyUpsert must run inside a transaction: its temporary table lives until
 // the commit, and is emptied for each batch.
 func copyUpsert(ctx context.Context, tx pgxConn, b bulkSpec, rows [][]any) error {
+	if err := stage(ctx, tx, b, rows); err != nil {
+		return err
+	}
+	cols := strings.Join(b.columns, ", ")
+	_, err := tx.Exec(ctx, fmt.Sprintf("INSERT INTO %s (%s) SELECT %s FROM bulk_%s", b.table, cols, cols, b.table)+b.onConflict())
+	return err
+}
+
+// stage copies rows into the temporary table bulk_<table>, which lives until
+// the transaction ends and is emptied first.
+func stage(ctx context.Context, tx pgxConn, b bulkSpec, rows [][]any) error {
 	tmp := "bulk_" + b.table
 	create := fmt.Sprintf("CREATE TEMP TABLE IF NOT EXISTS %s (LIKE %s INCLUDING DEFAULTS) ON COMMIT DROP", tmp, b.table)
 	if _, err := tx.Exec(ctx, create); err != nil {
@@ -61,11 +97,7 @@ func copyUpsert(ctx context.Context, tx pgxConn, b bulkSpec, rows [][]any) error
 	if _, err := tx.Exec(ctx, "TRUNCATE "+tmp); err != nil {
 		return err
 	}
-	if _, err := tx.CopyFrom(ctx, pgx.Identifier{tmp}, b.columns, pgx.CopyFromRows(rows)); err != nil {
-		return err
-	}
-	cols := strings.Join(b.columns, ", ")
-	_, err := tx.Exec(ctx, fmt.Sprintf("INSERT INTO %s (%s) SELECT %s FROM %s", b.table, cols, cols, tmp)+b.onConflict())
+	_, err := tx.CopyFrom(ctx, pgx.Identifier{tmp}, b.columns, pgx.CopyFromRows(rows))
 	return err
 }
 

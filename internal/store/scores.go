@@ -207,13 +207,59 @@ var scoreSpec = bulkSpec{
 	conflict: []string{"village_code", "framework", "year"},
 	update: append(append([]string{}, componentColumns...),
 		"score", "status", "derived_status", "source", "import_id", "updated_at"),
+	values: append(append([]string{}, componentColumns...), "score", "status", "derived_status"),
 }
 
-// WriteScores implements indicator.Store.
-func (s *Store) WriteScores(ctx context.Context, scores []indicator.Score) error {
+// UpsertScores implements indicator.Store: scores equal in every value to
+// the stored ones are left untouched (their source and import stay).
+func (s *Store) UpsertScores(ctx context.Context, scores []indicator.Score) (inserted, updated int, err error) {
 	if len(scores) == 0 {
-		return nil
+		return 0, 0, nil
 	}
+	if s.dialect == SQLite {
+		return s.upsertScoresSQLite(ctx, scores)
+	}
+	rows := s.scoreArgs(scores)
+	err = s.pgxRun(ctx, func(c pgxConn) error {
+		inserted, updated, err = copyUpsertCount(ctx, c, scoreSpec, rows)
+		return err
+	})
+	return inserted, updated, translate(err)
+}
+
+// upsertScoresSQLite classifies against the stored rows (SQLite plans the
+// primary-key lookups reliably) and writes only what is new or changed.
+func (s *Store) upsertScoresSQLite(ctx context.Context, scores []indicator.Score) (inserted, updated int, err error) {
+	err = s.InTx(ctx, func(tx *Store) error {
+		byFramework := map[string][]indicator.Key{}
+		for _, sc := range scores {
+			byFramework[sc.Framework] = append(byFramework[sc.Framework], indicator.Key{VillageCode: sc.VillageCode, Year: sc.Year})
+		}
+		old := map[string]map[indicator.Key]indicator.Score{}
+		for fw, keys := range byFramework {
+			if old[fw], err = tx.ExistingScores(ctx, fw, keys); err != nil {
+				return err
+			}
+		}
+		write := scores[:0:0]
+		for _, sc := range scores {
+			prev, ok := old[sc.Framework][indicator.Key{VillageCode: sc.VillageCode, Year: sc.Year}]
+			switch {
+			case !ok:
+				inserted++
+			case prev.SameValues(sc):
+				continue
+			default:
+				updated++
+			}
+			write = append(write, sc)
+		}
+		return translate(insertBatches(tx.db.WithContext(ctx), scoreSpec, tx.scoreArgs(write)))
+	})
+	return inserted, updated, err
+}
+
+func (s *Store) scoreArgs(scores []indicator.Score) [][]any {
 	rows := make([][]any, len(scores))
 	for i, sc := range scores {
 		r := toScoreRow(sc)
@@ -224,7 +270,7 @@ func (s *Store) WriteScores(ctx context.Context, scores []indicator.Score) error
 		}
 		rows[i] = append(row, s.bulkArg(r.Score), r.Status, r.DerivedStatus, r.Source, r.ImportID, r.UpdatedAt)
 	}
-	return s.bulkUpsert(ctx, scoreSpec, rows)
+	return rows
 }
 
 // importRow is a row of imports.

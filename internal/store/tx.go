@@ -66,4 +66,5 @@ func (s *Store) pgxRun(ctx context.Context, fn func(pgxConn) error) error {
 type pgxConn interface {
 	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
 	CopyFrom(ctx context.Context, table pgx.Identifier, columns []string, rows pgx.CopyFromSource) (int64, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
 }
