@@ -33,6 +33,12 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/Health"
                         }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
                     }
                 }
             }
@@ -52,6 +58,12 @@ const docTemplate = `{
                         "schema": {
                             "type": "object"
                         }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
                     }
                 }
             }
@@ -70,6 +82,12 @@ const docTemplate = `{
                         "description": "OK",
                         "schema": {
                             "$ref": "#/definitions/Health"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
                         }
                     },
                     "503": {
@@ -154,10 +172,22 @@ const docTemplate = `{
                         "description": "OK",
                         "schema": {
                             "$ref": "#/definitions/DistrictList"
+                        },
+                        "headers": {
+                            "Link": {
+                                "type": "string",
+                                "description": "RFC 8288 links to the first, prev, next and last pages"
+                            }
                         }
                     },
                     "400": {
                         "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -196,6 +226,12 @@ const docTemplate = `{
                         "description": "Created",
                         "schema": {
                             "$ref": "#/definitions/District"
+                        },
+                        "headers": {
+                            "Location": {
+                                "type": "string",
+                                "description": "the path of the new region"
+                            }
                         }
                     },
                     "400": {
@@ -259,6 +295,12 @@ const docTemplate = `{
                     },
                     "400": {
                         "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -460,10 +502,22 @@ const docTemplate = `{
                         "description": "OK",
                         "schema": {
                             "$ref": "#/definitions/ProvinceList"
+                        },
+                        "headers": {
+                            "Link": {
+                                "type": "string",
+                                "description": "RFC 8288 links to the first, prev, next and last pages"
+                            }
                         }
                     },
                     "400": {
                         "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -502,6 +556,12 @@ const docTemplate = `{
                         "description": "Created",
                         "schema": {
                             "$ref": "#/definitions/Province"
+                        },
+                        "headers": {
+                            "Location": {
+                                "type": "string",
+                                "description": "the path of the new region"
+                            }
                         }
                     },
                     "400": {
@@ -565,6 +625,12 @@ const docTemplate = `{
                     },
                     "400": {
                         "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -779,10 +845,22 @@ const docTemplate = `{
                         "description": "OK",
                         "schema": {
                             "$ref": "#/definitions/RegencyList"
+                        },
+                        "headers": {
+                            "Link": {
+                                "type": "string",
+                                "description": "RFC 8288 links to the first, prev, next and last pages"
+                            }
                         }
                     },
                     "400": {
                         "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -821,6 +899,12 @@ const docTemplate = `{
                         "description": "Created",
                         "schema": {
                             "$ref": "#/definitions/Regency"
+                        },
+                        "headers": {
+                            "Location": {
+                                "type": "string",
+                                "description": "the path of the new region"
+                            }
                         }
                     },
                     "400": {
@@ -884,6 +968,12 @@ const docTemplate = `{
                     },
                     "400": {
                         "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -1057,6 +1147,12 @@ const docTemplate = `{
                             "$ref": "#/definitions/Problem"
                         }
                     },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
                     "404": {
                         "description": "Not Found",
                         "schema": {
@@ -1134,10 +1230,22 @@ const docTemplate = `{
                         "description": "OK",
                         "schema": {
                             "$ref": "#/definitions/RegionItemList"
+                        },
+                        "headers": {
+                            "Link": {
+                                "type": "string",
+                                "description": "RFC 8288 links to the first, prev, next and last pages"
+                            }
                         }
                     },
                     "400": {
                         "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -1236,10 +1344,22 @@ const docTemplate = `{
                         "description": "OK",
                         "schema": {
                             "$ref": "#/definitions/VillageList"
+                        },
+                        "headers": {
+                            "Link": {
+                                "type": "string",
+                                "description": "RFC 8288 links to the first, prev, next and last pages"
+                            }
                         }
                     },
                     "400": {
                         "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -1278,6 +1398,12 @@ const docTemplate = `{
                         "description": "Created",
                         "schema": {
                             "$ref": "#/definitions/Village"
+                        },
+                        "headers": {
+                            "Location": {
+                                "type": "string",
+                                "description": "the path of the new region"
+                            }
                         }
                     },
                     "400": {
@@ -1341,6 +1467,12 @@ const docTemplate = `{
                     },
                     "400": {
                         "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -1486,6 +1618,11 @@ const docTemplate = `{
     "definitions": {
         "Ancestor": {
             "type": "object",
+            "required": [
+                "code",
+                "level",
+                "name"
+            ],
             "properties": {
                 "code": {
                     "type": "string",
@@ -1493,6 +1630,11 @@ const docTemplate = `{
                 },
                 "level": {
                     "type": "string",
+                    "enum": [
+                        "province",
+                        "regency",
+                        "district"
+                    ],
                     "example": "province"
                 },
                 "name": {
@@ -1553,6 +1695,10 @@ const docTemplate = `{
         },
         "DistrictList": {
             "type": "object",
+            "required": [
+                "data",
+                "page"
+            ],
             "properties": {
                 "data": {
                     "type": "array",
@@ -1567,6 +1713,9 @@ const docTemplate = `{
         },
         "Health": {
             "type": "object",
+            "required": [
+                "status"
+            ],
             "properties": {
                 "status": {
                     "type": "string",
@@ -1576,6 +1725,11 @@ const docTemplate = `{
         },
         "Page": {
             "type": "object",
+            "required": [
+                "limit",
+                "offset",
+                "total"
+            ],
             "properties": {
                 "limit": {
                     "type": "integer",
@@ -1593,6 +1747,11 @@ const docTemplate = `{
         },
         "Problem": {
             "type": "object",
+            "required": [
+                "status",
+                "title",
+                "type"
+            ],
             "properties": {
                 "detail": {
                     "type": "string",
@@ -1628,6 +1787,10 @@ const docTemplate = `{
         },
         "ProblemField": {
             "type": "object",
+            "required": [
+                "field",
+                "message"
+            ],
             "properties": {
                 "field": {
                     "type": "string",
@@ -1667,6 +1830,10 @@ const docTemplate = `{
         },
         "ProvinceList": {
             "type": "object",
+            "required": [
+                "data",
+                "page"
+            ],
             "properties": {
                 "data": {
                     "type": "array",
@@ -1735,6 +1902,10 @@ const docTemplate = `{
         },
         "RegencyList": {
             "type": "object",
+            "required": [
+                "data",
+                "page"
+            ],
             "properties": {
                 "data": {
                     "type": "array",
@@ -1749,6 +1920,15 @@ const docTemplate = `{
         },
         "Region": {
             "type": "object",
+            "required": [
+                "ancestors",
+                "children_count",
+                "code",
+                "level",
+                "name",
+                "parent_code",
+                "type"
+            ],
             "properties": {
                 "ancestors": {
                     "type": "array",
@@ -1780,6 +1960,7 @@ const docTemplate = `{
                 },
                 "parent_code": {
                     "type": "string",
+                    "x-nullable": true,
                     "example": "35"
                 },
                 "type": {
@@ -1791,6 +1972,7 @@ const docTemplate = `{
                         "kelurahan",
                         "desa_adat"
                     ],
+                    "x-nullable": true,
                     "example": "kota"
                 }
             }
@@ -1804,6 +1986,12 @@ const docTemplate = `{
                 },
                 "level": {
                     "type": "string",
+                    "enum": [
+                        "province",
+                        "regency",
+                        "district",
+                        "village"
+                    ],
                     "example": "district"
                 },
                 "name": {
@@ -1812,16 +2000,29 @@ const docTemplate = `{
                 },
                 "parent_code": {
                     "type": "string",
+                    "x-nullable": true,
                     "example": "35.78"
                 },
                 "type": {
                     "type": "string",
+                    "enum": [
+                        "kabupaten",
+                        "kota",
+                        "desa",
+                        "kelurahan",
+                        "desa_adat"
+                    ],
+                    "x-nullable": true,
                     "example": "kota"
                 }
             }
         },
         "RegionItemList": {
             "type": "object",
+            "required": [
+                "data",
+                "page"
+            ],
             "properties": {
                 "data": {
                     "type": "array",
@@ -1929,6 +2130,10 @@ const docTemplate = `{
         },
         "VillageList": {
             "type": "object",
+            "required": [
+                "data",
+                "page"
+            ],
             "properties": {
                 "data": {
                     "type": "array",

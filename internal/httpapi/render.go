@@ -21,9 +21,9 @@ import (
 
 // Page describes the window a list answer covers.
 type Page struct {
-	Limit  int `json:"limit" example:"50"`
-	Offset int `json:"offset" example:"0"`
-	Total  int `json:"total" example:"83762"`
+	Limit  int `json:"limit" validate:"required" example:"50"`
+	Offset int `json:"offset" validate:"required" example:"0"`
+	Total  int `json:"total" validate:"required" example:"83762"`
 } //	@name	Page
 
 // writeJSON writes v with the given status and content type.
