@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"reflect"
 	"strings"
 	"time"
 
@@ -120,7 +121,10 @@ func bodyError(err error) error {
 	case errors.As(err, &syn):
 		return apperr.New(apperr.BadRequest, "the body is not valid JSON (at byte %d)", syn.Offset)
 	case errors.As(err, &typ):
-		return apperr.Field(apperr.BadRequest, typ.Field, "must be a JSON "+typ.Type.Kind().String())
+		if typ.Field == "" {
+			return apperr.New(apperr.BadRequest, "the body must be a JSON object")
+		}
+		return apperr.Field(apperr.BadRequest, typ.Field, "must be a JSON "+jsonType(typ.Type))
 	case errors.Is(err, io.EOF):
 		return apperr.New(apperr.BadRequest, "the body is empty")
 	case errors.Is(err, io.ErrUnexpectedEOF):
@@ -130,4 +134,25 @@ func bodyError(err error) error {
 		return apperr.Field(apperr.BadRequest, field, "is not a known field")
 	}
 	return apperr.New(apperr.BadRequest, "the body could not be read as JSON")
+}
+
+// jsonType names the JSON type that decodes into t, in JSON's words rather
+// than Go's (a struct is an object, an int a number).
+func jsonType(t reflect.Type) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return "string"
+	case reflect.Bool:
+		return "boolean"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64,
+		reflect.Float32, reflect.Float64:
+		return "number"
+	case reflect.Slice, reflect.Array:
+		return "array"
+	}
+	return "object"
 }
