@@ -64,6 +64,7 @@ func New(svc Services, cfg Config) (*echo.Echo, error) {
 		}}),
 		middleware.BodyLimit(cfg.BodyLimit),
 		middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{Timeout: cfg.RequestTimeout}),
+		wholeSegments,
 		authenticate(svc.Keys),
 	)
 	h := &handlers{svc: svc, openapi: openapi}
@@ -75,6 +76,21 @@ func New(svc Services, cfg Config) (*echo.Echo, error) {
 type handlers struct {
 	svc     Services
 	openapi []byte
+}
+
+// wholeSegments answers 404 for a path that only matched a route because
+// Echo lets a route's last :param swallow the rest of the path, slashes and
+// all (/v1/provinces/35/regencies would reach /v1/provinces/:code with code
+// "35/regencies"). Wildcard (*) parameters may span segments.
+func wholeSegments(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		for i, name := range c.ParamNames() {
+			if name != "*" && i < len(c.ParamValues()) && strings.Contains(c.ParamValues()[i], "/") {
+				return echo.ErrNotFound
+			}
+		}
+		return next(c)
+	}
 }
 
 // requestLog writes one structured line per request.
