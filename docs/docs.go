@@ -33,6 +33,12 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/Health"
                         }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
                     }
                 }
             }
@@ -52,6 +58,12 @@ const docTemplate = `{
                         "schema": {
                             "type": "object"
                         }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
                     }
                 }
             }
@@ -70,6 +82,12 @@ const docTemplate = `{
                         "description": "OK",
                         "schema": {
                             "$ref": "#/definitions/Health"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
                         }
                     },
                     "503": {
@@ -154,10 +172,22 @@ const docTemplate = `{
                         "description": "OK",
                         "schema": {
                             "$ref": "#/definitions/DistrictList"
+                        },
+                        "headers": {
+                            "Link": {
+                                "type": "string",
+                                "description": "RFC 8288 links to the first, prev, next and last pages"
+                            }
                         }
                     },
                     "400": {
                         "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -196,6 +226,12 @@ const docTemplate = `{
                         "description": "Created",
                         "schema": {
                             "$ref": "#/definitions/District"
+                        },
+                        "headers": {
+                            "Location": {
+                                "type": "string",
+                                "description": "the path of the new region"
+                            }
                         }
                     },
                     "400": {
@@ -259,6 +295,12 @@ const docTemplate = `{
                     },
                     "400": {
                         "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -684,10 +726,22 @@ const docTemplate = `{
                         "description": "OK",
                         "schema": {
                             "$ref": "#/definitions/ProvinceList"
+                        },
+                        "headers": {
+                            "Link": {
+                                "type": "string",
+                                "description": "RFC 8288 links to the first, prev, next and last pages"
+                            }
                         }
                     },
                     "400": {
                         "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -726,6 +780,12 @@ const docTemplate = `{
                         "description": "Created",
                         "schema": {
                             "$ref": "#/definitions/Province"
+                        },
+                        "headers": {
+                            "Location": {
+                                "type": "string",
+                                "description": "the path of the new region"
+                            }
                         }
                     },
                     "400": {
@@ -789,6 +849,12 @@ const docTemplate = `{
                     },
                     "400": {
                         "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -1003,10 +1069,22 @@ const docTemplate = `{
                         "description": "OK",
                         "schema": {
                             "$ref": "#/definitions/RegencyList"
+                        },
+                        "headers": {
+                            "Link": {
+                                "type": "string",
+                                "description": "RFC 8288 links to the first, prev, next and last pages"
+                            }
                         }
                     },
                     "400": {
                         "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -1045,6 +1123,12 @@ const docTemplate = `{
                         "description": "Created",
                         "schema": {
                             "$ref": "#/definitions/Regency"
+                        },
+                        "headers": {
+                            "Location": {
+                                "type": "string",
+                                "description": "the path of the new region"
+                            }
                         }
                     },
                     "400": {
@@ -1108,6 +1192,12 @@ const docTemplate = `{
                     },
                     "400": {
                         "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -1281,6 +1371,12 @@ const docTemplate = `{
                             "$ref": "#/definitions/Problem"
                         }
                     },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
                     "404": {
                         "description": "Not Found",
                         "schema": {
@@ -1358,10 +1454,22 @@ const docTemplate = `{
                         "description": "OK",
                         "schema": {
                             "$ref": "#/definitions/RegionItemList"
+                        },
+                        "headers": {
+                            "Link": {
+                                "type": "string",
+                                "description": "RFC 8288 links to the first, prev, next and last pages"
+                            }
                         }
                     },
                     "400": {
                         "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -1484,10 +1592,22 @@ const docTemplate = `{
                         "description": "OK",
                         "schema": {
                             "$ref": "#/definitions/VillageList"
+                        },
+                        "headers": {
+                            "Link": {
+                                "type": "string",
+                                "description": "RFC 8288 links to the first, prev, next and last pages"
+                            }
                         }
                     },
                     "400": {
                         "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -1526,6 +1646,12 @@ const docTemplate = `{
                         "description": "Created",
                         "schema": {
                             "$ref": "#/definitions/Village"
+                        },
+                        "headers": {
+                            "Location": {
+                                "type": "string",
+                                "description": "the path of the new region"
+                            }
                         }
                     },
                     "400": {
@@ -1589,6 +1715,12 @@ const docTemplate = `{
                     },
                     "400": {
                         "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -1886,6 +2018,11 @@ const docTemplate = `{
     "definitions": {
         "Ancestor": {
             "type": "object",
+            "required": [
+                "code",
+                "level",
+                "name"
+            ],
             "properties": {
                 "code": {
                     "type": "string",
@@ -1893,6 +2030,11 @@ const docTemplate = `{
                 },
                 "level": {
                     "type": "string",
+                    "enum": [
+                        "province",
+                        "regency",
+                        "district"
+                    ],
                     "example": "province"
                 },
                 "name": {
@@ -1970,6 +2112,10 @@ const docTemplate = `{
         },
         "DistrictList": {
             "type": "object",
+            "required": [
+                "data",
+                "page"
+            ],
             "properties": {
                 "data": {
                     "type": "array",
@@ -2055,6 +2201,9 @@ const docTemplate = `{
         },
         "Health": {
             "type": "object",
+            "required": [
+                "status"
+            ],
             "properties": {
                 "status": {
                     "type": "string",
@@ -2300,6 +2449,11 @@ const docTemplate = `{
         },
         "Page": {
             "type": "object",
+            "required": [
+                "limit",
+                "offset",
+                "total"
+            ],
             "properties": {
                 "limit": {
                     "type": "integer",
@@ -2317,6 +2471,11 @@ const docTemplate = `{
         },
         "Problem": {
             "type": "object",
+            "required": [
+                "status",
+                "title",
+                "type"
+            ],
             "properties": {
                 "detail": {
                     "type": "string",
@@ -2352,6 +2511,10 @@ const docTemplate = `{
         },
         "ProblemField": {
             "type": "object",
+            "required": [
+                "field",
+                "message"
+            ],
             "properties": {
                 "field": {
                     "type": "string",
@@ -2391,6 +2554,10 @@ const docTemplate = `{
         },
         "ProvinceList": {
             "type": "object",
+            "required": [
+                "data",
+                "page"
+            ],
             "properties": {
                 "data": {
                     "type": "array",
@@ -2459,6 +2626,10 @@ const docTemplate = `{
         },
         "RegencyList": {
             "type": "object",
+            "required": [
+                "data",
+                "page"
+            ],
             "properties": {
                 "data": {
                     "type": "array",
@@ -2473,6 +2644,15 @@ const docTemplate = `{
         },
         "Region": {
             "type": "object",
+            "required": [
+                "ancestors",
+                "children_count",
+                "code",
+                "level",
+                "name",
+                "parent_code",
+                "type"
+            ],
             "properties": {
                 "ancestors": {
                     "type": "array",
@@ -2504,6 +2684,7 @@ const docTemplate = `{
                 },
                 "parent_code": {
                     "type": "string",
+                    "x-nullable": true,
                     "example": "35"
                 },
                 "type": {
@@ -2515,6 +2696,7 @@ const docTemplate = `{
                         "kelurahan",
                         "desa_adat"
                     ],
+                    "x-nullable": true,
                     "example": "kota"
                 }
             }
@@ -2528,6 +2710,12 @@ const docTemplate = `{
                 },
                 "level": {
                     "type": "string",
+                    "enum": [
+                        "province",
+                        "regency",
+                        "district",
+                        "village"
+                    ],
                     "example": "district"
                 },
                 "name": {
@@ -2536,16 +2724,29 @@ const docTemplate = `{
                 },
                 "parent_code": {
                     "type": "string",
+                    "x-nullable": true,
                     "example": "35.78"
                 },
                 "type": {
                     "type": "string",
+                    "enum": [
+                        "kabupaten",
+                        "kota",
+                        "desa",
+                        "kelurahan",
+                        "desa_adat"
+                    ],
+                    "x-nullable": true,
                     "example": "kota"
                 }
             }
         },
         "RegionItemList": {
             "type": "object",
+            "required": [
+                "data",
+                "page"
+            ],
             "properties": {
                 "data": {
                     "type": "array",
@@ -2843,6 +3044,10 @@ const docTemplate = `{
         },
         "VillageList": {
             "type": "object",
+            "required": [
+                "data",
+                "page"
+            ],
             "properties": {
                 "data": {
                     "type": "array",

@@ -12,7 +12,7 @@ import (
 
 // Health is the body of /healthz and /readyz.
 type Health struct {
-	Status string `json:"status" example:"ok"`
+	Status string `json:"status" validate:"required" example:"ok"`
 } //	@name	Health
 
 // healthz godoc
@@ -21,6 +21,7 @@ type Health struct {
 //	@Tags		operations
 //	@Produce	json
 //	@Success	200	{object}	Health
+//	@Failure	401	{object}	Problem
 //	@Router		/healthz [get]
 func (h *handlers) healthz(c echo.Context) error {
 	return c.JSON(http.StatusOK, Health{"ok"})
@@ -32,6 +33,7 @@ func (h *handlers) healthz(c echo.Context) error {
 //	@Tags		operations
 //	@Produce	json
 //	@Success	200	{object}	Health
+//	@Failure	401	{object}	Problem
 //	@Failure	503	{object}	Problem
 //	@Router		/readyz [get]
 func (h *handlers) readyz(c echo.Context) error {

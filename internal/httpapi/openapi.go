@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/http"
+	"strconv"
 
 	"github.com/getkin/kin-openapi/openapi2"
 	"github.com/getkin/kin-openapi/openapi2conv"
@@ -27,7 +28,40 @@ func OpenAPI3() (*openapi3.T, error) {
 	if err != nil {
 		return nil, fmt.Errorf("httpapi: convert swagger docs: %w", err)
 	}
+	refineMediaTypes(v3)
 	return v3, nil
+}
+
+// refineMediaTypes says what Swagger 2.0 cannot: its produces list covers
+// every response of an operation alike, so the conversion claims JSON
+// schemas for CSV answers and application/json for failures. In the OpenAPI
+// 3 document a CSV answer is text, and every failure is only
+// application/problem+json.
+func refineMediaTypes(doc *openapi3.T) {
+	csvSchema := openapi3.NewStringSchema()
+	csvSchema.Description = "CSV with a header row; the columns are the fields of the JSON answer"
+	for _, item := range doc.Paths.Map() {
+		for _, op := range item.Operations() {
+			for code, ref := range op.Responses.Map() {
+				res := ref.Value
+				if res == nil || len(res.Content) == 0 {
+					continue
+				}
+				if status, err := strconv.Atoi(code); err == nil && status >= 400 {
+					mt := res.Content.Get(echo.MIMEApplicationJSON)
+					if mt == nil {
+						continue
+					}
+					res.Content = openapi3.Content{problemJSON: mt}
+					continue
+				}
+				delete(res.Content, problemJSON)
+				if mt := res.Content["text/csv"]; mt != nil {
+					res.Content["text/csv"] = &openapi3.MediaType{Schema: csvSchema.NewRef()}
+				}
+			}
+		}
+	}
 }
 
 func openAPI3() ([]byte, error) {
@@ -44,6 +78,7 @@ func openAPI3() ([]byte, error) {
 //	@Tags		operations
 //	@Produce	json
 //	@Success	200	{object}	object
+//	@Failure	401	{object}	Problem
 //	@Router		/openapi.json [get]
 func (h *handlers) openAPI(c echo.Context) error {
 	return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, h.openapi)

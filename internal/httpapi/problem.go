@@ -13,9 +13,9 @@ import (
 
 // Problem is an RFC 9457 problem detail, the body of every failure.
 type Problem struct {
-	Type      string         `json:"type" example:"/problems/invalid"`
-	Title     string         `json:"title" example:"Unprocessable Entity"`
-	Status    int            `json:"status" example:"422"`
+	Type      string         `json:"type" validate:"required" example:"/problems/invalid"`
+	Title     string         `json:"title" validate:"required" example:"Unprocessable Entity"`
+	Status    int            `json:"status" validate:"required" example:"422"`
 	Detail    string         `json:"detail,omitempty" example:"code: village number must start with 1 (kelurahan), 2 (desa) or 3 (desa_adat)"`
 	Instance  string         `json:"instance,omitempty" example:"/v1/villages"`
 	Errors    []ProblemField `json:"errors,omitempty"`
@@ -24,9 +24,12 @@ type Problem struct {
 
 // ProblemField names one offending field or parameter.
 type ProblemField struct {
-	Field   string `json:"field" example:"code"`
-	Message string `json:"message" example:"parent district 35.78.01 does not exist"`
+	Field   string `json:"field" validate:"required" example:"code"`
+	Message string `json:"message" validate:"required" example:"parent district 35.78.01 does not exist"`
 } //	@name	ProblemField
+
+// problemJSON is the media type of every failure (RFC 9457).
+const problemJSON = "application/problem+json"
 
 // statusOf is the one place where an error kind becomes an HTTP status.
 var statusOf = map[apperr.Kind]int{
@@ -128,6 +131,6 @@ func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 			_ = c.NoContent(p.Status)
 			return
 		}
-		_ = writeJSON(c, p.Status, "application/problem+json", p)
+		_ = writeJSON(c, p.Status, problemJSON, p)
 	}
 }

@@ -11,6 +11,9 @@ import (
 	"github.com/desa-api/desa-api/internal/region"
 )
 
+// scoreColumns are the village columns shown only with a score join.
+var scoreColumns = []string{"framework", "year", "score", "status", "derived_status"}
+
 // scoreFilter reads framework, year and status: any of them (or
 // sort=score) joins villages to their scores; framework defaults to idm and
 // year is then required.
@@ -87,52 +90,52 @@ type Village struct {
 
 // Region is a region of any level with its place in the hierarchy.
 type Region struct {
-	Code          string     `json:"code" example:"35.78"`
-	Name          string     `json:"name" example:"Kota Surabaya"`
-	Level         string     `json:"level" enums:"province,regency,district,village" example:"regency"`
-	Type          *string    `json:"type" enums:"kabupaten,kota,desa,kelurahan,desa_adat" example:"kota"`
-	ParentCode    *string    `json:"parent_code" example:"35"`
-	Ancestors     []Ancestor `json:"ancestors"`
-	ChildrenCount int        `json:"children_count" example:"31"`
+	Code          string     `json:"code" validate:"required" example:"35.78"`
+	Name          string     `json:"name" validate:"required" example:"Kota Surabaya"`
+	Level         string     `json:"level" validate:"required" enums:"province,regency,district,village" example:"regency"`
+	Type          *string    `json:"type" validate:"required" extensions:"x-nullable" enums:"kabupaten,kota,desa,kelurahan,desa_adat" example:"kota"`
+	ParentCode    *string    `json:"parent_code" validate:"required" extensions:"x-nullable" example:"35"`
+	Ancestors     []Ancestor `json:"ancestors" validate:"required"`
+	ChildrenCount int        `json:"children_count" validate:"required" example:"31"`
 } //	@name	Region
 
 // Ancestor is a region above another.
 type Ancestor struct {
-	Code  string `json:"code" example:"35"`
-	Name  string `json:"name" example:"Jawa Timur"`
-	Level string `json:"level" example:"province"`
+	Code  string `json:"code" validate:"required" example:"35"`
+	Name  string `json:"name" validate:"required" example:"Jawa Timur"`
+	Level string `json:"level" validate:"required" enums:"province,regency,district" example:"province"`
 } //	@name	Ancestor
 
 // RegionItem is a region in a list of children (no ancestors or counts).
 type RegionItem struct {
 	Code       string  `json:"code" example:"35.78.01"`
 	Name       string  `json:"name" example:"Karang Pilang"`
-	Level      string  `json:"level" example:"district"`
-	Type       *string `json:"type" example:"kota"`
-	ParentCode *string `json:"parent_code" example:"35.78"`
+	Level      string  `json:"level" enums:"province,regency,district,village" example:"district"`
+	Type       *string `json:"type" extensions:"x-nullable" enums:"kabupaten,kota,desa,kelurahan,desa_adat" example:"kota"`
+	ParentCode *string `json:"parent_code" extensions:"x-nullable" example:"35.78"`
 } //	@name	RegionItem
 
 // List answers.
 type (
 	ProvinceList struct {
-		Data []Province `json:"data"`
-		Page Page       `json:"page"`
+		Data []Province `json:"data" validate:"required"`
+		Page Page       `json:"page" validate:"required"`
 	} //	@name	ProvinceList
 	RegencyList struct {
-		Data []Regency `json:"data"`
-		Page Page      `json:"page"`
+		Data []Regency `json:"data" validate:"required"`
+		Page Page      `json:"page" validate:"required"`
 	} //	@name	RegencyList
 	DistrictList struct {
-		Data []District `json:"data"`
-		Page Page       `json:"page"`
+		Data []District `json:"data" validate:"required"`
+		Page Page       `json:"page" validate:"required"`
 	} //	@name	DistrictList
 	VillageList struct {
-		Data []Village `json:"data"`
-		Page Page      `json:"page"`
+		Data []Village `json:"data" validate:"required"`
+		Page Page      `json:"page" validate:"required"`
 	} //	@name	VillageList
 	RegionItemList struct {
-		Data []RegionItem `json:"data"`
-		Page Page         `json:"page"`
+		Data []RegionItem `json:"data" validate:"required"`
+		Page Page         `json:"page" validate:"required"`
 	} //	@name	RegionItemList
 )
 
@@ -256,6 +259,9 @@ func listLevel[T any](h *handlers, c echo.Context, level region.Level, conv func
 	if q.err != nil {
 		return q.err
 	}
+	if f.Score == nil {
+		out = out.without(scoreColumns...)
+	}
 	rs, total, err := h.svc.Regions.List(c.Request().Context(), f)
 	if err != nil {
 		return err
@@ -323,7 +329,9 @@ func deleteLevel(h *handlers, c echo.Context, level region.Level) error {
 //	@Param		limit	query		int		false	"page size, 1–1000"							default(50)
 //	@Param		offset	query		int		false	"rows to skip"								default(0)
 //	@Success	200		{object}	ProvinceList
+//	@Header		200		{string}	Link	"RFC 8288 links to the first, prev, next and last pages"
 //	@Failure	400		{object}	Problem
+//	@Failure	401		{object}	Problem
 //	@Router		/v1/provinces [get]
 func (h *handlers) listProvinces(c echo.Context) error {
 	return listLevel(h, c, region.LevelProvince, toProvince)
@@ -337,6 +345,7 @@ func (h *handlers) listProvinces(c echo.Context) error {
 //	@Param		code	path		string	true	"province code"	example(64)
 //	@Success	200		{object}	Province
 //	@Failure	400		{object}	Problem
+//	@Failure	401		{object}	Problem
 //	@Failure	404		{object}	Problem
 //	@Router		/v1/provinces/{code} [get]
 func (h *handlers) getProvince(c echo.Context) error {
@@ -352,6 +361,7 @@ func (h *handlers) getProvince(c echo.Context) error {
 //	@Security	BearerKey
 //	@Param		body	body		ProvinceInput	true	"the new province"
 //	@Success	201		{object}	Province
+//	@Header		201		{string}	Location	"the path of the new region"
 //	@Failure	400		{object}	Problem
 //	@Failure	401		{object}	Problem
 //	@Failure	403		{object}	Problem
@@ -413,7 +423,9 @@ func (h *handlers) deleteProvince(c echo.Context) error {
 //	@Param		limit		query		int		false	"page size, 1–1000"							default(50)
 //	@Param		offset		query		int		false	"rows to skip"								default(0)
 //	@Success	200			{object}	RegencyList
+//	@Header		200			{string}	Link	"RFC 8288 links to the first, prev, next and last pages"
 //	@Failure	400			{object}	Problem
+//	@Failure	401			{object}	Problem
 //	@Router		/v1/regencies [get]
 func (h *handlers) listRegencies(c echo.Context) error {
 	return listLevel(h, c, region.LevelRegency, toRegency)
@@ -427,6 +439,7 @@ func (h *handlers) listRegencies(c echo.Context) error {
 //	@Param		code	path		string	true	"regency code, dotted or not"	example(64.01)
 //	@Success	200		{object}	Regency
 //	@Failure	400		{object}	Problem
+//	@Failure	401		{object}	Problem
 //	@Failure	404		{object}	Problem
 //	@Router		/v1/regencies/{code} [get]
 func (h *handlers) getRegency(c echo.Context) error {
@@ -442,6 +455,7 @@ func (h *handlers) getRegency(c echo.Context) error {
 //	@Security	BearerKey
 //	@Param		body	body		RegencyInput	true	"the new regency"
 //	@Success	201		{object}	Regency
+//	@Header		201		{string}	Location	"the path of the new region"
 //	@Failure	400		{object}	Problem
 //	@Failure	401		{object}	Problem
 //	@Failure	403		{object}	Problem
@@ -503,7 +517,9 @@ func (h *handlers) deleteRegency(c echo.Context) error {
 //	@Param		limit		query		int		false	"page size, 1–1000"							default(50)
 //	@Param		offset		query		int		false	"rows to skip"								default(0)
 //	@Success	200			{object}	DistrictList
+//	@Header		200			{string}	Link	"RFC 8288 links to the first, prev, next and last pages"
 //	@Failure	400			{object}	Problem
+//	@Failure	401			{object}	Problem
 //	@Router		/v1/districts [get]
 func (h *handlers) listDistricts(c echo.Context) error {
 	return listLevel(h, c, region.LevelDistrict, toDistrict)
@@ -517,6 +533,7 @@ func (h *handlers) listDistricts(c echo.Context) error {
 //	@Param		code	path		string	true	"district code, dotted or not"	example(64.01.01)
 //	@Success	200		{object}	District
 //	@Failure	400		{object}	Problem
+//	@Failure	401		{object}	Problem
 //	@Failure	404		{object}	Problem
 //	@Router		/v1/districts/{code} [get]
 func (h *handlers) getDistrict(c echo.Context) error {
@@ -532,6 +549,7 @@ func (h *handlers) getDistrict(c echo.Context) error {
 //	@Security	BearerKey
 //	@Param		body	body		DistrictInput	true	"the new district"
 //	@Success	201		{object}	District
+//	@Header		201		{string}	Location	"the path of the new region"
 //	@Failure	400		{object}	Problem
 //	@Failure	401		{object}	Problem
 //	@Failure	403		{object}	Problem
@@ -598,7 +616,9 @@ func (h *handlers) deleteDistrict(c echo.Context) error {
 //	@Param		limit		query		int		false	"page size, 1–1000"							default(50)
 //	@Param		offset		query		int		false	"rows to skip"								default(0)
 //	@Success	200			{object}	VillageList
+//	@Header		200			{string}	Link	"RFC 8288 links to the first, prev, next and last pages"
 //	@Failure	400			{object}	Problem
+//	@Failure	401			{object}	Problem
 //	@Router		/v1/villages [get]
 func (h *handlers) listVillages(c echo.Context) error {
 	return listLevel(h, c, region.LevelVillage, toVillage)
@@ -612,6 +632,7 @@ func (h *handlers) listVillages(c echo.Context) error {
 //	@Param		code	path		string	true	"village code, dotted or 10 digits"	example(35.78.01.1001)
 //	@Success	200		{object}	Village
 //	@Failure	400		{object}	Problem
+//	@Failure	401		{object}	Problem
 //	@Failure	404		{object}	Problem
 //	@Router		/v1/villages/{code} [get]
 func (h *handlers) getVillage(c echo.Context) error {
@@ -627,6 +648,7 @@ func (h *handlers) getVillage(c echo.Context) error {
 //	@Security	BearerKey
 //	@Param		body	body		VillageInput	true	"the new village"
 //	@Success	201		{object}	Village
+//	@Header		201		{string}	Location	"the path of the new region"
 //	@Failure	400		{object}	Problem
 //	@Failure	401		{object}	Problem
 //	@Failure	403		{object}	Problem
@@ -682,6 +704,7 @@ func (h *handlers) deleteVillage(c echo.Context) error {
 //	@Param		code	path		string	true	"any region code, dotted or not"	example(35.78)
 //	@Success	200		{object}	Region
 //	@Failure	400		{object}	Problem
+//	@Failure	401		{object}	Problem
 //	@Failure	404		{object}	Problem
 //	@Router		/v1/regions/{code} [get]
 func (h *handlers) getRegion(c echo.Context) error {
@@ -710,7 +733,9 @@ func (h *handlers) getRegion(c echo.Context) error {
 //	@Param		limit	query		int		false	"page size, 1–1000"							default(50)
 //	@Param		offset	query		int		false	"rows to skip"								default(0)
 //	@Success	200		{object}	RegionItemList
+//	@Header		200		{string}	Link	"RFC 8288 links to the first, prev, next and last pages"
 //	@Failure	400		{object}	Problem
+//	@Failure	401		{object}	Problem
 //	@Failure	404		{object}	Problem
 //	@Router		/v1/regions/{code}/children [get]
 func (h *handlers) listChildren(c echo.Context) error {

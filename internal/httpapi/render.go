@@ -21,9 +21,9 @@ import (
 
 // Page describes the window a list answer covers.
 type Page struct {
-	Limit  int `json:"limit" example:"50"`
-	Offset int `json:"offset" example:"0"`
-	Total  int `json:"total" example:"83762"`
+	Limit  int `json:"limit" validate:"required" example:"50"`
+	Offset int `json:"offset" validate:"required" example:"0"`
+	Total  int `json:"total" validate:"required" example:"83762"`
 } //	@name	Page
 
 // writeJSON writes v with the given status and content type.
@@ -112,6 +112,13 @@ type listOut[T any] struct {
 // newListOut reads fields and format; check q.err afterwards.
 func newListOut[T any](q *query) listOut[T] {
 	return listOut[T]{cols: selectColumns[T](q), csv: wantsCSV(q)}
+}
+
+// without drops columns (those a list shows only in some modes, such as a
+// village's score without a framework and year).
+func (o listOut[T]) without(names ...string) listOut[T] {
+	o.cols = slices.DeleteFunc(slices.Clone(o.cols), func(c column) bool { return slices.Contains(names, c.name) })
+	return o
 }
 
 func (o listOut[T]) write(c echo.Context, items []T, page paging.Page, total int) error {

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"reflect"
 	"strings"
 	"time"
 
@@ -71,6 +72,7 @@ func New(svc Services, cfg Config) (*echo.Echo, error) {
 		middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: cfg.BodyLimit,
 			Skipper: func(c echo.Context) bool { return c.Path() == "/v1/imports" && c.Request().Method == http.MethodPost }}),
 		middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{Timeout: cfg.RequestTimeout}),
+		wholeSegments,
 		authenticate(svc.Keys),
 	)
 	h := &handlers{svc: svc, openapi: openapi, importLimit: middleware.BodyLimit(cfg.ImportBodyLimit)}
@@ -83,6 +85,21 @@ type handlers struct {
 	svc         Services
 	openapi     []byte
 	importLimit echo.MiddlewareFunc
+}
+
+// wholeSegments answers 404 for a path that only matched a route because
+// Echo lets a route's last :param swallow the rest of the path, slashes and
+// all (/v1/provinces/35/regencies would reach /v1/provinces/:code with code
+// "35/regencies"). Wildcard (*) parameters may span segments.
+func wholeSegments(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		for i, name := range c.ParamNames() {
+			if name != "*" && i < len(c.ParamValues()) && strings.Contains(c.ParamValues()[i], "/") {
+				return echo.ErrNotFound
+			}
+		}
+		return next(c)
+	}
 }
 
 // requestLog writes one structured line per request.
@@ -129,7 +146,10 @@ func bodyError(err error) error {
 	case errors.As(err, &syn):
 		return apperr.New(apperr.BadRequest, "the body is not valid JSON (at byte %d)", syn.Offset)
 	case errors.As(err, &typ):
-		return apperr.Field(apperr.BadRequest, typ.Field, "must be a JSON "+typ.Type.Kind().String())
+		if typ.Field == "" {
+			return apperr.New(apperr.BadRequest, "the body must be a JSON object")
+		}
+		return apperr.Field(apperr.BadRequest, typ.Field, "must be a JSON "+jsonType(typ.Type))
 	case errors.Is(err, io.EOF):
 		return apperr.New(apperr.BadRequest, "the body is empty")
 	case errors.Is(err, io.ErrUnexpectedEOF):
@@ -139,4 +159,25 @@ func bodyError(err error) error {
 		return apperr.Field(apperr.BadRequest, field, "is not a known field")
 	}
 	return apperr.New(apperr.BadRequest, "the body could not be read as JSON")
+}
+
+// jsonType names the JSON type that decodes into t, in JSON's words rather
+// than Go's (a struct is an object, an int a number).
+func jsonType(t reflect.Type) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return "string"
+	case reflect.Bool:
+		return "boolean"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64,
+		reflect.Float32, reflect.Float64:
+		return "number"
+	case reflect.Slice, reflect.Array:
+		return "array"
+	}
+	return "object"
 }
