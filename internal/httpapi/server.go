@@ -128,7 +128,7 @@ func bind(c echo.Context, v any) error {
 		return bodyError(err)
 	}
 	if dec.More() {
-		return apperr.New(apperr.BadRequest, "the body holds more than one JSON value")
+		return apperr.New(apperr.BadRequest, "the body has data after its JSON value")
 	}
 	return nil
 }

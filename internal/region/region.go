@@ -326,7 +326,15 @@ func (s *Service) Delete(ctx context.Context, level Level, code string) error {
 // Import upserts many regions at once (parents before children), after
 // checking each with New. It reports how many were written.
 func (s *Service) Import(ctx context.Context, rs []Region) (int, error) {
-	return s.store.ImportRegions(ctx, rs)
+	checked := make([]Region, len(rs))
+	for i, r := range rs {
+		nr, err := New(r.Code, r.Name, r.Type)
+		if err != nil {
+			return 0, fmt.Errorf("region %d (%s): %w", i+1, r.Code, err)
+		}
+		checked[i] = nr
+	}
+	return s.store.ImportRegions(ctx, checked)
 }
 
 // Counts counts regions per level.
