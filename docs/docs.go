@@ -1483,6 +1483,612 @@ const docTemplate = `{
                 }
             }
         },
+        "/v1/stats/compare": {
+            "get": {
+                "produces": [
+                    "application/json",
+                    "text/csv"
+                ],
+                "tags": [
+                    "stats"
+                ],
+                "summary": "The same figures for several regions side by side",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "example": "35,64",
+                        "description": "region codes of any level, comma-separated (at most 20)",
+                        "name": "regions",
+                        "in": "query",
+                        "required": true
+                    },
+                    {
+                        "enum": [
+                            "idm",
+                            "indeks_desa",
+                            "ipd"
+                        ],
+                        "type": "string",
+                        "default": "idm",
+                        "description": "framework",
+                        "name": "framework",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "example": 2024,
+                        "description": "year (default: the framework's last year)",
+                        "name": "year",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "json",
+                            "csv"
+                        ],
+                        "type": "string",
+                        "description": "json or csv",
+                        "name": "format",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Comparison"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/v1/stats/rankings": {
+            "get": {
+                "produces": [
+                    "application/json",
+                    "text/csv"
+                ],
+                "tags": [
+                    "stats"
+                ],
+                "summary": "Villages ranked by score, or by improvement since a year",
+                "parameters": [
+                    {
+                        "enum": [
+                            "idm",
+                            "indeks_desa",
+                            "ipd"
+                        ],
+                        "type": "string",
+                        "default": "idm",
+                        "description": "framework",
+                        "name": "framework",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "example": "64",
+                        "description": "only villages under this code",
+                        "name": "region",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "year (default: the framework's last year)",
+                        "name": "year",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "score",
+                            "improvement"
+                        ],
+                        "type": "string",
+                        "default": "score",
+                        "description": "score or improvement",
+                        "name": "by",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "with by=improvement: the earlier year (default: year − 1)",
+                        "name": "from",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "asc",
+                            "desc"
+                        ],
+                        "type": "string",
+                        "default": "desc",
+                        "description": "asc or desc",
+                        "name": "order",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "default": 50,
+                        "description": "1–1000",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "json",
+                            "csv"
+                        ],
+                        "type": "string",
+                        "description": "json or csv",
+                        "name": "format",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Ranking"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/v1/stats/scores": {
+            "get": {
+                "description": "For the score and each component of the framework. Quartiles interpolate linearly between closest ranks (as percentile_cont); every figure is exact to four places and identical on both engines.",
+                "produces": [
+                    "application/json",
+                    "text/csv"
+                ],
+                "tags": [
+                    "stats"
+                ],
+                "summary": "Score summaries per region: n, mean, min, max, quartiles",
+                "parameters": [
+                    {
+                        "enum": [
+                            "idm",
+                            "indeks_desa",
+                            "ipd"
+                        ],
+                        "type": "string",
+                        "default": "idm",
+                        "description": "framework",
+                        "name": "framework",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "year (default: the framework's last year)",
+                        "name": "year",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "province",
+                            "regency",
+                            "district"
+                        ],
+                        "type": "string",
+                        "default": "province",
+                        "description": "province, regency or district",
+                        "name": "level",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "only regions under this code",
+                        "name": "parent",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "json",
+                            "csv"
+                        ],
+                        "type": "string",
+                        "description": "json or csv",
+                        "name": "format",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/ScoreStats"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/v1/stats/status-distribution": {
+            "get": {
+                "description": "One row per region at level under parent (all of Indonesia without it), with every status of the framework (zeros included), the villages without a status, and shares of the total; plus a total row. total counts the villages the framework scores (IDM: desa and desa adat, not kelurahan).",
+                "produces": [
+                    "application/json",
+                    "text/csv"
+                ],
+                "tags": [
+                    "stats"
+                ],
+                "summary": "Status distribution per region at a level",
+                "parameters": [
+                    {
+                        "enum": [
+                            "idm",
+                            "indeks_desa",
+                            "ipd"
+                        ],
+                        "type": "string",
+                        "default": "idm",
+                        "description": "framework",
+                        "name": "framework",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "example": 2024,
+                        "description": "year (default: the framework's last year)",
+                        "name": "year",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "province",
+                            "regency",
+                            "district"
+                        ],
+                        "type": "string",
+                        "default": "province",
+                        "description": "province, regency or district",
+                        "name": "level",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "example": "64",
+                        "description": "only regions under this code",
+                        "name": "parent",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "json",
+                            "csv"
+                        ],
+                        "type": "string",
+                        "description": "json or csv",
+                        "name": "format",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/StatusDistribution"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/v1/stats/transitions": {
+            "get": {
+                "description": "Every (from_status, to_status) pair of the framework, zeros included, over the villages under region (all without it). missing counts the villages the framework scores that lack a status in either year.",
+                "produces": [
+                    "application/json",
+                    "text/csv"
+                ],
+                "tags": [
+                    "stats"
+                ],
+                "summary": "Status transitions between two years",
+                "parameters": [
+                    {
+                        "enum": [
+                            "idm",
+                            "indeks_desa",
+                            "ipd"
+                        ],
+                        "type": "string",
+                        "default": "idm",
+                        "description": "framework",
+                        "name": "framework",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "example": 2023,
+                        "description": "first year (default: to − 1)",
+                        "name": "from",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "example": 2024,
+                        "description": "second year (default: the framework's last year)",
+                        "name": "to",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "example": "64",
+                        "description": "only villages under this code",
+                        "name": "region",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "json",
+                            "csv"
+                        ],
+                        "type": "string",
+                        "description": "json or csv",
+                        "name": "format",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Transitions"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/v1/stats/transitions/villages": {
+            "get": {
+                "produces": [
+                    "application/json",
+                    "text/csv"
+                ],
+                "tags": [
+                    "stats"
+                ],
+                "summary": "The villages behind one cell of a transition matrix",
+                "parameters": [
+                    {
+                        "enum": [
+                            "idm",
+                            "indeks_desa",
+                            "ipd"
+                        ],
+                        "type": "string",
+                        "default": "idm",
+                        "description": "framework",
+                        "name": "framework",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "first year (default: to − 1)",
+                        "name": "from",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "second year (default: the framework's last year)",
+                        "name": "to",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "only villages under this code",
+                        "name": "region",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "status in the first year",
+                        "name": "from_status",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "status in the second year",
+                        "name": "to_status",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "default": 50,
+                        "description": "page size, 1–1000",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "default": 0,
+                        "description": "rows to skip",
+                        "name": "offset",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "json",
+                            "csv"
+                        ],
+                        "type": "string",
+                        "description": "json or csv",
+                        "name": "format",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/RankedVillageList"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/v1/stats/trends": {
+            "get": {
+                "produces": [
+                    "application/json",
+                    "text/csv"
+                ],
+                "tags": [
+                    "stats"
+                ],
+                "summary": "Status distribution and mean score per year",
+                "parameters": [
+                    {
+                        "enum": [
+                            "idm",
+                            "indeks_desa",
+                            "ipd"
+                        ],
+                        "type": "string",
+                        "default": "idm",
+                        "description": "framework",
+                        "name": "framework",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "example": "64",
+                        "description": "only villages under this code",
+                        "name": "region",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "example": 2021,
+                        "description": "first year (default: to − 4)",
+                        "name": "from",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "example": 2024,
+                        "description": "last year (default: the framework's last year)",
+                        "name": "to",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "json",
+                            "csv"
+                        ],
+                        "type": "string",
+                        "description": "json or csv",
+                        "name": "format",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Trends"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/v1/villages": {
             "get": {
                 "produces": [
@@ -2043,6 +2649,70 @@ const docTemplate = `{
                 }
             }
         },
+        "CompareRow": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "string",
+                    "example": "64"
+                },
+                "counts": {
+                    "type": "object",
+                    "additionalProperties": {
+                        "type": "integer"
+                    }
+                },
+                "level": {
+                    "type": "string",
+                    "example": "province"
+                },
+                "mean_score": {
+                    "type": "number",
+                    "example": 0.7936
+                },
+                "name": {
+                    "type": "string",
+                    "example": "Kalimantan Timur"
+                },
+                "no_status": {
+                    "type": "integer",
+                    "example": 0
+                },
+                "scored": {
+                    "type": "integer",
+                    "example": 841
+                },
+                "shares": {
+                    "type": "object",
+                    "additionalProperties": {
+                        "type": "number"
+                    }
+                },
+                "total": {
+                    "type": "integer",
+                    "example": 841
+                }
+            }
+        },
+        "Comparison": {
+            "type": "object",
+            "properties": {
+                "data": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/CompareRow"
+                    }
+                },
+                "framework": {
+                    "type": "string",
+                    "example": "idm"
+                },
+                "year": {
+                    "type": "integer",
+                    "example": 2024
+                }
+            }
+        },
         "Component": {
             "type": "object",
             "properties": {
@@ -2057,6 +2727,39 @@ const docTemplate = `{
                 "label_id": {
                     "type": "string",
                     "example": "Indeks Ketahanan Sosial"
+                }
+            }
+        },
+        "DistributionRow": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "string",
+                    "example": "64"
+                },
+                "counts": {
+                    "type": "object",
+                    "additionalProperties": {
+                        "type": "integer"
+                    }
+                },
+                "name": {
+                    "type": "string",
+                    "example": "Kalimantan Timur"
+                },
+                "no_status": {
+                    "type": "integer",
+                    "example": 0
+                },
+                "shares": {
+                    "type": "object",
+                    "additionalProperties": {
+                        "type": "number"
+                    }
+                },
+                "total": {
+                    "type": "integer",
+                    "example": 841
                 }
             }
         },
@@ -2570,6 +3273,86 @@ const docTemplate = `{
                 }
             }
         },
+        "RankedVillage": {
+            "type": "object",
+            "properties": {
+                "change": {
+                    "type": "number"
+                },
+                "code": {
+                    "type": "string",
+                    "example": "64.01.06.2007"
+                },
+                "from_score": {
+                    "type": "number"
+                },
+                "name": {
+                    "type": "string",
+                    "example": "Pait"
+                },
+                "regency_name": {
+                    "type": "string",
+                    "example": "Kabupaten Paser"
+                },
+                "score": {
+                    "type": "number",
+                    "example": 0.9905
+                },
+                "status": {
+                    "type": "string",
+                    "example": "mandiri"
+                }
+            }
+        },
+        "RankedVillageList": {
+            "type": "object",
+            "properties": {
+                "data": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/RankedVillage"
+                    }
+                },
+                "page": {
+                    "$ref": "#/definitions/Page"
+                }
+            }
+        },
+        "Ranking": {
+            "type": "object",
+            "properties": {
+                "by": {
+                    "type": "string",
+                    "example": "score"
+                },
+                "data": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/RankedVillage"
+                    }
+                },
+                "framework": {
+                    "type": "string",
+                    "example": "idm"
+                },
+                "from": {
+                    "type": "integer",
+                    "example": 2023
+                },
+                "order": {
+                    "type": "string",
+                    "example": "desc"
+                },
+                "region": {
+                    "type": "string",
+                    "example": "64"
+                },
+                "year": {
+                    "type": "integer",
+                    "example": 2024
+                }
+            }
+        },
         "Regency": {
             "type": "object",
             "properties": {
@@ -2903,6 +3686,112 @@ const docTemplate = `{
                 }
             }
         },
+        "ScoreStats": {
+            "type": "object",
+            "properties": {
+                "data": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/ScoreStatsRow"
+                    }
+                },
+                "framework": {
+                    "type": "string",
+                    "example": "idm"
+                },
+                "level": {
+                    "type": "string",
+                    "example": "province"
+                },
+                "parent": {
+                    "type": "string"
+                },
+                "year": {
+                    "type": "integer",
+                    "example": 2024
+                }
+            }
+        },
+        "ScoreStatsRow": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "string",
+                    "example": "64"
+                },
+                "components": {
+                    "type": "object",
+                    "additionalProperties": {
+                        "$ref": "#/definitions/ScoreSummary"
+                    }
+                },
+                "name": {
+                    "type": "string",
+                    "example": "Kalimantan Timur"
+                },
+                "score": {
+                    "$ref": "#/definitions/ScoreSummary"
+                }
+            }
+        },
+        "ScoreSummary": {
+            "type": "object",
+            "properties": {
+                "max": {
+                    "type": "number"
+                },
+                "mean": {
+                    "type": "number",
+                    "example": 0.7936
+                },
+                "median": {
+                    "type": "number"
+                },
+                "min": {
+                    "type": "number"
+                },
+                "n": {
+                    "type": "integer",
+                    "example": 1038
+                },
+                "p25": {
+                    "type": "number"
+                },
+                "p75": {
+                    "type": "number"
+                }
+            }
+        },
+        "StatusDistribution": {
+            "type": "object",
+            "properties": {
+                "data": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/DistributionRow"
+                    }
+                },
+                "framework": {
+                    "type": "string",
+                    "example": "idm"
+                },
+                "level": {
+                    "type": "string",
+                    "example": "province"
+                },
+                "parent": {
+                    "type": "string",
+                    "example": "64"
+                },
+                "total": {
+                    "$ref": "#/definitions/DistributionRow"
+                },
+                "year": {
+                    "type": "integer",
+                    "example": 2024
+                }
+            }
+        },
         "StatusLevel": {
             "type": "object",
             "properties": {
@@ -2924,6 +3813,70 @@ const docTemplate = `{
                 }
             }
         },
+        "TransitionCell": {
+            "type": "object",
+            "properties": {
+                "count": {
+                    "type": "integer",
+                    "example": 12
+                },
+                "from_status": {
+                    "type": "string",
+                    "example": "tertinggal"
+                },
+                "to_status": {
+                    "type": "string",
+                    "example": "berkembang"
+                }
+            }
+        },
+        "TransitionSummary": {
+            "type": "object",
+            "properties": {
+                "down": {
+                    "type": "integer"
+                },
+                "missing": {
+                    "type": "integer"
+                },
+                "same": {
+                    "type": "integer"
+                },
+                "up": {
+                    "type": "integer"
+                }
+            }
+        },
+        "Transitions": {
+            "type": "object",
+            "properties": {
+                "cells": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/TransitionCell"
+                    }
+                },
+                "framework": {
+                    "type": "string",
+                    "example": "idm"
+                },
+                "from": {
+                    "type": "integer",
+                    "example": 2023
+                },
+                "region": {
+                    "type": "string",
+                    "example": "64"
+                },
+                "summary": {
+                    "$ref": "#/definitions/TransitionSummary"
+                },
+                "to": {
+                    "type": "integer",
+                    "example": 2024
+                }
+            }
+        },
         "Translation": {
             "type": "object",
             "properties": {
@@ -2938,6 +3891,61 @@ const docTemplate = `{
                 "to": {
                     "type": "string",
                     "example": "96.04.01.2001"
+                }
+            }
+        },
+        "TrendYear": {
+            "type": "object",
+            "properties": {
+                "counts": {
+                    "type": "object",
+                    "additionalProperties": {
+                        "type": "integer"
+                    }
+                },
+                "mean_score": {
+                    "type": "number",
+                    "example": 0.7936
+                },
+                "no_status": {
+                    "type": "integer"
+                },
+                "scored": {
+                    "type": "integer",
+                    "example": 841
+                },
+                "shares": {
+                    "type": "object",
+                    "additionalProperties": {
+                        "type": "number"
+                    }
+                },
+                "total": {
+                    "type": "integer",
+                    "example": 841
+                },
+                "year": {
+                    "type": "integer",
+                    "example": 2024
+                }
+            }
+        },
+        "Trends": {
+            "type": "object",
+            "properties": {
+                "data": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/TrendYear"
+                    }
+                },
+                "framework": {
+                    "type": "string",
+                    "example": "idm"
+                },
+                "region": {
+                    "type": "string",
+                    "example": "64"
                 }
             }
         },

@@ -24,6 +24,8 @@ type config struct {
 	ImportBodyLimit  string
 	MaxOpenConns     int
 	AutoSeed         bool
+	CacheControl     string
+	CacheBytes       int64
 }
 
 func loadConfig(getenv func(string) string) (config, error) {
@@ -45,6 +47,12 @@ func loadConfig(getenv func(string) string) (config, error) {
 		c.BodyLimit = v
 	}
 	c.ImportBodyLimit = orDefault(getenv("IMPORT_BODY_LIMIT"), "32M")
+	c.CacheControl = getenv("CACHE_CONTROL")
+	if v := getenv("CACHE_BYTES"); v != "" {
+		if _, err := fmt.Sscan(v, &c.CacheBytes); err != nil {
+			return c, fmt.Errorf("CACHE_BYTES: want a number of bytes (negative: no cache), got %q", v)
+		}
+	}
 	if err := c.LogLevel.UnmarshalText([]byte(orDefault(getenv("LOG_LEVEL"), "info"))); err != nil {
 		return c, fmt.Errorf("LOG_LEVEL: %w", err)
 	}

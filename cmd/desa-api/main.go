@@ -34,6 +34,7 @@ import (
 	"github.com/desa-api/desa-api/internal/indicator"
 	"github.com/desa-api/desa-api/internal/region"
 	"github.com/desa-api/desa-api/internal/seed"
+	"github.com/desa-api/desa-api/internal/stats"
 	"github.com/desa-api/desa-api/internal/store"
 )
 
@@ -118,7 +119,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		}
 	}
 	e, err := httpapi.New(svc, httpapi.Config{RequestTimeout: cfg.RequestTimeout, BodyLimit: cfg.BodyLimit,
-		ImportBodyLimit: cfg.ImportBodyLimit, Logger: log})
+		ImportBodyLimit: cfg.ImportBodyLimit, Logger: log, CacheControl: cfg.CacheControl, CacheBytes: cfg.CacheBytes})
 	if err != nil {
 		return err
 	}
@@ -162,10 +163,12 @@ func services(s *store.Store) (httpapi.Services, error) {
 		return httpapi.Services{}, err
 	}
 	return httpapi.Services{
-		Regions:    region.NewService(s),
-		Indicators: indicator.NewService(store.IndicatorStore{Store: s}, s, crosswalk, newID),
-		Keys:       auth.NewService(s),
-		Ping:       s.Ping,
+		Regions:     region.NewService(s),
+		Indicators:  indicator.NewService(store.IndicatorStore{Store: s}, s, crosswalk, newID),
+		Stats:       stats.NewService(s, s),
+		Keys:        auth.NewService(s),
+		Ping:        s.Ping,
+		DataVersion: s.DataVersion,
 	}, nil
 }
 

@@ -152,3 +152,27 @@ func Mean(ds ...Dec) Dec {
 	}
 	return Dec(q)
 }
+
+// Ratio returns a/b rounded half away from zero to four places (b ≠ 0).
+func Ratio(a, b int64) Dec {
+	n := a * scale
+	q, r := n/b, n%b
+	if r < 0 {
+		r = -r
+	}
+	if 2*r >= abs64(b) {
+		if (n < 0) != (b < 0) {
+			q--
+		} else {
+			q++
+		}
+	}
+	return Dec(q)
+}
+
+func abs64(x int64) int64 {
+	if x < 0 {
+		return -x
+	}
+	return x
+}

@@ -106,7 +106,7 @@ func newAPI(t *testing.T, s *store.Store) *api {
 		}
 		return sec
 	}
-	e, err := httpapi.New(httpapi.Services{Regions: regions, Keys: keys, Ping: s.Ping}, httpapi.Config{})
+	e, err := httpapi.New(httpapi.Services{Regions: regions, Keys: keys, Ping: s.Ping, DataVersion: s.DataVersion}, httpapi.Config{})
 	if err != nil {
 		t.Fatalf("httpapi.New: %v", err)
 	}

@@ -51,6 +51,14 @@ func routes(e *echo.Echo, h *handlers) {
 	v1.GET("/frameworks", h.listFrameworks)
 	v1.GET("/frameworks/:code", h.getFramework)
 
+	v1.GET("/stats/status-distribution", h.statusDistribution)
+	v1.GET("/stats/scores", h.scoreStats)
+	v1.GET("/stats/transitions", h.transitions)
+	v1.GET("/stats/transitions/villages", h.transitionVillages)
+	v1.GET("/stats/trends", h.trends)
+	v1.GET("/stats/compare", h.compare)
+	v1.GET("/stats/rankings", h.rankings)
+
 	v1.POST("/imports", h.createImport, indicators, h.importLimit)
 	v1.GET("/imports/:id", h.getImport)
 }

@@ -19,15 +19,20 @@ import (
 	"github.com/desa-api/desa-api/internal/auth"
 	"github.com/desa-api/desa-api/internal/indicator"
 	"github.com/desa-api/desa-api/internal/region"
+	"github.com/desa-api/desa-api/internal/stats"
 )
 
 // Services are the domain services the handlers call.
 type Services struct {
 	Regions    *region.Service
 	Indicators *indicator.Service
+	Stats      *stats.Service
 	Keys       *auth.Service
 	// Ping reports whether the database answers (for /readyz).
 	Ping func(context.Context) error
+	// DataVersion changes on every write to the data answers depend on; it
+	// keys ETags and the response cache.
+	DataVersion func(context.Context) (int64, error)
 }
 
 // Config tunes the HTTP layer.
@@ -39,6 +44,12 @@ type Config struct {
 	// ImportBodyLimit caps import bodies (empty: 32M).
 	ImportBodyLimit string
 	Logger          *slog.Logger
+	// CacheControl is sent with every GET under /v1 (empty: "no-cache",
+	// i.e. revalidate with the ETag each time).
+	CacheControl string
+	// CacheBytes bounds the in-process response cache (0: 64 MiB; negative:
+	// no cache, ETags only).
+	CacheBytes int64
 }
 
 // New returns the router with every route and middleware installed.
@@ -51,6 +62,15 @@ func New(svc Services, cfg Config) (*echo.Echo, error) {
 	}
 	if cfg.ImportBodyLimit == "" {
 		cfg.ImportBodyLimit = "32M"
+	}
+	if cfg.CacheControl == "" {
+		cfg.CacheControl = "no-cache"
+	}
+	switch {
+	case cfg.CacheBytes == 0:
+		cfg.CacheBytes = 64 << 20
+	case cfg.CacheBytes < 0:
+		cfg.CacheBytes = 0
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewJSONHandler(io.Discard, nil))
@@ -75,7 +95,10 @@ func New(svc Services, cfg Config) (*echo.Echo, error) {
 		wholeSegments,
 		authenticate(svc.Keys),
 	)
-	h := &handlers{svc: svc, openapi: openapi, importLimit: middleware.BodyLimit(cfg.ImportBodyLimit)}
+	h := &handlers{svc: svc, openapi: openapi, importLimit: middleware.BodyLimit(cfg.ImportBodyLimit),
+		cache: newRespCache(cfg.CacheBytes)}
+	e.Use(conditional(func(c echo.Context) (int64, error) { return svc.DataVersion(c.Request().Context()) },
+		h.cache, cfg.CacheControl))
 	routes(e, h)
 	return e, nil
 }
@@ -85,6 +108,7 @@ type handlers struct {
 	svc         Services
 	openapi     []byte
 	importLimit echo.MiddlewareFunc
+	cache       *respCache
 }
 
 // wholeSegments answers 404 for a path that only matched a route because

@@ -258,3 +258,12 @@ func translate(err error) error {
 	}
 	return err
 }
+
+// DataVersion returns the number that changes on every write to regions or
+// scores (and the other tables cached answers depend on): the key of every
+// cache and ETag.
+func (s *Store) DataVersion(ctx context.Context) (int64, error) {
+	var v int64
+	err := s.db.WithContext(ctx).Raw("SELECT version FROM data_version WHERE id = 1").Scan(&v).Error
+	return v, translate(err)
+}

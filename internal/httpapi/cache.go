@@ -1,0 +1,182 @@
+package httpapi
+
+import (
+	"bytes"
+	"container/list"
+	"fmt"
+	"hash/fnv"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/labstack/echo/v4"
+)
+
+// respCache keeps recent GET answers keyed by request and data version. The
+// version lives in the database and changes with every write, so an entry
+// is never served after a write, whichever replica made it.
+type respCache struct {
+	mu      sync.Mutex
+	max     int64 // bytes; 0 disables storing
+	size    int64
+	order   *list.List // front: most recently used
+	entries map[string]*list.Element
+
+	Hits, Misses atomic.Int64
+}
+
+type cached struct {
+	key     string
+	version int64
+	header  http.Header
+	body    []byte
+}
+
+func newRespCache(maxBytes int64) *respCache {
+	return &respCache{max: maxBytes, order: list.New(), entries: map[string]*list.Element{}}
+}
+
+func (rc *respCache) get(key string, version int64) (*cached, bool) {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	el, ok := rc.entries[key]
+	if !ok || el.Value.(*cached).version != version {
+		rc.Misses.Add(1)
+		return nil, false
+	}
+	rc.order.MoveToFront(el)
+	rc.Hits.Add(1)
+	return el.Value.(*cached), true
+}
+
+func (rc *respCache) put(e *cached) {
+	n := int64(len(e.body))
+	if n > rc.max/8 { // one answer may use at most an eighth of the cache
+		return
+	}
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	if el, ok := rc.entries[e.key]; ok {
+		rc.size -= int64(len(el.Value.(*cached).body))
+		rc.order.Remove(el)
+	}
+	rc.entries[e.key] = rc.order.PushFront(e)
+	rc.size += n
+	for rc.size > rc.max {
+		last := rc.order.Back()
+		old := last.Value.(*cached)
+		rc.order.Remove(last)
+		delete(rc.entries, old.key)
+		rc.size -= int64(len(old.body))
+	}
+}
+
+// cacheKey identifies an answer: the request URI and the representation.
+func cacheKey(r *http.Request) string {
+	format := "json"
+	if r.URL.Query().Get("format") == "csv" || strings.Contains(r.Header.Get(echo.HeaderAccept), "text/csv") {
+		format = "csv"
+	}
+	return r.URL.RequestURI() + "|" + format
+}
+
+func etagOf(key string, version int64) string {
+	h := fnv.New64a()
+	h.Write([]byte(key))
+	return fmt.Sprintf(`"%d-%x"`, version, h.Sum64())
+}
+
+// matches reports whether an If-None-Match header names etag (or *).
+func matches(header, etag string) bool {
+	for _, t := range strings.Split(header, ",") {
+		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
+		if t == etag || t == "*" {
+			return true
+		}
+	}
+	return false
+}
+
+// conditional gives every GET under /v1 an ETag derived from the data
+// version and the request, answers 304 to a matching If-None-Match without
+// computing anything, and serves repeats from the in-process cache.
+func conditional(version func(echo.Context) (int64, error), rc *respCache, cacheControl string) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			req := c.Request()
+			if req.Method != http.MethodGet || !strings.HasPrefix(req.URL.Path, "/v1/") {
+				return next(c)
+			}
+			v, err := version(c)
+			if err != nil {
+				return err
+			}
+			key := cacheKey(req)
+			etag := etagOf(key, v)
+			h := c.Response().Header()
+			h.Set(echo.HeaderVary, echo.HeaderAccept)
+			if cacheControl != "" {
+				h.Set("Cache-Control", cacheControl)
+			}
+			if matches(req.Header.Get("If-None-Match"), etag) {
+				h.Set("ETag", etag)
+				return c.NoContent(http.StatusNotModified)
+			}
+			if e, ok := rc.get(key, v); ok {
+				for k, vals := range e.header {
+					h[k] = vals
+				}
+				h.Set("ETag", etag)
+				c.Response().WriteHeader(http.StatusOK)
+				_, err := c.Response().Write(e.body)
+				return err
+			}
+			h.Set("ETag", etag)
+			rec := &recorder{ResponseWriter: c.Response().Writer, limit: rc.max / 8}
+			c.Response().Writer = rec
+			err = next(c)
+			c.Response().Writer = rec.ResponseWriter
+			if err == nil && c.Response().Status == http.StatusOK && !rec.overflow && rc.max > 0 {
+				saved := http.Header{}
+				for _, k := range []string{echo.HeaderContentType, "Link"} {
+					if vals := h.Values(k); len(vals) > 0 {
+						saved[k] = vals
+					}
+				}
+				rc.put(&cached{key: key, version: v, header: saved, body: rec.buf.Bytes()})
+			}
+			if c.Response().Status != http.StatusOK {
+				h.Del("ETag")
+			}
+			return err
+		}
+	}
+}
+
+// recorder passes writes through and keeps a copy up to limit bytes.
+type recorder struct {
+	http.ResponseWriter
+	buf      bytes.Buffer
+	limit    int64
+	overflow bool
+}
+
+func (r *recorder) Write(p []byte) (int, error) {
+	if !r.overflow {
+		if int64(r.buf.Len()+len(p)) > r.limit {
+			r.overflow = true
+			r.buf = bytes.Buffer{}
+		} else {
+			r.buf.Write(p)
+		}
+	}
+	return r.ResponseWriter.Write(p)
+}
+
+// Flush passes flushes through, for streamed CSV.
+func (r *recorder) Flush() {
+	if f, ok := r.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}

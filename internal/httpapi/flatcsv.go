@@ -1,0 +1,97 @@
+package httpapi
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+)
+
+// writeFlatCSV writes report rows as CSV with nested objects flattened into
+// columns joined by "_" (counts.maju → counts_maju), in the order the JSON
+// answer has them, so that the CSV carries the same figures as the JSON.
+// Arrays become JSON text in one cell.
+func writeFlatCSV[T any](c echo.Context, rows []T) error {
+	res := c.Response()
+	res.Header().Set(echo.HeaderContentType, "text/csv; charset=utf-8")
+	res.WriteHeader(http.StatusOK)
+	w := csv.NewWriter(res)
+	for i, row := range rows {
+		b, err := json.Marshal(row)
+		if err != nil {
+			return err
+		}
+		var keys, vals []string
+		if err := flatten(json.NewDecoder(bytes.NewReader(b)), "", &keys, &vals); err != nil {
+			return err
+		}
+		if i == 0 {
+			if err := w.Write(keys); err != nil {
+				return err
+			}
+		}
+		if err := w.Write(vals); err != nil {
+			return err
+		}
+	}
+	w.Flush()
+	return w.Error()
+}
+
+// flatten reads one JSON value from dec, appending its scalar leaves.
+func flatten(dec *json.Decoder, prefix string, keys, vals *[]string) error {
+	dec.UseNumber()
+	tok, err := dec.Token()
+	if err != nil {
+		return err
+	}
+	switch t := tok.(type) {
+	case json.Delim:
+		if t == '[' {
+			var raw []json.RawMessage
+			for dec.More() {
+				var m json.RawMessage
+				if err := dec.Decode(&m); err != nil {
+					return err
+				}
+				raw = append(raw, m)
+			}
+			if _, err := dec.Token(); err != nil {
+				return err
+			}
+			b, _ := json.Marshal(raw)
+			*keys, *vals = append(*keys, prefix), append(*vals, string(b))
+			return nil
+		}
+		for dec.More() {
+			k, err := dec.Token()
+			if err != nil {
+				return err
+			}
+			name := k.(string)
+			if prefix != "" {
+				name = prefix + "_" + name
+			}
+			if err := flatten(dec, name, keys, vals); err != nil {
+				return err
+			}
+		}
+		_, err := dec.Token()
+		return err
+	case nil:
+		*keys, *vals = append(*keys, prefix), append(*vals, "")
+	case string:
+		*keys, *vals = append(*keys, prefix), append(*vals, t)
+	case json.Number:
+		*keys, *vals = append(*keys, prefix), append(*vals, t.String())
+	case bool:
+		*keys, *vals = append(*keys, prefix), append(*vals, strings.ToLower(map[bool]string{true: "true", false: "false"}[t]))
+	default:
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}

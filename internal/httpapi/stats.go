@@ -1,0 +1,568 @@
+package httpapi
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"slices"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/desa-api/desa-api/internal/apperr"
+	"github.com/desa-api/desa-api/internal/fixed"
+	"github.com/desa-api/desa-api/internal/indicator"
+	"github.com/desa-api/desa-api/internal/region"
+	"github.com/desa-api/desa-api/internal/stats"
+)
+
+// StatusCounts maps each status of the framework, lowest first, to a count
+// (or a share); every status is present, zeros included.
+type StatusCounts struct {
+	keys []string
+	vals []any
+}
+
+// MarshalJSON writes the statuses in the framework's order.
+func (s StatusCounts) MarshalJSON() ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteByte('{')
+	for i, k := range s.keys {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		kb, _ := json.Marshal(k)
+		vb, err := json.Marshal(s.vals[i])
+		if err != nil {
+			return nil, err
+		}
+		b.Write(kb)
+		b.WriteByte(':')
+		b.Write(vb)
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
+}
+
+func statusCounts(f indicator.Framework, counts map[string]int) StatusCounts {
+	var s StatusCounts
+	for _, st := range f.Statuses {
+		s.keys, s.vals = append(s.keys, st.Slug), append(s.vals, counts[st.Slug])
+	}
+	return s
+}
+
+func statusShares(f indicator.Framework, counts map[string]int, total int) StatusCounts {
+	var s StatusCounts
+	for _, st := range f.Statuses {
+		s.keys, s.vals = append(s.keys, st.Slug), append(s.vals, stats.Share(counts[st.Slug], total))
+	}
+	return s
+}
+
+// DistributionRow is one region's status distribution.
+type DistributionRow struct {
+	Code     string       `json:"code" example:"64"`
+	Name     string       `json:"name" example:"Kalimantan Timur"`
+	Total    int          `json:"total" example:"841"`
+	Counts   StatusCounts `json:"counts" swaggertype:"object,integer"`
+	NoStatus int          `json:"no_status" example:"0"`
+	Shares   StatusCounts `json:"shares" swaggertype:"object,number"`
+} //	@name	DistributionRow
+
+// StatusDistribution answers /v1/stats/status-distribution.
+type StatusDistribution struct {
+	Framework string            `json:"framework" example:"idm"`
+	Year      int               `json:"year" example:"2024"`
+	Level     string            `json:"level" example:"province"`
+	Parent    *string           `json:"parent" example:"64"`
+	Data      []DistributionRow `json:"data"`
+	Total     DistributionRow   `json:"total"`
+} //	@name	StatusDistribution
+
+func toDistributionRow(f indicator.Framework, d stats.Distribution) DistributionRow {
+	return DistributionRow{Code: d.Code, Name: d.Name, Total: d.Total, Counts: statusCounts(f, d.Counts),
+		NoStatus: d.NoStatus, Shares: statusShares(f, d.Counts, d.Total)}
+}
+
+// statsQuery reads the parameters most reports share.
+type statsQuery struct {
+	*query
+	h *handlers
+}
+
+func (h *handlers) statsQuery(c echo.Context) statsQuery { return statsQuery{&query{c: c}, h} }
+
+// scope reads framework and the region parameter (param names it).
+func (q statsQuery) scope(param string) stats.Scope {
+	sc, err := q.h.svc.Stats.Scope(q.c.Request().Context(), q.c.QueryParam("framework"), q.c.QueryParam(param), param)
+	if err != nil {
+		q.fail(err)
+	}
+	return sc
+}
+
+// year reads a year parameter, defaulting to the framework's last year.
+func (q statsQuery) year(f indicator.Framework, param string) int {
+	if f.Code == "" {
+		return 0
+	}
+	var p *int
+	if s := q.c.QueryParam(param); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			q.fail(apperr.BadParam(param, "must be a year, got %q", s))
+			return 0
+		}
+		p = &n
+	}
+	y, err := stats.Year(f, p, param)
+	if err != nil {
+		q.fail(err)
+	}
+	return y
+}
+
+func (q statsQuery) level() region.Level {
+	l := region.Level(q.c.QueryParam("level"))
+	if l == "" {
+		return region.LevelProvince
+	}
+	return l
+}
+
+// statusDistribution godoc
+//
+//	@Summary		Status distribution per region at a level
+//	@Description	One row per region at level under parent (all of Indonesia without it), with every status of the framework (zeros included), the villages without a status, and shares of the total; plus a total row. total counts the villages the framework scores (IDM: desa and desa adat, not kelurahan).
+//	@Tags			stats
+//	@Produce		json,text/csv
+//	@Param			framework	query		string	false	"framework"									Enums(idm, indeks_desa, ipd)	default(idm)
+//	@Param			year		query		int		false	"year (default: the framework's last year)"	example(2024)
+//	@Param			level		query		string	false	"province, regency or district"				Enums(province, regency, district)	default(province)
+//	@Param			parent		query		string	false	"only regions under this code"				example(64)
+//	@Param			format		query		string	false	"json or csv"								Enums(json, csv)
+//	@Success		200			{object}	StatusDistribution
+//	@Failure		400			{object}	Problem
+//	@Failure		404			{object}	Problem
+//	@Failure		422			{object}	Problem
+//	@Router			/v1/stats/status-distribution [get]
+func (h *handlers) statusDistribution(c echo.Context) error {
+	q := h.statsQuery(c)
+	sc := q.scope("parent")
+	year, level, csv := q.year(sc.Framework, "year"), q.level(), wantsCSV(q.query)
+	if q.err != nil {
+		return q.err
+	}
+	rows, total, err := h.svc.Stats.Distribution(c.Request().Context(), sc, level, year)
+	if err != nil {
+		return err
+	}
+	out := StatusDistribution{Framework: sc.Framework.Code, Year: year, Level: string(level), Parent: optional(sc.Region),
+		Data: make([]DistributionRow, len(rows)), Total: toDistributionRow(sc.Framework, total)}
+	for i, r := range rows {
+		out.Data[i] = toDistributionRow(sc.Framework, r)
+	}
+	if csv {
+		return writeFlatCSV(c, append(out.Data, out.Total))
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+// ScoreSummary describes a set of values.
+type ScoreSummary struct {
+	N      int        `json:"n" example:"1038"`
+	Mean   *fixed.Dec `json:"mean" swaggertype:"number" example:"0.7936"`
+	Min    *fixed.Dec `json:"min" swaggertype:"number"`
+	Max    *fixed.Dec `json:"max" swaggertype:"number"`
+	P25    *fixed.Dec `json:"p25" swaggertype:"number"`
+	Median *fixed.Dec `json:"median" swaggertype:"number"`
+	P75    *fixed.Dec `json:"p75" swaggertype:"number"`
+} //	@name	ScoreSummary
+
+// ScoreStatsRow summarises one region's scores and components.
+type ScoreStatsRow struct {
+	Code       string                  `json:"code" example:"64"`
+	Name       string                  `json:"name" example:"Kalimantan Timur"`
+	Score      ScoreSummary            `json:"score"`
+	Components map[string]ScoreSummary `json:"components"`
+} //	@name	ScoreStatsRow
+
+// ScoreStats answers /v1/stats/scores.
+type ScoreStats struct {
+	Framework string          `json:"framework" example:"idm"`
+	Year      int             `json:"year" example:"2024"`
+	Level     string          `json:"level" example:"province"`
+	Parent    *string         `json:"parent"`
+	Data      []ScoreStatsRow `json:"data"`
+} //	@name	ScoreStats
+
+func toScoreSummary(s stats.Summary) ScoreSummary {
+	return ScoreSummary{N: s.N, Mean: s.Mean, Min: s.Min, Max: s.Max, P25: s.P25, Median: s.Median, P75: s.P75}
+}
+
+// scoreStats godoc
+//
+//	@Summary		Score summaries per region: n, mean, min, max, quartiles
+//	@Description	For the score and each component of the framework. Quartiles interpolate linearly between closest ranks (as percentile_cont); every figure is exact to four places and identical on both engines.
+//	@Tags			stats
+//	@Produce		json,text/csv
+//	@Param			framework	query		string	false	"framework"	Enums(idm, indeks_desa, ipd)	default(idm)
+//	@Param			year		query		int		false	"year (default: the framework's last year)"
+//	@Param			level		query		string	false	"province, regency or district"	Enums(province, regency, district)	default(province)
+//	@Param			parent		query		string	false	"only regions under this code"
+//	@Param			format		query		string	false	"json or csv"	Enums(json, csv)
+//	@Success		200			{object}	ScoreStats
+//	@Failure		400			{object}	Problem
+//	@Failure		404			{object}	Problem
+//	@Failure		422			{object}	Problem
+//	@Router			/v1/stats/scores [get]
+func (h *handlers) scoreStats(c echo.Context) error {
+	q := h.statsQuery(c)
+	sc := q.scope("parent")
+	year, level, csv := q.year(sc.Framework, "year"), q.level(), wantsCSV(q.query)
+	if q.err != nil {
+		return q.err
+	}
+	rows, err := h.svc.Stats.Summaries(c.Request().Context(), sc, level, year)
+	if err != nil {
+		return err
+	}
+	out := ScoreStats{Framework: sc.Framework.Code, Year: year, Level: string(level), Parent: optional(sc.Region),
+		Data: make([]ScoreStatsRow, len(rows))}
+	for i, r := range rows {
+		out.Data[i] = ScoreStatsRow{Code: r.Code, Name: r.Name, Score: toScoreSummary(r.Score), Components: map[string]ScoreSummary{}}
+		for k, v := range r.Components {
+			out.Data[i].Components[k] = toScoreSummary(v)
+		}
+	}
+	if csv {
+		return writeFlatCSV(c, out.Data)
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+// TransitionCell counts villages that went from one status to another.
+type TransitionCell struct {
+	FromStatus string `json:"from_status" example:"tertinggal"`
+	ToStatus   string `json:"to_status" example:"berkembang"`
+	Count      int    `json:"count" example:"12"`
+} //	@name	TransitionCell
+
+// TransitionSummary totals the matrix by direction.
+type TransitionSummary struct {
+	Up      int `json:"up"`
+	Same    int `json:"same"`
+	Down    int `json:"down"`
+	Missing int `json:"missing"`
+} //	@name	TransitionSummary
+
+// Transitions answers /v1/stats/transitions.
+type Transitions struct {
+	Framework string            `json:"framework" example:"idm"`
+	From      int               `json:"from" example:"2023"`
+	To        int               `json:"to" example:"2024"`
+	Region    *string           `json:"region" example:"64"`
+	Cells     []TransitionCell  `json:"cells"`
+	Summary   TransitionSummary `json:"summary"`
+} //	@name	Transitions
+
+// fromTo reads from and to (defaults: the framework's last year and the one
+// before).
+func (q statsQuery) fromTo(f indicator.Framework) (int, int) {
+	to := q.year(f, "to")
+	if q.c.QueryParam("from") == "" {
+		return to - 1, to
+	}
+	return q.year(f, "from"), to
+}
+
+// transitions godoc
+//
+//	@Summary		Status transitions between two years
+//	@Description	Every (from_status, to_status) pair of the framework, zeros included, over the villages under region (all without it). missing counts the villages the framework scores that lack a status in either year.
+//	@Tags			stats
+//	@Produce		json,text/csv
+//	@Param			framework	query		string	false	"framework"											Enums(idm, indeks_desa, ipd)	default(idm)
+//	@Param			from		query		int		false	"first year (default: to − 1)"						example(2023)
+//	@Param			to			query		int		false	"second year (default: the framework's last year)"	example(2024)
+//	@Param			region		query		string	false	"only villages under this code"						example(64)
+//	@Param			format		query		string	false	"json or csv"										Enums(json, csv)
+//	@Success		200			{object}	Transitions
+//	@Failure		400			{object}	Problem
+//	@Failure		404			{object}	Problem
+//	@Router			/v1/stats/transitions [get]
+func (h *handlers) transitions(c echo.Context) error {
+	q := h.statsQuery(c)
+	sc := q.scope("region")
+	from, to := q.fromTo(sc.Framework)
+	csv := wantsCSV(q.query)
+	if q.err != nil {
+		return q.err
+	}
+	cells, sum, err := h.svc.Stats.Transitions(c.Request().Context(), sc, from, to)
+	if err != nil {
+		return err
+	}
+	out := Transitions{Framework: sc.Framework.Code, From: from, To: to, Region: optional(sc.Region),
+		Summary: TransitionSummary(sum)}
+	for _, cell := range cells {
+		out.Cells = append(out.Cells, TransitionCell{cell.From, cell.To, cell.Count})
+	}
+	if csv {
+		return writeFlatCSV(c, out.Cells)
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+// RankedVillage is a village in a ranking or a transition cell.
+type RankedVillage struct {
+	Code        string     `json:"code" example:"64.01.06.2007"`
+	Name        string     `json:"name" example:"Pait"`
+	RegencyName string     `json:"regency_name" example:"Kabupaten Paser"`
+	Score       fixed.Dec  `json:"score" swaggertype:"number" example:"0.9905"`
+	Status      *string    `json:"status" example:"mandiri"`
+	FromScore   *fixed.Dec `json:"from_score,omitempty" swaggertype:"number"`
+	Change      *fixed.Dec `json:"change,omitempty" swaggertype:"number"`
+} //	@name	RankedVillage
+
+// RankedVillageList is a page of ranked villages.
+type RankedVillageList struct {
+	Data []RankedVillage `json:"data"`
+	Page Page            `json:"page"`
+} //	@name	RankedVillageList
+
+func toRankedVillage(v stats.RankedVillage) RankedVillage {
+	return RankedVillage{Code: v.Code, Name: v.Name, RegencyName: v.RegencyName, Score: v.Score,
+		Status: optional(v.Status), FromScore: v.FromScore, Change: v.Change}
+}
+
+// transitionVillages godoc
+//
+//	@Summary	The villages behind one cell of a transition matrix
+//	@Tags		stats
+//	@Produce	json,text/csv
+//	@Param		framework	query		string	false	"framework"	Enums(idm, indeks_desa, ipd)	default(idm)
+//	@Param		from		query		int		false	"first year (default: to − 1)"
+//	@Param		to			query		int		false	"second year (default: the framework's last year)"
+//	@Param		region		query		string	false	"only villages under this code"
+//	@Param		from_status	query		string	false	"status in the first year"
+//	@Param		to_status	query		string	false	"status in the second year"
+//	@Param		limit		query		int		false	"page size, 1–1000"	default(50)
+//	@Param		offset		query		int		false	"rows to skip"		default(0)
+//	@Param		format		query		string	false	"json or csv"		Enums(json, csv)
+//	@Success	200			{object}	RankedVillageList
+//	@Failure	400			{object}	Problem
+//	@Failure	404			{object}	Problem
+//	@Router		/v1/stats/transitions/villages [get]
+func (h *handlers) transitionVillages(c echo.Context) error {
+	q := h.statsQuery(c)
+	sc := q.scope("region")
+	from, to := q.fromTo(sc.Framework)
+	page := q.page()
+	out := newListOut[RankedVillage](q.query)
+	if q.err != nil {
+		return q.err
+	}
+	vs, total, err := h.svc.Stats.TransitionVillages(c.Request().Context(), sc, from, to,
+		c.QueryParam("from_status"), c.QueryParam("to_status"), page.Limit, page.Offset)
+	if err != nil {
+		return err
+	}
+	items := make([]RankedVillage, len(vs))
+	for i, v := range vs {
+		items[i] = toRankedVillage(v)
+	}
+	return out.write(c, items, page, total)
+}
+
+// TrendYear is one year of a trend.
+type TrendYear struct {
+	Year      int          `json:"year" example:"2024"`
+	Total     int          `json:"total" example:"841"`
+	Counts    StatusCounts `json:"counts" swaggertype:"object,integer"`
+	NoStatus  int          `json:"no_status"`
+	Shares    StatusCounts `json:"shares" swaggertype:"object,number"`
+	Scored    int          `json:"scored" example:"841"`
+	MeanScore *fixed.Dec   `json:"mean_score" swaggertype:"number" example:"0.7936"`
+} //	@name	TrendYear
+
+// Trends answers /v1/stats/trends.
+type Trends struct {
+	Framework string      `json:"framework" example:"idm"`
+	Region    *string     `json:"region" example:"64"`
+	Data      []TrendYear `json:"data"`
+} //	@name	Trends
+
+// trends godoc
+//
+//	@Summary	Status distribution and mean score per year
+//	@Tags		stats
+//	@Produce	json,text/csv
+//	@Param		framework	query		string	false	"framework"											Enums(idm, indeks_desa, ipd)	default(idm)
+//	@Param		region		query		string	false	"only villages under this code"						example(64)
+//	@Param		from		query		int		false	"first year (default: to − 4)"						example(2021)
+//	@Param		to			query		int		false	"last year (default: the framework's last year)"	example(2024)
+//	@Param		format		query		string	false	"json or csv"										Enums(json, csv)
+//	@Success	200			{object}	Trends
+//	@Failure	400			{object}	Problem
+//	@Failure	404			{object}	Problem
+//	@Router		/v1/stats/trends [get]
+func (h *handlers) trends(c echo.Context) error {
+	q := h.statsQuery(c)
+	sc := q.scope("region")
+	to := q.year(sc.Framework, "to")
+	from := to - 4
+	if first, _ := sc.Framework.Years(); from < first {
+		from = first
+	}
+	if c.QueryParam("from") != "" {
+		from = q.year(sc.Framework, "from")
+	}
+	csv := wantsCSV(q.query)
+	if q.err != nil {
+		return q.err
+	}
+	years, err := h.svc.Stats.Trends(c.Request().Context(), sc, from, to)
+	if err != nil {
+		return err
+	}
+	out := Trends{Framework: sc.Framework.Code, Region: optional(sc.Region), Data: []TrendYear{}}
+	for _, y := range years {
+		out.Data = append(out.Data, TrendYear{Year: y.Year, Total: y.Total, Counts: statusCounts(sc.Framework, y.Counts),
+			NoStatus: y.NoStatus, Shares: statusShares(sc.Framework, y.Counts, y.Total), Scored: y.Scored, MeanScore: y.MeanScore})
+	}
+	if csv {
+		return writeFlatCSV(c, out.Data)
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+// CompareRow is one region's figures in a comparison.
+type CompareRow struct {
+	DistributionRow
+	Level     string     `json:"level" example:"province"`
+	Scored    int        `json:"scored" example:"841"`
+	MeanScore *fixed.Dec `json:"mean_score" swaggertype:"number" example:"0.7936"`
+} //	@name	CompareRow
+
+// Comparison answers /v1/stats/compare.
+type Comparison struct {
+	Framework string       `json:"framework" example:"idm"`
+	Year      int          `json:"year" example:"2024"`
+	Data      []CompareRow `json:"data"`
+} //	@name	Comparison
+
+// compare godoc
+//
+//	@Summary	The same figures for several regions side by side
+//	@Tags		stats
+//	@Produce	json,text/csv
+//	@Param		regions		query		string	true	"region codes of any level, comma-separated (at most 20)"	example(35,64)
+//	@Param		framework	query		string	false	"framework"													Enums(idm, indeks_desa, ipd)	default(idm)
+//	@Param		year		query		int		false	"year (default: the framework's last year)"					example(2024)
+//	@Param		format		query		string	false	"json or csv"												Enums(json, csv)
+//	@Success	200			{object}	Comparison
+//	@Failure	400			{object}	Problem
+//	@Failure	404			{object}	Problem
+//	@Router		/v1/stats/compare [get]
+func (h *handlers) compare(c echo.Context) error {
+	q := h.statsQuery(c)
+	sc := q.scope("")
+	year := q.year(sc.Framework, "year")
+	codes := q.list("regions")
+	switch {
+	case len(codes) == 0:
+		q.fail(apperr.BadParam("regions", "is required: region codes, comma-separated"))
+	case len(codes) > 20:
+		q.fail(apperr.BadParam("regions", "compares at most 20 regions, got %d", len(codes)))
+	}
+	csv := wantsCSV(q.query)
+	if q.err != nil {
+		return q.err
+	}
+	figs, err := h.svc.Stats.Compare(c.Request().Context(), sc.Framework.Code, codes, year)
+	if err != nil {
+		return err
+	}
+	out := Comparison{Framework: sc.Framework.Code, Year: year, Data: []CompareRow{}}
+	for _, f := range figs {
+		out.Data = append(out.Data, CompareRow{DistributionRow: toDistributionRow(sc.Framework, f.Distribution),
+			Level: string(f.Level), Scored: f.Scored, MeanScore: f.MeanScore})
+	}
+	if csv {
+		return writeFlatCSV(c, out.Data)
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+// Ranking answers /v1/stats/rankings.
+type Ranking struct {
+	Framework string          `json:"framework" example:"idm"`
+	Year      int             `json:"year" example:"2024"`
+	By        string          `json:"by" example:"score"`
+	From      *int            `json:"from,omitempty" example:"2023"`
+	Order     string          `json:"order" example:"desc"`
+	Region    *string         `json:"region" example:"64"`
+	Data      []RankedVillage `json:"data"`
+} //	@name	Ranking
+
+// rankings godoc
+//
+//	@Summary	Villages ranked by score, or by improvement since a year
+//	@Tags		stats
+//	@Produce	json,text/csv
+//	@Param		framework	query		string	false	"framework"						Enums(idm, indeks_desa, ipd)	default(idm)
+//	@Param		region		query		string	false	"only villages under this code"	example(64)
+//	@Param		year		query		int		false	"year (default: the framework's last year)"
+//	@Param		by			query		string	false	"score or improvement"	Enums(score, improvement)	default(score)
+//	@Param		from		query		int		false	"with by=improvement: the earlier year (default: year − 1)"
+//	@Param		order		query		string	false	"asc or desc"	Enums(asc, desc)	default(desc)
+//	@Param		limit		query		int		false	"1–1000"		default(50)
+//	@Param		format		query		string	false	"json or csv"	Enums(json, csv)
+//	@Success	200			{object}	Ranking
+//	@Failure	400			{object}	Problem
+//	@Failure	404			{object}	Problem
+//	@Router		/v1/stats/rankings [get]
+func (h *handlers) rankings(c echo.Context) error {
+	q := h.statsQuery(c)
+	sc := q.scope("region")
+	year := q.year(sc.Framework, "year")
+	by := q.enum("by", []string{"score", "improvement"})
+	order := q.enum("order", []string{"asc", "desc"})
+	limit := q.int("limit", defaultLimit, 1, maxLimit)
+	csv := wantsCSV(q.query)
+	out := Ranking{Framework: sc.Framework.Code, Year: year, By: "score", Order: "desc", Region: optional(sc.Region)}
+	from := 0
+	if len(by) > 1 || len(order) > 1 {
+		q.fail(apperr.BadParam("by", "by and order take one value each"))
+	}
+	if slices.Equal(by, []string{"improvement"}) {
+		out.By, from = "improvement", year-1
+		if c.QueryParam("from") != "" {
+			from = q.year(sc.Framework, "from")
+		}
+		if from >= year {
+			q.fail(apperr.BadParam("from", "must be before year %d", year))
+		}
+		out.From = &from
+	}
+	if slices.Equal(order, []string{"asc"}) {
+		out.Order = "asc"
+	}
+	if q.err != nil {
+		return q.err
+	}
+	vs, err := h.svc.Stats.Ranking(c.Request().Context(), sc, year, from, out.Order == "desc", limit)
+	if err != nil {
+		return err
+	}
+	out.Data = make([]RankedVillage, len(vs))
+	for i, v := range vs {
+		out.Data[i] = toRankedVillage(v)
+	}
+	if csv {
+		return writeFlatCSV(c, out.Data)
+	}
+	return c.JSON(http.StatusOK, out)
+}

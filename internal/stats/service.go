@@ -1,0 +1,274 @@
+package stats
+
+import (
+	"context"
+	"slices"
+
+	"github.com/desa-api/desa-api/internal/apperr"
+	"github.com/desa-api/desa-api/internal/fixed"
+	"github.com/desa-api/desa-api/internal/indicator"
+	"github.com/desa-api/desa-api/internal/region"
+)
+
+// RegionStore finds regions.
+type RegionStore interface {
+	Region(ctx context.Context, code string) (region.Region, error)
+}
+
+// Service answers aggregate questions.
+type Service struct {
+	store   Store
+	regions RegionStore
+}
+
+// NewService returns a stats service.
+func NewService(s Store, regions RegionStore) *Service { return &Service{store: s, regions: regions} }
+
+// Scope checks a framework code and an optional region code (any level,
+// dotted or not) and returns the scope they select. param names the query
+// parameter of the region, for errors.
+func (s *Service) Scope(ctx context.Context, framework, code, param string) (Scope, error) {
+	if framework == "" {
+		framework = "idm"
+	}
+	f, err := indicator.FrameworkByCode(framework)
+	if err != nil {
+		return Scope{}, apperr.Field(apperr.BadRequest, "framework", err.(*apperr.Error).Message)
+	}
+	sc := Scope{Framework: f}
+	if code == "" {
+		return sc, nil
+	}
+	dotted, level, err := region.ParseCode(code)
+	if err != nil {
+		return Scope{}, apperr.Field(apperr.BadRequest, param, err.(*apperr.Error).Message)
+	}
+	if _, err := s.regions.Region(ctx, dotted); apperr.Is(err, apperr.NotFound) {
+		return Scope{}, apperr.NotFoundf("no region with code %s", dotted)
+	} else if err != nil {
+		return Scope{}, err
+	}
+	sc.Region, sc.Level = dotted, level
+	return sc, nil
+}
+
+// Year checks a year against the framework ("" defaults to its last year).
+func Year(f indicator.Framework, year *int, param string) (int, error) {
+	first, last := f.Years()
+	if year == nil {
+		return last, nil
+	}
+	if *year < first || *year > last {
+		return 0, apperr.BadParam(param, "%s has years %d–%d, not %d", f.Code, first, last, *year)
+	}
+	return *year, nil
+}
+
+// CheckLevel checks that level can group the villages under the scope.
+func CheckLevel(sc Scope, level region.Level) error {
+	if level == region.LevelVillage {
+		return apperr.Invalidf("level", "village lists are GET /v1/villages (with framework, year and status)")
+	}
+	if !slices.Contains(Levels, level) {
+		return apperr.BadParam("level", "must be province, regency or district, got %q", level)
+	}
+	if sc.Region != "" && level.Depth() <= sc.Level.Depth() {
+		return apperr.Invalidf("level", "a %s lies above or at %s %s; choose a lower level", level, sc.Level, sc.Region)
+	}
+	return nil
+}
+
+// Distribution returns the status distribution per region at level, and
+// the total over them.
+func (s *Service) Distribution(ctx context.Context, sc Scope, level region.Level, year int) ([]Distribution, Distribution, error) {
+	if err := CheckLevel(sc, level); err != nil {
+		return nil, Distribution{}, err
+	}
+	groups, err := s.store.Groups(ctx, level, sc)
+	if err != nil {
+		return nil, Distribution{}, err
+	}
+	eligible, err := s.store.EligibleCounts(ctx, level, sc)
+	if err != nil {
+		return nil, Distribution{}, err
+	}
+	counts, err := s.store.StatusCounts(ctx, level, sc, year)
+	if err != nil {
+		return nil, Distribution{}, err
+	}
+	total := Distribution{Group: Group{Code: "total", Name: "Total"}, Counts: zeroCounts(sc.Framework)}
+	rows := make([]Distribution, len(groups))
+	for i, g := range groups {
+		rows[i] = distribution(sc.Framework, g, eligible[g.Code], counts[g.Code])
+		total.Total += rows[i].Total
+		total.NoStatus += rows[i].NoStatus
+		for k, n := range rows[i].Counts {
+			total.Counts[k] += n
+		}
+	}
+	return rows, total, nil
+}
+
+func zeroCounts(f indicator.Framework) map[string]int {
+	m := make(map[string]int, len(f.Statuses))
+	for _, st := range f.Statuses {
+		m[st.Slug] = 0
+	}
+	return m
+}
+
+func distribution(f indicator.Framework, g Group, eligible int, counts map[string]int) Distribution {
+	d := Distribution{Group: g, Total: eligible, Counts: zeroCounts(f)}
+	with := 0
+	for k, n := range counts {
+		d.Counts[k] = n
+		with += n
+	}
+	d.NoStatus = max(eligible-with, 0)
+	return d
+}
+
+// GroupSummary summarises the score and each component in one group.
+type GroupSummary struct {
+	Group
+	Score      Summary
+	Components map[string]Summary
+}
+
+// Summaries returns score and component summaries per region at level.
+func (s *Service) Summaries(ctx context.Context, sc Scope, level region.Level, year int) ([]GroupSummary, error) {
+	if err := CheckLevel(sc, level); err != nil {
+		return nil, err
+	}
+	groups, err := s.store.Groups(ctx, level, sc)
+	if err != nil {
+		return nil, err
+	}
+	cols := []string{"score"}
+	for _, c := range sc.Framework.Components {
+		cols = append(cols, c.Code)
+	}
+	vals := make(map[string]map[string][]fixed.Dec, len(cols))
+	for _, col := range cols {
+		if vals[col], err = s.store.ScoreValues(ctx, level, sc, year, col); err != nil {
+			return nil, err
+		}
+	}
+	out := make([]GroupSummary, len(groups))
+	for i, g := range groups {
+		out[i] = GroupSummary{Group: g, Score: Summarize(vals["score"][g.Code]), Components: map[string]Summary{}}
+		for _, c := range sc.Framework.Components {
+			out[i].Components[c.Code] = Summarize(vals[c.Code][g.Code])
+		}
+	}
+	return out, nil
+}
+
+// Transitions returns the transition matrix between two years and its
+// summary (every pair of statuses present, zeros included).
+func (s *Service) Transitions(ctx context.Context, sc Scope, from, to int) ([]Transition, TransitionSummary, error) {
+	cells, err := s.store.Transitions(ctx, sc, from, to)
+	if err != nil {
+		return nil, TransitionSummary{}, err
+	}
+	eligible, err := s.store.EligibleCounts(ctx, "", sc)
+	if err != nil {
+		return nil, TransitionSummary{}, err
+	}
+	got := map[[2]string]int{}
+	for _, c := range cells {
+		got[[2]string{c.From, c.To}] = c.Count
+	}
+	full := make([]Transition, 0, len(sc.Framework.Statuses)*len(sc.Framework.Statuses))
+	for _, a := range sc.Framework.Statuses {
+		for _, b := range sc.Framework.Statuses {
+			full = append(full, Transition{a.Slug, b.Slug, got[[2]string{a.Slug, b.Slug}]})
+		}
+	}
+	return full, SummarizeTransitions(sc.Framework, full, eligible[""]), nil
+}
+
+// TransitionVillages lists the villages of one cell of the matrix.
+func (s *Service) TransitionVillages(ctx context.Context, sc Scope, from, to int, fromStatus, toStatus string, limit, offset int) ([]RankedVillage, int, error) {
+	for param, st := range map[string]string{"from_status": fromStatus, "to_status": toStatus} {
+		if st != "" && sc.Framework.Rank(st) < 0 {
+			return nil, 0, apperr.BadParam(param, "unknown %s status %q", sc.Framework.Code, st)
+		}
+	}
+	return s.store.TransitionVillages(ctx, sc, from, to, fromStatus, toStatus, limit, offset)
+}
+
+// Trends returns each year's distribution and mean score in [from, to].
+func (s *Service) Trends(ctx context.Context, sc Scope, from, to int) ([]YearFigures, error) {
+	if from > to {
+		return nil, apperr.BadParam("from", "must not be after to (%d > %d)", from, to)
+	}
+	if to-from > 50 {
+		return nil, apperr.BadParam("from", "a trend covers at most 50 years")
+	}
+	eligible, err := s.store.EligibleCounts(ctx, "", sc)
+	if err != nil {
+		return nil, err
+	}
+	var out []YearFigures
+	for y := from; y <= to; y++ {
+		counts, err := s.store.StatusCounts(ctx, "", sc, y)
+		if err != nil {
+			return nil, err
+		}
+		vals, err := s.store.ScoreValues(ctx, "", sc, y, "score")
+		if err != nil {
+			return nil, err
+		}
+		d := distribution(sc.Framework, Group{}, eligible[""], counts[""])
+		sum := Summarize(vals[""])
+		out = append(out, YearFigures{Year: y, Total: d.Total, Counts: d.Counts, NoStatus: d.NoStatus,
+			Scored: sum.N, MeanScore: sum.Mean})
+	}
+	return out, nil
+}
+
+// RegionFigures are one region's figures for a comparison.
+type RegionFigures struct {
+	Distribution
+	Level     region.Level
+	MeanScore *fixed.Dec
+	Scored    int
+}
+
+// Compare returns the same figures for several regions side by side.
+func (s *Service) Compare(ctx context.Context, framework string, codes []string, year int) ([]RegionFigures, error) {
+	var out []RegionFigures
+	for _, code := range codes {
+		sc, err := s.Scope(ctx, framework, code, "regions")
+		if err != nil {
+			return nil, err
+		}
+		r, err := s.regions.Region(ctx, sc.Region)
+		if err != nil {
+			return nil, err
+		}
+		eligible, err := s.store.EligibleCounts(ctx, "", sc)
+		if err != nil {
+			return nil, err
+		}
+		counts, err := s.store.StatusCounts(ctx, "", sc, year)
+		if err != nil {
+			return nil, err
+		}
+		vals, err := s.store.ScoreValues(ctx, "", sc, year, "score")
+		if err != nil {
+			return nil, err
+		}
+		sum := Summarize(vals[""])
+		out = append(out, RegionFigures{Distribution: distribution(sc.Framework, Group{r.Code, r.Name}, eligible[""], counts[""]),
+			Level: sc.Level, MeanScore: sum.Mean, Scored: sum.N})
+	}
+	return out, nil
+}
+
+// Ranking lists villages by score in year (from = 0) or by the change of
+// score since from.
+func (s *Service) Ranking(ctx context.Context, sc Scope, year, from int, desc bool, limit int) ([]RankedVillage, error) {
+	return s.store.Ranking(ctx, sc, year, from, desc, limit)
+}

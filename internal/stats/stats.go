@@ -1,0 +1,174 @@
+// Package stats defines the aggregate questions dashboards and analysts ask
+// of village scores — status distributions by level and year, score
+// summaries, transitions between years, trends, comparisons, rankings — with
+// their allow-listed dimensions and the arithmetic (shares, means,
+// percentiles) done exactly, so both engines answer identically.
+package stats
+
+import (
+	"context"
+	"slices"
+	"sort"
+
+	"github.com/desa-api/desa-api/internal/fixed"
+	"github.com/desa-api/desa-api/internal/indicator"
+	"github.com/desa-api/desa-api/internal/region"
+)
+
+// Levels are the levels a distribution may be grouped by (village lists are
+// GET /v1/villages).
+var Levels = []region.Level{region.LevelProvince, region.LevelRegency, region.LevelDistrict}
+
+// Scope selects the villages an aggregate covers: those under Region (all
+// of Indonesia when empty), in one framework.
+type Scope struct {
+	Framework indicator.Framework
+	Region    string       // dotted code of any level, or ""
+	Level     region.Level // the level of Region
+}
+
+// Group is one row of a grouped aggregate.
+type Group struct {
+	Code string
+	Name string
+}
+
+// Distribution counts a group's villages by status. Total counts the
+// villages the framework scores (desa and desa adat for IDM); NoStatus
+// those of them without a status that year.
+type Distribution struct {
+	Group
+	Total    int
+	Counts   map[string]int // every status of the framework, zeros included
+	NoStatus int
+}
+
+// Share returns count/total rounded to four places (0 for an empty group).
+func Share(count, total int) fixed.Dec {
+	if total == 0 {
+		return 0
+	}
+	return fixed.Ratio(int64(count), int64(total))
+}
+
+// Summary describes a set of values: count, mean, extremes and quartiles
+// (linear interpolation between closest ranks, as PostgreSQL's
+// percentile_cont), each rounded to four places.
+type Summary struct {
+	N                int
+	Mean, Min, Max   *fixed.Dec
+	P25, Median, P75 *fixed.Dec
+}
+
+// Summarize computes a Summary; vals need not be sorted.
+func Summarize(vals []fixed.Dec) Summary {
+	s := Summary{N: len(vals)}
+	if len(vals) == 0 {
+		return s
+	}
+	v := slices.Clone(vals)
+	sort.Slice(v, func(i, j int) bool { return v[i] < v[j] })
+	mean := fixed.Mean(v...)
+	s.Mean, s.Min, s.Max = &mean, &v[0], &v[len(v)-1]
+	q := func(k int) *fixed.Dec { // the k/4 quantile
+		pos4 := k * (len(v) - 1) // position × 4
+		lo, rem := pos4/4, pos4%4
+		d := v[lo]
+		if rem > 0 {
+			d += fixed.Dec(roundDiv(int64(v[lo+1]-v[lo])*int64(rem), 4))
+		}
+		return &d
+	}
+	s.P25, s.Median, s.P75 = q(1), q(2), q(3)
+	return s
+}
+
+// roundDiv divides rounding half away from zero.
+func roundDiv(a, b int64) int64 {
+	q, r := a/b, a%b
+	if 2*abs(r) >= b {
+		if a < 0 {
+			return q - 1
+		}
+		return q + 1
+	}
+	return q
+}
+
+func abs(x int64) int64 {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// Transition is one cell of a transition matrix.
+type Transition struct {
+	From, To string
+	Count    int
+}
+
+// TransitionSummary totals a matrix by direction. Missing counts scored
+// villages lacking a status in either year.
+type TransitionSummary struct {
+	Up, Same, Down, Missing int
+}
+
+// Summarize classifies cells by the framework's status order.
+func SummarizeTransitions(f indicator.Framework, cells []Transition, eligible int) TransitionSummary {
+	var s TransitionSummary
+	both := 0
+	for _, c := range cells {
+		both += c.Count
+		switch from, to := f.Rank(c.From), f.Rank(c.To); {
+		case to > from:
+			s.Up += c.Count
+		case to < from:
+			s.Down += c.Count
+		default:
+			s.Same += c.Count
+		}
+	}
+	s.Missing = max(eligible-both, 0)
+	return s
+}
+
+// YearFigures are one year's distribution and mean score in a scope.
+type YearFigures struct {
+	Year      int
+	Total     int
+	Counts    map[string]int
+	NoStatus  int
+	Scored    int
+	MeanScore *fixed.Dec
+}
+
+// RankedVillage is a village in a ranking.
+type RankedVillage struct {
+	Code, Name  string
+	RegencyName string
+	Score       fixed.Dec
+	Status      string
+	FromScore   *fixed.Dec // rankings by improvement
+	Change      *fixed.Dec
+}
+
+// Store answers the aggregate queries.
+type Store interface {
+	// Groups lists the regions at level under scope.Region, by code.
+	Groups(ctx context.Context, level region.Level, sc Scope) ([]Group, error)
+	// EligibleCounts counts the villages the framework scores, per group
+	// at level (level "" : one total under the scope).
+	EligibleCounts(ctx context.Context, level region.Level, sc Scope) (map[string]int, error)
+	// StatusCounts counts scores with a status, per group and status.
+	StatusCounts(ctx context.Context, level region.Level, sc Scope, year int) (map[string]map[string]int, error)
+	// ScoreValues returns per group the values of column ("score" or a
+	// component) that year.
+	ScoreValues(ctx context.Context, level region.Level, sc Scope, year int, column string) (map[string][]fixed.Dec, error)
+	// Transitions counts villages by (status in from, status in to).
+	Transitions(ctx context.Context, sc Scope, from, to int) ([]Transition, error)
+	// TransitionVillages lists the villages of one cell.
+	TransitionVillages(ctx context.Context, sc Scope, from, to int, fromStatus, toStatus string, limit, offset int) ([]RankedVillage, int, error)
+	// Ranking orders villages by score in year (or by change since from).
+	Ranking(ctx context.Context, sc Scope, year, from int, desc bool, limit int) ([]RankedVillage, error)
+}

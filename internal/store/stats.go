@@ -1,0 +1,236 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"gorm.io/gorm"
+
+	"github.com/desa-api/desa-api/internal/fixed"
+	"github.com/desa-api/desa-api/internal/region"
+	"github.com/desa-api/desa-api/internal/stats"
+)
+
+// levelColumn is the column holding the code of a village's ancestor (or
+// the village itself) at a level, in both regions and scores.
+var levelColumn = map[region.Level]string{
+	region.LevelProvince: "province_code",
+	region.LevelRegency:  "regency_code",
+	region.LevelDistrict: "district_code",
+}
+
+// scoreLevelColumn is levelColumn for the scores table, where the village
+// is village_code.
+func scoreLevelColumn(l region.Level) string {
+	if l == region.LevelVillage {
+		return "village_code"
+	}
+	return levelColumn[l]
+}
+
+// groupExpr is the GROUP BY expression at a level ("" : one group "").
+func groupExpr(alias string, l region.Level) string {
+	if l == "" {
+		return "''"
+	}
+	return alias + "." + scoreLevelColumn(l)
+}
+
+// scoped restricts q (on table alias) to the villages under sc.Region.
+func scoped(q *gorm.DB, alias string, sc stats.Scope, village string) *gorm.DB {
+	if sc.Region == "" {
+		return q
+	}
+	col := scoreLevelColumn(sc.Level)
+	if sc.Level == region.LevelVillage {
+		col = village
+	}
+	return q.Where(alias+"."+col+" = ?", sc.Region)
+}
+
+// Groups implements stats.Store.
+func (s *Store) Groups(ctx context.Context, level region.Level, sc stats.Scope) ([]stats.Group, error) {
+	var out []stats.Group
+	q := s.db.WithContext(ctx).Table("regions r").Select("r.code, r.name").Where("r.level = ?", string(level))
+	if sc.Region != "" && sc.Level != region.LevelVillage {
+		q = q.Where("r."+levelColumn[sc.Level]+" = ?", sc.Region)
+	}
+	err := q.Order("r.code").Scan(&out).Error
+	return out, translate(err)
+}
+
+type groupCount struct {
+	G      string
+	Status string
+	N      int
+}
+
+// EligibleCounts implements stats.Store.
+func (s *Store) EligibleCounts(ctx context.Context, level region.Level, sc stats.Scope) (map[string]int, error) {
+	q := s.db.WithContext(ctx).Table("regions v").Select(groupExpr("v", level)+" AS g, COUNT(*) AS n").
+		Where("v.level = ?", "village")
+	if sc.Framework.KelurahanExcluded {
+		q = q.Where("v.type <> ?", region.TypeKelurahan)
+	}
+	q = scoped(q, "v", sc, "code")
+	var rows []groupCount
+	if err := q.Group("g").Scan(&rows).Error; err != nil {
+		return nil, translate(err)
+	}
+	out := make(map[string]int, len(rows))
+	for _, r := range rows {
+		out[r.G] = r.N
+	}
+	return out, nil
+}
+
+func (s *Store) scoresOf(ctx context.Context, sc stats.Scope, year int) *gorm.DB {
+	q := s.db.WithContext(ctx).Table("scores s").Where("s.framework = ? AND s.year = ?", sc.Framework.Code, year)
+	return scoped(q, "s", sc, "village_code")
+}
+
+// StatusCounts implements stats.Store.
+func (s *Store) StatusCounts(ctx context.Context, level region.Level, sc stats.Scope, year int) (map[string]map[string]int, error) {
+	var rows []groupCount
+	err := s.scoresOf(ctx, sc, year).Select(groupExpr("s", level) + " AS g, s.status AS status, COUNT(*) AS n").
+		Where("s.status IS NOT NULL").Group("g, s.status").Scan(&rows).Error
+	if err != nil {
+		return nil, translate(err)
+	}
+	out := map[string]map[string]int{}
+	for _, r := range rows {
+		if out[r.G] == nil {
+			out[r.G] = map[string]int{}
+		}
+		out[r.G][r.Status] = r.N
+	}
+	return out, nil
+}
+
+// ScoreValues implements stats.Store.
+func (s *Store) ScoreValues(ctx context.Context, level region.Level, sc stats.Scope, year int, column string) (map[string][]fixed.Dec, error) {
+	if column != "score" && !slices.Contains(componentColumns, column) {
+		return nil, fmt.Errorf("store: no score column %q", column)
+	}
+	rows, err := s.scoresOf(ctx, sc, year).Select(groupExpr("s", level) + " AS g, s." + column).
+		Where("s." + column + " IS NOT NULL").Rows()
+	if err != nil {
+		return nil, translate(err)
+	}
+	defer rows.Close()
+	out := map[string][]fixed.Dec{}
+	for rows.Next() {
+		var g string
+		var d dec
+		if err := rows.Scan(&g, &d); err != nil {
+			return nil, translate(err)
+		}
+		out[g] = append(out[g], d.v)
+	}
+	return out, translate(rows.Err())
+}
+
+func (s *Store) pairs(ctx context.Context, sc stats.Scope, from, to int) *gorm.DB {
+	q := s.db.WithContext(ctx).Table("scores a").
+		Joins("JOIN scores b ON b.village_code = a.village_code AND b.framework = a.framework AND b.year = ?", to).
+		Where("a.framework = ? AND a.year = ?", sc.Framework.Code, from)
+	return scoped(q, "a", sc, "village_code")
+}
+
+// Transitions implements stats.Store.
+func (s *Store) Transitions(ctx context.Context, sc stats.Scope, from, to int) ([]stats.Transition, error) {
+	var rows []struct {
+		FromStatus, ToStatus string
+		N                    int
+	}
+	err := s.pairs(ctx, sc, from, to).Select("a.status AS from_status, b.status AS to_status, COUNT(*) AS n").
+		Where("a.status IS NOT NULL AND b.status IS NOT NULL").Group("a.status, b.status").Scan(&rows).Error
+	if err != nil {
+		return nil, translate(err)
+	}
+	out := make([]stats.Transition, len(rows))
+	for i, r := range rows {
+		out[i] = stats.Transition{From: r.FromStatus, To: r.ToStatus, Count: r.N}
+	}
+	return out, nil
+}
+
+type rankedRow struct {
+	Code, Name, RegencyName string
+	Score                   dec
+	Status                  *string
+	FromScore               dec
+	Change                  dec
+}
+
+func (r rankedRow) toRanked() stats.RankedVillage {
+	v := stats.RankedVillage{Code: r.Code, Name: r.Name, RegencyName: r.RegencyName, Score: r.Score.v,
+		Status: deref(r.Status), FromScore: r.FromScore.ptr(), Change: r.Change.ptr()}
+	return v
+}
+
+const rankedSelect = "a.village_code AS code, r.name, g.name AS regency_name, b.score AS score, b.status AS status, " +
+	"a.score AS from_score, ROUND(b.score - a.score, 4) AS change"
+
+func (s *Store) named(q *gorm.DB) *gorm.DB {
+	return q.Joins("JOIN regions r ON r.code = a.village_code").Joins("JOIN regions g ON g.code = a.regency_code")
+}
+
+// TransitionVillages implements stats.Store.
+func (s *Store) TransitionVillages(ctx context.Context, sc stats.Scope, from, to int, fromStatus, toStatus string, limit, offset int) ([]stats.RankedVillage, int, error) {
+	filter := func(q *gorm.DB) *gorm.DB {
+		if fromStatus != "" {
+			q = q.Where("a.status = ?", fromStatus)
+		}
+		if toStatus != "" {
+			q = q.Where("b.status = ?", toStatus)
+		}
+		return q
+	}
+	var total int64
+	if err := filter(s.pairs(ctx, sc, from, to)).Count(&total).Error; err != nil {
+		return nil, 0, translate(err)
+	}
+	var rows []rankedRow
+	err := filter(s.named(s.pairs(ctx, sc, from, to))).Select(rankedSelect).
+		Order("a.village_code").Limit(limit).Offset(offset).Scan(&rows).Error
+	if err != nil {
+		return nil, 0, translate(err)
+	}
+	out := make([]stats.RankedVillage, len(rows))
+	for i, r := range rows {
+		out[i] = r.toRanked()
+	}
+	return out, int(total), nil
+}
+
+// Ranking implements stats.Store. With from = 0 it ranks by score in year;
+// otherwise by the change of score since from (both years scored).
+func (s *Store) Ranking(ctx context.Context, sc stats.Scope, year, from int, desc bool, limit int) ([]stats.RankedVillage, error) {
+	dir := "ASC"
+	if desc {
+		dir = "DESC"
+	}
+	var q *gorm.DB
+	if from == 0 {
+		q = s.named(s.pairs(ctx, sc, year, year)).
+			Select("a.village_code AS code, r.name, g.name AS regency_name, a.score AS score, a.status AS status").
+			Where("a.score IS NOT NULL").Order("a.score " + dir + ", a.village_code")
+	} else {
+		q = s.named(s.pairs(ctx, sc, from, year)).Select(rankedSelect).
+			Where("a.score IS NOT NULL AND b.score IS NOT NULL").
+			Order("ROUND(b.score - a.score, 4) " + dir + ", a.village_code")
+	}
+	var rows []rankedRow
+	if err := q.Limit(limit).Scan(&rows).Error; err != nil {
+		return nil, translate(err)
+	}
+	out := make([]stats.RankedVillage, len(rows))
+	for i, r := range rows {
+		out[i] = r.toRanked()
+	}
+	return out, nil
+}
+
+var _ stats.Store = (*Store)(nil)
