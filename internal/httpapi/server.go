@@ -47,6 +47,12 @@ type Config struct {
 	// CacheControl is sent with every GET under /v1 (empty: "no-cache",
 	// i.e. revalidate with the ETag each time).
 	CacheControl string
+	// RateLimitRPS and RateLimitBurst limit each key (or client IP without
+	// a key); 0 RPS: no limit.
+	RateLimitRPS   float64
+	RateLimitBurst int
+	// AllowedOrigins are the CORS origins (empty: "*").
+	AllowedOrigins []string
 	// CacheBytes bounds the in-process response cache (0: 64 MiB; negative:
 	// no cache, ETags only).
 	CacheBytes int64
@@ -62,6 +68,9 @@ func New(svc Services, cfg Config) (*echo.Echo, error) {
 	}
 	if cfg.ImportBodyLimit == "" {
 		cfg.ImportBodyLimit = "32M"
+	}
+	if len(cfg.AllowedOrigins) == 0 {
+		cfg.AllowedOrigins = []string{"*"}
 	}
 	if cfg.CacheControl == "" {
 		cfg.CacheControl = "no-cache"
@@ -95,6 +104,10 @@ func New(svc Services, cfg Config) (*echo.Echo, error) {
 		wholeSegments,
 		authenticate(svc.Keys),
 	)
+	e.Use(corsAndSecurity(cfg.AllowedOrigins)...)
+	if cfg.RateLimitRPS > 0 {
+		e.Use(rateLimit(cfg.RateLimitRPS, max(cfg.RateLimitBurst, 1)))
+	}
 	h := &handlers{svc: svc, openapi: openapi, importLimit: middleware.BodyLimit(cfg.ImportBodyLimit),
 		cache: newRespCache(cfg.CacheBytes)}
 	e.Use(conditional(func(c echo.Context) (int64, error) { return svc.DataVersion(c.Request().Context()) },
