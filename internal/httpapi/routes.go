@@ -13,6 +13,7 @@ func routes(e *echo.Echo, h *handlers) {
 
 	e.GET("/healthz", h.healthz)
 	e.GET("/readyz", h.readyz)
+	e.GET("/metrics", h.metrics.handler())
 	e.GET("/openapi.json", h.openAPI)
 	e.GET("/swagger/*", h.swaggerUI)
 	e.GET("/problems/:slug", h.problemDoc)

@@ -339,6 +339,9 @@ func (h *handlers) createImport(c echo.Context) error {
 		return echo.NewHTTPError(http.StatusUnsupportedMediaType, "Send the rows as text/csv or application/json")
 	}
 	rep, err := h.svc.Indicators.Import(c.Request().Context(), req, limitErrors{c.Request().Body})
+	if rep.ID != "" {
+		h.metrics.observeImport(rep)
+	}
 	if err != nil && apperr.Is(err, apperr.Invalid) && rep.ID != "" {
 		p := toProblem(err)
 		return writeJSON(c, p.Status, "application/problem+json", ImportFailure{Type: p.Type, Title: p.Title,
