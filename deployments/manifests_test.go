@@ -105,8 +105,8 @@ func TestManifestsParse(t *testing.T) {
 	d := kinds["Deployment"].doc
 	c := "spec.template.spec.containers.0."
 	for path, want := range map[string]any{
-		c + "readinessProbe.httpGet.path":                  "/readyz",
-		c + "livenessProbe.httpGet.path":                   "/healthz",
+		c + "readinessProbe.httpGet.path":                 "/readyz",
+		c + "livenessProbe.httpGet.path":                  "/healthz",
 		"spec.template.spec.securityContext.runAsNonRoot": true,
 	} {
 		if got := get(d, path); got != want {
