@@ -3125,7 +3125,8 @@ const docTemplate = `{
                         "bad_status",
                         "missing",
                         "unknown_field",
-                        "malformed"
+                        "malformed",
+                        "forbidden_province"
                     ],
                     "example": "unknown_village"
                 },

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/desa-api/desa-api/internal/auth"
@@ -89,6 +90,51 @@ func TestCORSAndSecurityHeaders(t *testing.T) {
 			if got := rec.Header().Get(k); got != want {
 				t.Errorf("%s = %q, want %q", k, got, want)
 			}
+		}
+	})
+}
+
+// TestProvinceRestrictedKey: a key restricted to province 35 writes regions
+// there and gets 403 problem+json for province 64.
+func TestProvinceRestrictedKey(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := t.Context()
+		regions := region.NewService(s)
+		for _, c := range [][2]string{{"35", "Jawa Timur"}, {"64", "Kalimantan Timur"}} {
+			r, _ := region.New(c[0], c[1], "")
+			if _, err := regions.Import(ctx, []region.Region{r}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		_, secret, err := auth.NewService(s).Create(ctx, "jatim", []auth.Scope{auth.ScopeWriteRegions}, []string{"35"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		h := limitedAPI(t, s, httpapi.Config{})
+		for _, tc := range []struct {
+			method, target, body string
+			want                 int
+		}{
+			{http.MethodPatch, "/v1/provinces/35", `{"name":"Jatim"}`, http.StatusOK},
+			{http.MethodPatch, "/v1/provinces/64", `{"name":"Kaltim"}`, http.StatusForbidden},
+			{http.MethodPost, "/v1/regencies", `{"code":"35.01","name":"Kabupaten Pacitan"}`, http.StatusCreated},
+			{http.MethodPost, "/v1/regencies", `{"code":"6401","name":"Kabupaten Paser"}`, http.StatusForbidden},
+			{http.MethodDelete, "/v1/provinces/64", ``, http.StatusForbidden},
+		} {
+			req := httptest.NewRequest(tc.method, tc.target, strings.NewReader(tc.body))
+			req.Header.Set("Authorization", "Bearer "+secret)
+			req.Header.Set("Content-Type", "application/json")
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			if rec.Code != tc.want {
+				t.Errorf("%s %s: %d %s, want %d", tc.method, tc.target, rec.Code, rec.Body, tc.want)
+			}
+			if tc.want == http.StatusForbidden && !strings.Contains(rec.Body.String(), "may write only in provinces 35") {
+				t.Errorf("%s %s: 403 does not say why: %s", tc.method, tc.target, rec.Body)
+			}
+		}
+		if r, err := regions.Get(ctx, "64", ""); err != nil || r.Name != "Kalimantan Timur" {
+			t.Errorf("province 64 changed: %+v %v", r, err)
 		}
 	})
 }
