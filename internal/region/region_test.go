@@ -76,84 +76,84 @@ func TestNewRules(t *testing.T) {
 	}{
 		{
 			name: "bad code shape", code: "35.7", rname: "X",
-			want: []apperr.FieldError{{"code", errBadCode.Message}},
+			want: []apperr.FieldError{{Field: "code", Message: errBadCode.Message}},
 		},
 		{
 			name: "empty code", code: "", rname: "X",
-			want: []apperr.FieldError{{"code", errBadCode.Message}},
+			want: []apperr.FieldError{{Field: "code", Message: errBadCode.Message}},
 		},
 		{
 			name: "zero province", code: "00", rname: "X",
-			want: []apperr.FieldError{{"code", `segment "00" of 00 is zero`}},
+			want: []apperr.FieldError{{Field: "code", Message: `segment "00" of 00 is zero`}},
 		},
 		{
 			name: "zero district", code: "35.78.00", rname: "X",
-			want: []apperr.FieldError{{"code", `segment "00" of 35.78.00 is zero`}},
+			want: []apperr.FieldError{{Field: "code", Message: `segment "00" of 35.78.00 is zero`}},
 		},
 		{
 			name: "zero village", code: "35.78.01.0000", rname: "X",
 			want: []apperr.FieldError{
-				{"code", `segment "0000" of 35.78.01.0000 is zero`},
-				{"code", "village number must start with 1 (kelurahan), 2 (desa) or 3 (desa_adat)"},
+				{Field: "code", Message: `segment "0000" of 35.78.01.0000 is zero`},
+				{Field: "code", Message: "village number must start with 1 (kelurahan), 2 (desa) or 3 (desa_adat)"},
 			},
 		},
 		{
 			name: "zero regency is also out of range", code: "35.00", rname: "X",
 			want: []apperr.FieldError{
-				{"code", `segment "00" of 35.00 is zero`},
-				{"code", "regency number must be 01–69 (kabupaten) or 71–99 (kota)"},
+				{Field: "code", Message: `segment "00" of 35.00 is zero`},
+				{Field: "code", Message: "regency number must be 01–69 (kabupaten) or 71–99 (kota)"},
 			},
 		},
 		{
 			name: "regency 70", code: "35.70", rname: "X",
-			want: []apperr.FieldError{{"code", "regency number must be 01–69 (kabupaten) or 71–99 (kota)"}},
+			want: []apperr.FieldError{{Field: "code", Message: "regency number must be 01–69 (kabupaten) or 71–99 (kota)"}},
 		},
 		{
 			name: "village 4xxx", code: "35.78.01.4001", rname: "X",
-			want: []apperr.FieldError{{"code", "village number must start with 1 (kelurahan), 2 (desa) or 3 (desa_adat)"}},
+			want: []apperr.FieldError{{Field: "code", Message: "village number must start with 1 (kelurahan), 2 (desa) or 3 (desa_adat)"}},
 		},
 		{
 			name: "village 0xxx", code: "35.78.01.0001", rname: "X",
-			want: []apperr.FieldError{{"code", "village number must start with 1 (kelurahan), 2 (desa) or 3 (desa_adat)"}},
+			want: []apperr.FieldError{{Field: "code", Message: "village number must start with 1 (kelurahan), 2 (desa) or 3 (desa_adat)"}},
 		},
 		{
 			name: "name missing", code: "35", rname: "",
-			want: []apperr.FieldError{{"name", "is required"}},
+			want: []apperr.FieldError{{Field: "name", Message: "is required"}},
 		},
 		{
 			name: "name blank", code: "35", rname: " \t ",
-			want: []apperr.FieldError{{"name", "is required"}},
+			want: []apperr.FieldError{{Field: "name", Message: "is required"}},
 		},
 		{
 			name: "name too long", code: "35", rname: strings.Repeat("é", 101), // 202 bytes
-			want: []apperr.FieldError{{"name", "is longer than 200 bytes"}},
+			want: []apperr.FieldError{{Field: "name", Message: "is longer than 200 bytes"}},
 		},
 		{
 			name: "type given for a province", code: "35", rname: "Jawa Timur", typ: "kota",
-			want: []apperr.FieldError{{"type", "a province has no type"}},
+			want: []apperr.FieldError{{Field: "type", Message: "a province has no type"}},
 		},
 		{
 			name: "type given for a district", code: "35.78.01", rname: "Karang Pilang", typ: "desa",
-			want: []apperr.FieldError{{"type", "a district has no type"}},
+			want: []apperr.FieldError{{Field: "type", Message: "a district has no type"}},
 		},
 		{
 			name: "regency type disagrees", code: "35.78", rname: "Kota Surabaya", typ: "kabupaten",
-			want: []apperr.FieldError{{"type", "code 35.78 is a kota, not a kabupaten"}},
+			want: []apperr.FieldError{{Field: "type", Message: "code 35.78 is a kota, not a kabupaten"}},
 		},
 		{
 			name: "village type disagrees", code: "35.78.01.1001", rname: "Warugunung", typ: "desa",
-			want: []apperr.FieldError{{"type", "code 35.78.01.1001 is a kelurahan, not a desa"}},
+			want: []apperr.FieldError{{Field: "type", Message: "code 35.78.01.1001 is a kelurahan, not a desa"}},
 		},
 		{
 			name: "unknown type", code: "35.07.01.2001", rname: "Kedungsalam", typ: "kampung",
-			want: []apperr.FieldError{{"type", "code 35.07.01.2001 is a desa, not a kampung"}},
+			want: []apperr.FieldError{{Field: "type", Message: "code 35.07.01.2001 is a desa, not a kampung"}},
 		},
 		{
 			name: "every rule at once", code: "35.00", rname: "",
 			want: []apperr.FieldError{
-				{"code", `segment "00" of 35.00 is zero`},
-				{"name", "is required"},
-				{"code", "regency number must be 01–69 (kabupaten) or 71–99 (kota)"},
+				{Field: "code", Message: `segment "00" of 35.00 is zero`},
+				{Field: "name", Message: "is required"},
+				{Field: "code", Message: "regency number must be 01–69 (kabupaten) or 71–99 (kota)"},
 			},
 		},
 	}
