@@ -29,6 +29,7 @@ type rule struct {
 var domain = []string{
 	module + "/internal/apperr",
 	module + "/internal/paging",
+	module + "/internal/fixed",
 	module + "/internal/region",
 	module + "/internal/auth",
 	module + "/internal/indicator",
