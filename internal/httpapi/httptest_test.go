@@ -30,7 +30,9 @@ import (
 
 	"github.com/desa-api/desa-api/internal/auth"
 	"github.com/desa-api/desa-api/internal/httpapi"
+	"github.com/desa-api/desa-api/internal/indicator"
 	"github.com/desa-api/desa-api/internal/region"
+	"github.com/desa-api/desa-api/internal/stats"
 	"github.com/desa-api/desa-api/internal/store"
 	"github.com/desa-api/desa-api/internal/store/storetest"
 )
@@ -83,7 +85,7 @@ func eachEngine(t *testing.T, fn func(t *testing.T, a *api)) {
 }
 
 // newAPI wires the real router over s and loads the fixture.
-func newAPI(t *testing.T, s *store.Store) *api {
+func newAPI(t testing.TB, s *store.Store) *api {
 	t.Helper()
 	ctx := context.Background()
 	regions := region.NewService(s)
@@ -106,7 +108,9 @@ func newAPI(t *testing.T, s *store.Store) *api {
 		}
 		return sec
 	}
-	e, err := httpapi.New(httpapi.Services{Regions: regions, Keys: keys, Ping: s.Ping, DataVersion: s.DataVersion}, httpapi.Config{})
+	e, err := httpapi.New(httpapi.Services{Regions: regions, Keys: keys, Ping: s.Ping, DataVersion: s.DataVersion,
+		Indicators: indicator.NewService(store.IndicatorStore{Store: s}, s, nil, func() string { return "test-id" }),
+		Stats:      stats.NewService(s, s)}, httpapi.Config{})
 	if err != nil {
 		t.Fatalf("httpapi.New: %v", err)
 	}
