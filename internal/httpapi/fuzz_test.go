@@ -46,4 +46,3 @@ func FuzzListQuery(f *testing.F) {
 		}
 	})
 }
-
