@@ -2668,6 +2668,7 @@ const docTemplate = `{
                 },
                 "mean_score": {
                     "type": "number",
+                    "x-nullable": true,
                     "example": 0.7936
                 },
                 "name": {
@@ -3296,10 +3297,12 @@ const docTemplate = `{
                 },
                 "score": {
                     "type": "number",
+                    "x-nullable": true,
                     "example": 0.9905
                 },
                 "status": {
                     "type": "string",
+                    "x-nullable": true,
                     "example": "mandiri"
                 }
             }
@@ -3345,6 +3348,7 @@ const docTemplate = `{
                 },
                 "region": {
                     "type": "string",
+                    "x-nullable": true,
                     "example": "64"
                 },
                 "year": {
@@ -3704,7 +3708,8 @@ const docTemplate = `{
                     "example": "province"
                 },
                 "parent": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "year": {
                     "type": "integer",
@@ -3738,27 +3743,33 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "max": {
-                    "type": "number"
+                    "type": "number",
+                    "x-nullable": true
                 },
                 "mean": {
                     "type": "number",
+                    "x-nullable": true,
                     "example": 0.7936
                 },
                 "median": {
-                    "type": "number"
+                    "type": "number",
+                    "x-nullable": true
                 },
                 "min": {
-                    "type": "number"
+                    "type": "number",
+                    "x-nullable": true
                 },
                 "n": {
                     "type": "integer",
                     "example": 1038
                 },
                 "p25": {
-                    "type": "number"
+                    "type": "number",
+                    "x-nullable": true
                 },
                 "p75": {
-                    "type": "number"
+                    "type": "number",
+                    "x-nullable": true
                 }
             }
         },
@@ -3781,6 +3792,7 @@ const docTemplate = `{
                 },
                 "parent": {
                     "type": "string",
+                    "x-nullable": true,
                     "example": "64"
                 },
                 "total": {
@@ -3866,6 +3878,7 @@ const docTemplate = `{
                 },
                 "region": {
                     "type": "string",
+                    "x-nullable": true,
                     "example": "64"
                 },
                 "summary": {
@@ -3905,6 +3918,7 @@ const docTemplate = `{
                 },
                 "mean_score": {
                     "type": "number",
+                    "x-nullable": true,
                     "example": 0.7936
                 },
                 "no_status": {
@@ -3945,6 +3959,7 @@ const docTemplate = `{
                 },
                 "region": {
                     "type": "string",
+                    "x-nullable": true,
                     "example": "64"
                 }
             }
