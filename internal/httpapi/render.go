@@ -16,6 +16,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/desa-api/desa-api/internal/apperr"
+	"github.com/desa-api/desa-api/internal/fixed"
 	"github.com/desa-api/desa-api/internal/paging"
 )
 
@@ -210,6 +211,9 @@ func csvValue(v reflect.Value) string {
 			return ""
 		}
 		v = v.Elem()
+	}
+	if d, ok := v.Interface().(fixed.Dec); ok { // an int64 of ten-thousandths
+		return d.String()
 	}
 	switch v.Kind() {
 	case reflect.String:
