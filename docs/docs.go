@@ -1483,6 +1483,66 @@ const docTemplate = `{
                 }
             }
         },
+        "/v1/regions/{code}/profile": {
+            "get": {
+                "description": "The region and its ancestors, the regions and villages below it, the status distribution in year and the year before, score summaries, the five villages that improved most since the year before, and the cooperation programs active there.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "stats"
+                ],
+                "summary": "A region's dashboard page in one call",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "example": "64",
+                        "description": "region code of any level",
+                        "name": "code",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "enum": [
+                            "idm",
+                            "indeks_desa",
+                            "ipd"
+                        ],
+                        "type": "string",
+                        "default": "idm",
+                        "description": "framework",
+                        "name": "framework",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "year (default: the framework's last year)",
+                        "name": "year",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/RegionProfile"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/v1/stats/compare": {
             "get": {
                 "produces": [
@@ -1537,6 +1597,71 @@ const docTemplate = `{
                         "description": "OK",
                         "schema": {
                             "$ref": "#/definitions/Comparison"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/v1/stats/gaps": {
+            "get": {
+                "description": "For the villages under region whose published status in year is one of status: each IDM indicator's mean score (0–5) and the number of villages scoring 2 or less, where indicator scores exist (the embedded data has them for a sample of ≈2,500 villages).",
+                "produces": [
+                    "application/json",
+                    "text/csv"
+                ],
+                "tags": [
+                    "stats"
+                ],
+                "summary": "What holds villages back: indicators by mean score, lowest first",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "example": "64",
+                        "description": "only villages under this code",
+                        "name": "region",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "year (default: the framework's last year)",
+                        "name": "year",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "default": "sangat_tertinggal,tertinggal",
+                        "description": "status(es), comma = any of",
+                        "name": "status",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "json",
+                            "csv"
+                        ],
+                        "type": "string",
+                        "description": "json or csv",
+                        "name": "format",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Gaps"
                         }
                     },
                     "400": {
@@ -2903,6 +3028,75 @@ const docTemplate = `{
                 }
             }
         },
+        "GapRow": {
+            "type": "object",
+            "properties": {
+                "at_most_2": {
+                    "type": "integer",
+                    "example": 3
+                },
+                "dimension": {
+                    "type": "string",
+                    "example": "iks"
+                },
+                "indicator_code": {
+                    "type": "string",
+                    "example": "idm_iks_31"
+                },
+                "mean": {
+                    "type": "number",
+                    "example": 1.25
+                },
+                "name_en": {
+                    "type": "string",
+                    "example": "Household internet access"
+                },
+                "name_id": {
+                    "type": "string",
+                    "example": "Akses Internet Warga"
+                },
+                "number": {
+                    "type": "integer",
+                    "example": 31
+                },
+                "villages": {
+                    "type": "integer",
+                    "example": 4
+                }
+            }
+        },
+        "Gaps": {
+            "type": "object",
+            "properties": {
+                "data": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/GapRow"
+                    }
+                },
+                "framework": {
+                    "type": "string",
+                    "example": "idm"
+                },
+                "region": {
+                    "type": "string",
+                    "example": "64"
+                },
+                "statuses": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "tertinggal"
+                    ]
+                },
+                "year": {
+                    "type": "integer",
+                    "example": 2024
+                }
+            }
+        },
         "Health": {
             "type": "object",
             "required": [
@@ -2932,7 +3126,8 @@ const docTemplate = `{
                         "bad_status",
                         "missing",
                         "unknown_field",
-                        "malformed"
+                        "malformed",
+                        "forbidden_province"
                     ],
                     "example": "unknown_village"
                 },
@@ -3227,6 +3422,25 @@ const docTemplate = `{
                 "message": {
                     "type": "string",
                     "example": "parent district 35.78.01 does not exist"
+                }
+            }
+        },
+        "ProgramRef": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "string",
+                    "example": "kaltim-jatim-desa-berdaya"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "status": {
+                    "type": "string",
+                    "example": "active"
+                },
+                "title": {
+                    "type": "string"
                 }
             }
         },
@@ -3556,6 +3770,71 @@ const docTemplate = `{
                 "type": {
                     "type": "string",
                     "example": "desa"
+                }
+            }
+        },
+        "RegionProfile": {
+            "type": "object",
+            "properties": {
+                "components": {
+                    "type": "object",
+                    "additionalProperties": {
+                        "$ref": "#/definitions/ScoreSummary"
+                    }
+                },
+                "descendants": {
+                    "type": "object",
+                    "additionalProperties": {
+                        "type": "integer"
+                    },
+                    "example": {
+                        "district": 105,
+                        "regency": 10,
+                        "village": 1038
+                    }
+                },
+                "framework": {
+                    "type": "string",
+                    "example": "idm"
+                },
+                "programs": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/ProgramRef"
+                    }
+                },
+                "region": {
+                    "$ref": "#/definitions/Region"
+                },
+                "score": {
+                    "$ref": "#/definitions/ScoreSummary"
+                },
+                "status_distribution": {
+                    "$ref": "#/definitions/DistributionRow"
+                },
+                "status_distribution_previous_year": {
+                    "$ref": "#/definitions/DistributionRow"
+                },
+                "top_movers": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/RankedVillage"
+                    }
+                },
+                "villages_by_type": {
+                    "type": "object",
+                    "additionalProperties": {
+                        "type": "integer"
+                    },
+                    "example": {
+                        "desa": 841,
+                        "desa_adat": 0,
+                        "kelurahan": 197
+                    }
+                },
+                "year": {
+                    "type": "integer",
+                    "example": 2024
                 }
             }
         },

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
+	"strings"
 	"time"
 
 	"github.com/desa-api/desa-api/internal/store"
@@ -26,6 +28,9 @@ type config struct {
 	AutoSeed         bool
 	CacheControl     string
 	CacheBytes       int64
+	RateLimitRPS     float64
+	RateLimitBurst   int
+	AllowedOrigins   []string
 }
 
 func loadConfig(getenv func(string) string) (config, error) {
@@ -76,6 +81,22 @@ func loadConfig(getenv func(string) string) (config, error) {
 				return c, fmt.Errorf("%s: want a duration such as 30s, got %q", d.env, v)
 			}
 			*d.dst = parsed
+		}
+	}
+	if v := getenv("RATE_LIMIT_RPS"); v != "" {
+		if _, err := fmt.Sscan(v, &c.RateLimitRPS); err != nil || c.RateLimitRPS < 0 {
+			return c, fmt.Errorf("RATE_LIMIT_RPS: want requests per second, got %q", v)
+		}
+		c.RateLimitBurst = int(math.Ceil(c.RateLimitRPS))
+	}
+	if v := getenv("RATE_LIMIT_BURST"); v != "" {
+		if _, err := fmt.Sscan(v, &c.RateLimitBurst); err != nil || c.RateLimitBurst < 1 {
+			return c, fmt.Errorf("RATE_LIMIT_BURST: want a positive number, got %q", v)
+		}
+	}
+	for _, o := range strings.Split(getenv("CORS_ALLOWED_ORIGINS"), ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			c.AllowedOrigins = append(c.AllowedOrigins, o)
 		}
 	}
 	if v := getenv("DB_MAX_CONNS"); v != "" {

@@ -70,6 +70,27 @@ func (k Key) Allows(scope Scope) bool {
 	return slices.Contains(k.Scopes, scope) || slices.Contains(k.Scopes, ScopeAdmin)
 }
 
+// RestrictedTo reports whether the key may write data of the region with the
+// given dotted code: unrestricted keys may write anywhere, restricted ones
+// only inside their provinces.
+func (k Key) RestrictedTo(code string) bool {
+	if len(k.Provinces) == 0 {
+		return true
+	}
+	prov, _, _ := strings.Cut(code, ".")
+	return slices.Contains(k.Provinces, prov)
+}
+
+// RequireRegion checks that k (nil: no key) may write data of the region
+// with the given dotted code.
+func RequireRegion(k *Key, code string) error {
+	if k == nil || k.RestrictedTo(code) {
+		return nil
+	}
+	return apperr.New(apperr.Forbidden, "API key %q may write only in provinces %s; %s is outside them",
+		k.Name, strings.Join(k.Provinces, ", "), code)
+}
+
 // secretPrefix marks desa-api secrets so that leaked ones are recognisable.
 const secretPrefix = "desa_"
 

@@ -4,6 +4,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/desa-api/desa-api/internal/auth"
+	"github.com/desa-api/desa-api/internal/region"
 )
 
 const keyContext = "desa.key"
@@ -45,4 +46,14 @@ func requireScope(scope auth.Scope) echo.MiddlewareFunc {
 func keyOf(c echo.Context) *auth.Key {
 	k, _ := c.Get(keyContext).(*auth.Key)
 	return k
+}
+
+// requireRegion checks the request's key against the province of a region
+// code given in a path or body; a malformed code is left to validation.
+func requireRegion(c echo.Context, code string) error {
+	dotted, _, err := region.ParseCode(code)
+	if err != nil {
+		return nil
+	}
+	return auth.RequireRegion(keyOf(c), dotted)
 }

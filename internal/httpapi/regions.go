@@ -290,6 +290,9 @@ func createLevel[In interface{ toRegion() region.Region }, T any](h *handlers, c
 	if err := bind(c, &in); err != nil {
 		return err
 	}
+	if err := requireRegion(c, in.toRegion().Code); err != nil {
+		return err
+	}
 	r, err := h.svc.Regions.Create(c.Request().Context(), level, in.toRegion())
 	if err != nil {
 		return err
@@ -299,6 +302,9 @@ func createLevel[In interface{ toRegion() region.Region }, T any](h *handlers, c
 }
 
 func patchLevel[T any](h *handlers, c echo.Context, level region.Level, conv func(region.Region) T) error {
+	if err := requireRegion(c, c.Param("code")); err != nil {
+		return err
+	}
 	var in RegionPatch
 	if err := bind(c, &in); err != nil {
 		return err
@@ -311,6 +317,9 @@ func patchLevel[T any](h *handlers, c echo.Context, level region.Level, conv fun
 }
 
 func deleteLevel(h *handlers, c echo.Context, level region.Level) error {
+	if err := requireRegion(c, c.Param("code")); err != nil {
+		return err
+	}
 	if err := h.svc.Regions.Delete(c.Request().Context(), level, c.Param("code")); err != nil {
 		return err
 	}

@@ -13,6 +13,7 @@ func routes(e *echo.Echo, h *handlers) {
 
 	e.GET("/healthz", h.healthz)
 	e.GET("/readyz", h.readyz)
+	e.GET("/metrics", h.metrics.handler())
 	e.GET("/openapi.json", h.openAPI)
 	e.GET("/swagger/*", h.swaggerUI)
 	e.GET("/problems/:slug", h.problemDoc)
@@ -47,6 +48,7 @@ func routes(e *echo.Echo, h *handlers) {
 
 	v1.GET("/regions/:code", h.getRegion)
 	v1.GET("/regions/:code/children", h.listChildren)
+	v1.GET("/regions/:code/profile", h.regionProfile)
 
 	v1.GET("/frameworks", h.listFrameworks)
 	v1.GET("/frameworks/:code", h.getFramework)
@@ -58,6 +60,7 @@ func routes(e *echo.Echo, h *handlers) {
 	v1.GET("/stats/trends", h.trends)
 	v1.GET("/stats/compare", h.compare)
 	v1.GET("/stats/rankings", h.rankings)
+	v1.GET("/stats/gaps", h.gaps)
 
 	v1.POST("/imports", h.createImport, indicators, h.importLimit)
 	v1.GET("/imports/:id", h.getImport)

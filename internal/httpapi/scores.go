@@ -207,6 +207,9 @@ func (h *handlers) villageScores(c echo.Context) error {
 //	@Failure	422			{object}	Problem
 //	@Router		/v1/villages/{code}/scores/{framework}/{year} [put]
 func (h *handlers) putScore(c echo.Context) error {
+	if err := requireRegion(c, c.Param("code")); err != nil {
+		return err
+	}
 	year, err := strconv.Atoi(c.Param("year"))
 	if err != nil {
 		return apperr.BadParam("year", "must be an integer, got %q", c.Param("year"))
@@ -258,7 +261,7 @@ type ImportReport struct {
 type ImportError struct {
 	Row     int    `json:"row" example:"17"`
 	Field   string `json:"field" example:"village_code"`
-	Code    string `json:"code" enums:"unknown_village,kelurahan,out_of_range,not_a_number,duplicate,wrong_year,bad_header,bad_code,bad_status,missing,unknown_field,malformed" example:"unknown_village"`
+	Code    string `json:"code" enums:"unknown_village,kelurahan,out_of_range,not_a_number,duplicate,wrong_year,bad_header,bad_code,bad_status,missing,unknown_field,malformed,forbidden_province" example:"unknown_village"`
 	Message string `json:"message" example:"no village with code 35.78.99.2001"`
 } //	@name	ImportError
 
@@ -327,7 +330,7 @@ func (h *handlers) createImport(c echo.Context) error {
 		return q.err
 	}
 	if k := keyOf(c); k != nil {
-		req.KeyID = k.ID
+		req.KeyID, req.Provinces = k.ID, k.Provinces
 	}
 	mt, _, _ := mime.ParseMediaType(c.Request().Header.Get(echo.HeaderContentType))
 	switch mt {
@@ -339,6 +342,9 @@ func (h *handlers) createImport(c echo.Context) error {
 		return echo.NewHTTPError(http.StatusUnsupportedMediaType, "Send the rows as text/csv or application/json")
 	}
 	rep, err := h.svc.Indicators.Import(c.Request().Context(), req, limitErrors{c.Request().Body})
+	if rep.ID != "" {
+		h.metrics.observeImport(rep)
+	}
 	if err != nil && apperr.Is(err, apperr.Invalid) && rep.ID != "" {
 		p := toProblem(err)
 		return writeJSON(c, p.Status, "application/problem+json", ImportFailure{Type: p.Type, Title: p.Title,

@@ -14,6 +14,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/desa-api/desa-api/internal/apperr"
 	"github.com/desa-api/desa-api/internal/auth"
@@ -47,6 +48,15 @@ type Config struct {
 	// CacheControl is sent with every GET under /v1 (empty: "no-cache",
 	// i.e. revalidate with the ETag each time).
 	CacheControl string
+	// RateLimitRPS and RateLimitBurst limit each key (or client IP without
+	// a key); 0 RPS: no limit.
+	RateLimitRPS   float64
+	RateLimitBurst int
+	// AllowedOrigins are the CORS origins (empty: "*").
+	AllowedOrigins []string
+	// Collectors are extra Prometheus collectors to export (the database
+	// pool's statistics, say).
+	Collectors []prometheus.Collector
 	// CacheBytes bounds the in-process response cache (0: 64 MiB; negative:
 	// no cache, ETags only).
 	CacheBytes int64
@@ -62,6 +72,9 @@ func New(svc Services, cfg Config) (*echo.Echo, error) {
 	}
 	if cfg.ImportBodyLimit == "" {
 		cfg.ImportBodyLimit = "32M"
+	}
+	if len(cfg.AllowedOrigins) == 0 {
+		cfg.AllowedOrigins = []string{"*"}
 	}
 	if cfg.CacheControl == "" {
 		cfg.CacheControl = "no-cache"
@@ -79,12 +92,15 @@ func New(svc Services, cfg Config) (*echo.Echo, error) {
 	if err != nil {
 		return nil, err
 	}
+	h := &handlers{svc: svc, openapi: openapi, importLimit: middleware.BodyLimit(cfg.ImportBodyLimit),
+		cache: newRespCache(cfg.CacheBytes)}
+	h.metrics = newMetrics(h.cache, cfg.Collectors)
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = errorHandler(cfg.Logger)
+	e.Use(middleware.RequestID(), requestLog(cfg.Logger), h.metrics.observe)
+	e.Use(corsAndSecurity(cfg.AllowedOrigins)...) // before anything that can fail, so browsers see the errors
 	e.Use(
-		middleware.RequestID(),
-		requestLog(cfg.Logger),
 		middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true, LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
 			cfg.Logger.Error("panic", "error", err.Error(), "stack", string(stack))
 			return err
@@ -95,8 +111,9 @@ func New(svc Services, cfg Config) (*echo.Echo, error) {
 		wholeSegments,
 		authenticate(svc.Keys),
 	)
-	h := &handlers{svc: svc, openapi: openapi, importLimit: middleware.BodyLimit(cfg.ImportBodyLimit),
-		cache: newRespCache(cfg.CacheBytes)}
+	if cfg.RateLimitRPS > 0 {
+		e.Use(rateLimit(cfg.RateLimitRPS, max(cfg.RateLimitBurst, 1)))
+	}
 	e.Use(conditional(func(c echo.Context) (int64, error) { return svc.DataVersion(c.Request().Context()) },
 		h.cache, cfg.CacheControl))
 	routes(e, h)
@@ -109,6 +126,7 @@ type handlers struct {
 	openapi     []byte
 	importLimit echo.MiddlewareFunc
 	cache       *respCache
+	metrics     *metrics
 }
 
 // wholeSegments answers 404 for a path that only matched a route because

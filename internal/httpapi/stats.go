@@ -566,3 +566,135 @@ func (h *handlers) rankings(c echo.Context) error {
 	}
 	return c.JSON(http.StatusOK, out)
 }
+
+// GapRow is one indicator's standing among the villages in the statuses.
+type GapRow struct {
+	IndicatorCode string    `json:"indicator_code" example:"idm_iks_31"`
+	NameID        string    `json:"name_id" example:"Akses Internet Warga"`
+	NameEN        string    `json:"name_en" example:"Household internet access"`
+	Dimension     string    `json:"dimension" example:"iks"`
+	Number        int       `json:"number" example:"31"`
+	Villages      int       `json:"villages" example:"4"`
+	Mean          fixed.Dec `json:"mean" swaggertype:"number" example:"1.2500"`
+	AtMost2       int       `json:"at_most_2" example:"3"`
+} //	@name	GapRow
+
+// Gaps answers /v1/stats/gaps.
+type Gaps struct {
+	Framework string   `json:"framework" example:"idm"`
+	Year      int      `json:"year" example:"2024"`
+	Region    *string  `json:"region" example:"64"`
+	Statuses  []string `json:"statuses" example:"tertinggal"`
+	Data      []GapRow `json:"data"`
+} //	@name	Gaps
+
+// gaps godoc
+//
+//	@Summary		What holds villages back: indicators by mean score, lowest first
+//	@Description	For the villages under region whose published status in year is one of status: each IDM indicator's mean score (0–5) and the number of villages scoring 2 or less, where indicator scores exist (the embedded data has them for a sample of ≈2,500 villages).
+//	@Tags			stats
+//	@Produce		json,text/csv
+//	@Param			region	query		string	false	"only villages under this code"	example(64)
+//	@Param			year	query		int		false	"year (default: the framework's last year)"
+//	@Param			status	query		string	false	"status(es), comma = any of"	default(sangat_tertinggal,tertinggal)
+//	@Param			format	query		string	false	"json or csv"					Enums(json, csv)
+//	@Success		200		{object}	Gaps
+//	@Failure		400		{object}	Problem
+//	@Failure		404		{object}	Problem
+//	@Router			/v1/stats/gaps [get]
+func (h *handlers) gaps(c echo.Context) error {
+	q := h.statsQuery(c)
+	sc := q.scope("region")
+	year := q.year(sc.Framework, "year")
+	statuses := q.list("status")
+	csv := wantsCSV(q.query)
+	if q.err != nil {
+		return q.err
+	}
+	gs, err := h.svc.Stats.Gaps(c.Request().Context(), sc, year, statuses)
+	if err != nil {
+		return err
+	}
+	if len(statuses) == 0 {
+		statuses = []string{"sangat_tertinggal", "tertinggal"}
+	}
+	out := Gaps{Framework: sc.Framework.Code, Year: year, Region: optional(sc.Region), Statuses: statuses, Data: []GapRow{}}
+	for _, g := range gs {
+		out.Data = append(out.Data, GapRow(g))
+	}
+	if csv {
+		return writeFlatCSV(c, out.Data)
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+// ProgramRef is a cooperation program active in a region.
+type ProgramRef struct {
+	ID     string `json:"id"`
+	Code   string `json:"code" example:"kaltim-jatim-desa-berdaya"`
+	Title  string `json:"title"`
+	Status string `json:"status" example:"active"`
+} //	@name	ProgramRef
+
+// RegionProfile is one call's worth of a dashboard page about a region.
+type RegionProfile struct {
+	Region      Region                  `json:"region"`
+	Framework   string                  `json:"framework" example:"idm"`
+	Year        int                     `json:"year" example:"2024"`
+	Descendants map[string]int          `json:"descendants" example:"regency:10,district:105,village:1038"`
+	Villages    map[string]int          `json:"villages_by_type" example:"desa:841,kelurahan:197,desa_adat:0"`
+	Current     DistributionRow         `json:"status_distribution"`
+	Previous    DistributionRow         `json:"status_distribution_previous_year"`
+	Score       ScoreSummary            `json:"score"`
+	Components  map[string]ScoreSummary `json:"components"`
+	TopMovers   []RankedVillage         `json:"top_movers"`
+	Programs    []ProgramRef            `json:"programs"`
+} //	@name	RegionProfile
+
+// regionProfile godoc
+//
+//	@Summary		A region's dashboard page in one call
+//	@Description	The region and its ancestors, the regions and villages below it, the status distribution in year and the year before, score summaries, the five villages that improved most since the year before, and the cooperation programs active there.
+//	@Tags			stats
+//	@Produce		json
+//	@Param			code		path		string	true	"region code of any level"	example(64)
+//	@Param			framework	query		string	false	"framework"					Enums(idm, indeks_desa, ipd)	default(idm)
+//	@Param			year		query		int		false	"year (default: the framework's last year)"
+//	@Success		200			{object}	RegionProfile
+//	@Failure		400			{object}	Problem
+//	@Failure		404			{object}	Problem
+//	@Router			/v1/regions/{code}/profile [get]
+func (h *handlers) regionProfile(c echo.Context) error {
+	q := h.statsQuery(c)
+	sc, err := h.svc.Stats.Scope(c.Request().Context(), c.QueryParam("framework"), c.Param("code"), "code")
+	if err != nil {
+		return err
+	}
+	year := q.year(sc.Framework, "year")
+	if q.err != nil {
+		return q.err
+	}
+	p, err := h.svc.Stats.Profile(c.Request().Context(), sc, year)
+	if err != nil {
+		return err
+	}
+	children := p.Descendants[p.Region.Level.Child()]
+	out := RegionProfile{Region: toRegion(p.Region, children), Framework: sc.Framework.Code, Year: year,
+		Descendants: map[string]int{}, Villages: p.Villages,
+		Current: toDistributionRow(sc.Framework, p.Current), Previous: toDistributionRow(sc.Framework, p.Previous),
+		Score: toScoreSummary(p.Score), Components: map[string]ScoreSummary{}, TopMovers: []RankedVillage{},
+		Programs: []ProgramRef{}}
+	for l, n := range p.Descendants {
+		out.Descendants[string(l)] = n
+	}
+	for k, v := range p.Components {
+		out.Components[k] = toScoreSummary(v)
+	}
+	for _, v := range p.TopMovers {
+		out.TopMovers = append(out.TopMovers, toRankedVillage(v))
+	}
+	for _, pr := range p.Programs {
+		out.Programs = append(out.Programs, ProgramRef(pr))
+	}
+	return c.JSON(http.StatusOK, out)
+}

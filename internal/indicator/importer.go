@@ -47,6 +47,9 @@ type ImportRequest struct {
 	CodeEdition int // 2025 (default) or 2022
 	Format      string
 	KeyID       string
+	// Provinces restricts the rows to villages in these provinces (the
+	// importing key's restriction); empty: anywhere.
+	Provinces []string
 }
 
 // RowError is one rejected row. Row counts data rows from 1 (the CSV header
@@ -266,6 +269,11 @@ func (imp *scoreImport) parse(row int, vals map[string]string) (Score, bool) {
 			}
 			dotted = to
 		}
+	}
+	if prov, _, _ := strings.Cut(dotted, "."); len(imp.req.Provinces) > 0 && !slices.Contains(imp.req.Provinces, prov) {
+		rep.reject(row, "village_code", CodeForbidden, "%s is outside the provinces this API key may write (%s)",
+			dotted, strings.Join(imp.req.Provinces, ", "))
+		return Score{}, false
 	}
 	typ, ok := imp.villages[dotted]
 	if !ok {

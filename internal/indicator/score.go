@@ -80,6 +80,7 @@ const (
 	CodeMissing        = "missing"
 	CodeUnknownField   = "unknown_field"
 	CodeMalformed      = "malformed"
+	CodeForbidden      = "forbidden_province"
 )
 
 // NewScore checks a writer's input for village v and year against the

@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strings"
 
 	"github.com/desa-api/desa-api/internal/region"
 )
@@ -90,6 +91,9 @@ func ReadRegions(r io.Reader) ([]region.Region, error) {
 	header, err := cr.Read()
 	if err != nil {
 		return nil, fmt.Errorf("reading the header: %w", err)
+	}
+	if len(header) > 0 {
+		header[0] = strings.TrimPrefix(header[0], "\ufeff") // spreadsheets write a byte-order mark
 	}
 	codeCol, nameCol, typeCol := slices.Index(header, "code"), slices.Index(header, "name"), slices.Index(header, "type")
 	if codeCol < 0 || nameCol < 0 {

@@ -3,6 +3,7 @@ package stats
 import (
 	"context"
 	"slices"
+	"strings"
 
 	"github.com/desa-api/desa-api/internal/apperr"
 	"github.com/desa-api/desa-api/internal/fixed"
@@ -17,8 +18,9 @@ type RegionStore interface {
 
 // Service answers aggregate questions.
 type Service struct {
-	store   Store
-	regions RegionStore
+	store    Store
+	regions  RegionStore
+	programs ProgramFinder
 }
 
 // NewService returns a stats service.
@@ -271,4 +273,100 @@ func (s *Service) Compare(ctx context.Context, framework string, codes []string,
 // score since from.
 func (s *Service) Ranking(ctx context.Context, sc Scope, year, from int, desc bool, limit int) ([]RankedVillage, error) {
 	return s.store.Ranking(ctx, sc, year, from, desc, limit)
+}
+
+// Gaps returns the framework's indicators for the villages in the given
+// statuses (default: sangat_tertinggal and tertinggal), lowest mean first.
+func (s *Service) Gaps(ctx context.Context, sc Scope, year int, statuses []string) ([]Gap, error) {
+	gs, ok := s.store.(GapStore)
+	if !ok {
+		return nil, apperr.New(apperr.Internal, "indicator values are not available")
+	}
+	if len(statuses) == 0 {
+		statuses = []string{"sangat_tertinggal", "tertinggal"}
+	}
+	for _, st := range statuses {
+		if sc.Framework.Rank(st) < 0 {
+			return nil, apperr.BadParam("status", "unknown %s status %q", sc.Framework.Code, st)
+		}
+	}
+	gaps, err := gs.Gaps(ctx, sc, year, statuses)
+	if err != nil {
+		return nil, err
+	}
+	slices.SortStableFunc(gaps, func(a, b Gap) int {
+		if a.Mean != b.Mean {
+			return int(a.Mean - b.Mean)
+		}
+		return strings.Compare(a.IndicatorCode, b.IndicatorCode)
+	})
+	return gaps, nil
+}
+
+// WithPrograms lets profiles list the programs active in a region.
+func (s *Service) WithPrograms(p ProgramFinder) *Service {
+	s.programs = p
+	return s
+}
+
+// Profile assembles a region's dashboard page for a year.
+func (s *Service) Profile(ctx context.Context, sc Scope, year int) (Profile, error) {
+	r, err := s.regions.Region(ctx, sc.Region)
+	if err != nil {
+		return Profile{}, err
+	}
+	p := Profile{Region: r, Year: year}
+	ds, ok := s.store.(DescendantStore)
+	if !ok {
+		return Profile{}, apperr.New(apperr.Internal, "descendant counts are not available")
+	}
+	if p.Descendants, p.Villages, err = ds.Descendants(ctx, r.Code, r.Level); err != nil {
+		return Profile{}, err
+	}
+	eligible, err := s.store.EligibleCounts(ctx, "", sc)
+	if err != nil {
+		return Profile{}, err
+	}
+	for i, y := range []int{year, year - 1} {
+		counts, err := s.store.StatusCounts(ctx, "", sc, y)
+		if err != nil {
+			return Profile{}, err
+		}
+		d := distribution(sc.Framework, Group{r.Code, r.Name}, eligible[""], counts[""])
+		if i == 0 {
+			p.Current = d
+		} else {
+			p.Previous = d
+		}
+	}
+	p.Components = map[string]Summary{}
+	for _, col := range append([]string{"score"}, componentsOf(sc.Framework)...) {
+		vals, err := s.store.ScoreValues(ctx, "", sc, year, col)
+		if err != nil {
+			return Profile{}, err
+		}
+		if col == "score" {
+			p.Score = Summarize(vals[""])
+		} else {
+			p.Components[col] = Summarize(vals[""])
+		}
+	}
+	if p.TopMovers, err = s.store.Ranking(ctx, sc, year, year-1, true, 5); err != nil {
+		return Profile{}, err
+	}
+	p.Programs = []ProgramRef{}
+	if s.programs != nil {
+		if p.Programs, err = s.programs.ActivePrograms(ctx, r.Code, year); err != nil {
+			return Profile{}, err
+		}
+	}
+	return p, nil
+}
+
+func componentsOf(f indicator.Framework) []string {
+	out := make([]string, len(f.Components))
+	for i, c := range f.Components {
+		out[i] = c.Code
+	}
+	return out
 }

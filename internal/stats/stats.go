@@ -172,3 +172,53 @@ type Store interface {
 	// Ranking orders villages by score in year (or by change since from).
 	Ranking(ctx context.Context, sc Scope, year, from int, desc bool, limit int) ([]RankedVillage, error)
 }
+
+// Gap is one indicator's standing among a set of villages: what holds them
+// back is the indicators with the lowest mean score.
+type Gap struct {
+	IndicatorCode string
+	NameID        string
+	NameEN        string
+	Dimension     string
+	Number        int
+	Villages      int       // villages with a value
+	Mean          fixed.Dec // mean indicator score
+	AtMost2       int       // villages scoring ≤ 2 (of 0–5)
+}
+
+// GapStore reads indicator values of scored villages.
+type GapStore interface {
+	// Gaps aggregates the framework's indicator values of the villages
+	// whose published status in year is one of statuses.
+	Gaps(ctx context.Context, sc Scope, year int, statuses []string) ([]Gap, error)
+}
+
+// Profile is everything a dashboard page about one region shows.
+type Profile struct {
+	Region      region.Region
+	Descendants map[region.Level]int // regions below, per level
+	Villages    map[string]int       // villages below (or itself), per type
+	Year        int
+	Current     Distribution // status distribution in Year
+	Previous    Distribution // and in Year − 1
+	Score       Summary
+	Components  map[string]Summary
+	TopMovers   []RankedVillage // largest improvement since Year − 1
+	Programs    []ProgramRef
+}
+
+// ProgramRef is a cooperation program active in a region.
+type ProgramRef struct {
+	ID, Code, Title, Status string
+}
+
+// ProgramFinder lists the programs active in a region (a party province,
+// or target villages there) on a date; wired when programs exist.
+type ProgramFinder interface {
+	ActivePrograms(ctx context.Context, regionCode string, year int) ([]ProgramRef, error)
+}
+
+// DescendantStore counts what lies below a region.
+type DescendantStore interface {
+	Descendants(ctx context.Context, code string, level region.Level) (map[region.Level]int, map[string]int, error)
+}

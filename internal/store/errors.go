@@ -3,11 +3,31 @@ package store
 import (
 	"database/sql/driver"
 	"errors"
+	"fmt"
 	"net"
 	"strings"
 
 	"github.com/jackc/pgx/v5/pgconn"
+	"gorm.io/gorm"
 )
+
+// pgConstraint gives PostgreSQL's unique and foreign-key violations GORM's
+// meaning when they did not pass through GORM's error translation, as on
+// the pgx COPY path of bulkUpsert, so that translate maps them to Conflict
+// on both engines alike.
+func pgConstraint(err error) error {
+	var pgErr *pgconn.PgError
+	if !errors.As(err, &pgErr) {
+		return err
+	}
+	switch {
+	case pgErr.Code == "23505" && !errors.Is(err, gorm.ErrDuplicatedKey):
+		return fmt.Errorf("%w: %w", gorm.ErrDuplicatedKey, err)
+	case pgErr.Code == "23503" && !errors.Is(err, gorm.ErrForeignKeyViolated):
+		return fmt.Errorf("%w: %w", gorm.ErrForeignKeyViolated, err)
+	}
+	return err
+}
 
 // isUnavailable reports whether err means the database could not be reached
 // or gave up on the statement, as opposed to rejecting it.

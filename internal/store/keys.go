@@ -33,7 +33,7 @@ func toKeyRow(k auth.Key, hash string) keyRow {
 }
 
 func (r keyRow) toKey() auth.Key {
-	k := auth.Key{ID: r.ID, Name: r.Name, Prefix: r.Prefix, CreatedAt: r.CreatedAt.UTC(), LastUsedAt: r.LastUsedAt, RevokedAt: r.RevokedAt}
+	k := auth.Key{ID: r.ID, Name: r.Name, Prefix: r.Prefix, CreatedAt: r.CreatedAt.UTC(), LastUsedAt: utc(r.LastUsedAt), RevokedAt: utc(r.RevokedAt)}
 	for _, s := range splitList(r.Scopes) {
 		k.Scopes = append(k.Scopes, auth.Scope(s))
 	}
@@ -66,4 +66,12 @@ func (s *Store) KeyByHash(ctx context.Context, hash string) (auth.Key, error) {
 // TouchKey implements auth.Store.
 func (s *Store) TouchKey(ctx context.Context, id string, at time.Time) error {
 	return translate(s.db.WithContext(ctx).Model(&keyRow{}).Where("id = ?", id).Update("last_used_at", at).Error)
+}
+
+func utc(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC()
+	return &u
 }

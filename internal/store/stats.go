@@ -236,3 +236,76 @@ func (s *Store) Ranking(ctx context.Context, sc stats.Scope, year, from int, des
 }
 
 var _ stats.Store = (*Store)(nil)
+
+// Gaps implements stats.GapStore.
+func (s *Store) Gaps(ctx context.Context, sc stats.Scope, year int, statuses []string) ([]stats.Gap, error) {
+	var rows []struct {
+		Code      string
+		NameID    string
+		NameEN    string
+		Dimension *string
+		Number    *int
+		N         int
+		Sum       dec
+		AtMost2   int
+	}
+	q := s.scoresOf(ctx, sc, year).
+		Joins("JOIN indicator_values v ON v.region_code = s.village_code AND v.year = s.year").
+		Joins("JOIN indicators i ON i.code = v.indicator_code AND i.framework = s.framework").
+		Select("i.code, i.name_id, i.name_en, i.dimension, i.number, COUNT(*) AS n, SUM(v.value) AS sum, "+
+			"SUM(CASE WHEN v.value <= 2 THEN 1 ELSE 0 END) AS at_most2").
+		Where("s.status IN ?", statuses).
+		Group("i.code, i.name_id, i.name_en, i.dimension, i.number")
+	if err := q.Scan(&rows).Error; err != nil {
+		return nil, translate(err)
+	}
+	out := make([]stats.Gap, len(rows))
+	for i, r := range rows {
+		out[i] = stats.Gap{IndicatorCode: r.Code, NameID: r.NameID, NameEN: r.NameEN, Dimension: deref(r.Dimension),
+			Villages: r.N, Mean: fixed.Ratio(r.Sum.v.Units(), int64(r.N)*10000), AtMost2: r.AtMost2}
+		if r.Number != nil {
+			out[i].Number = *r.Number
+		}
+	}
+	return out, nil
+}
+
+// Descendants implements stats.DescendantStore: the regions below code per
+// level, and the villages below it (or itself) per type.
+func (s *Store) Descendants(ctx context.Context, code string, level region.Level) (map[region.Level]int, map[string]int, error) {
+	var rows []struct {
+		Level string
+		Type  *string
+		N     int
+	}
+	q := s.db.WithContext(ctx).Table("regions").Select("level, type, COUNT(*) AS n").Where("code <> ?", code)
+	if level == region.LevelVillage {
+		q = q.Where("code = ?", code)
+	} else {
+		q = q.Where(levelColumn[level]+" = ?", code)
+	}
+	if err := q.Group("level, type").Scan(&rows).Error; err != nil {
+		return nil, nil, translate(err)
+	}
+	levels, types := map[region.Level]int{}, map[string]int{}
+	for _, l := range region.Levels[level.Depth():] {
+		levels[l] = 0
+	}
+	for _, t := range region.TypesOf(region.LevelVillage) {
+		types[t] = 0
+	}
+	for _, r := range rows {
+		levels[region.Level(r.Level)] += r.N
+		if r.Level == string(region.LevelVillage) && r.Type != nil {
+			types[*r.Type] += r.N
+		}
+	}
+	if level == region.LevelVillage {
+		r, err := s.Region(ctx, code)
+		if err != nil {
+			return nil, nil, err
+		}
+		types[r.Type]++
+	}
+	return levels, types, nil
+}

@@ -242,9 +242,11 @@ func MigrationVersions(d Dialect) ([]int64, error) {
 // translate maps database errors to apperr kinds. Messages are generic: the
 // domain layer knows what was being done and says it better.
 func translate(err error) error {
-	switch {
-	case err == nil:
+	if err == nil {
 		return nil
+	}
+	err = pgConstraint(err)
+	switch {
 	case errors.Is(err, gorm.ErrRecordNotFound):
 		return apperr.Wrap(err, apperr.NotFound, "not found")
 	case errors.Is(err, gorm.ErrDuplicatedKey):

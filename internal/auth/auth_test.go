@@ -1,0 +1,317 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/desa-api/desa-api/internal/apperr"
+)
+
+func TestParseScopes(t *testing.T) {
+	tests := []struct {
+		in      string
+		want    []Scope
+		wantErr bool
+	}{
+		{in: "read", want: []Scope{ScopeRead}},
+		{in: "read,write:regions", want: []Scope{ScopeRead, ScopeWriteRegions}},
+		{in: " admin , read ", want: []Scope{ScopeAdmin, ScopeRead}},
+		{in: "read,,read, ", want: []Scope{ScopeRead}},
+		{in: "write:indicators,write:programs", want: []Scope{ScopeWriteIndicators, ScopeWritePrograms}},
+		{in: "", wantErr: true},
+		{in: " , ,", wantErr: true},
+		{in: "Read", wantErr: true}, // scopes are case-sensitive
+		{in: "read,write", wantErr: true},
+		{in: "write:everything", wantErr: true},
+	}
+	for _, tt := range tests {
+		got, err := ParseScopes(tt.in)
+		if tt.wantErr {
+			if err == nil {
+				t.Errorf("ParseScopes(%q) = %v, want an error", tt.in, got)
+				continue
+			}
+			var ae *apperr.Error
+			if !errors.As(err, &ae) || ae.Kind != apperr.Invalid || len(ae.Fields) != 1 || ae.Fields[0].Field != "scopes" {
+				t.Errorf("ParseScopes(%q) error = %#v, want an Invalid error naming field scopes", tt.in, err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("ParseScopes(%q): %v", tt.in, err)
+			continue
+		}
+		if diff := cmp.Diff(tt.want, got); diff != "" {
+			t.Errorf("ParseScopes(%q) mismatch (-want +got):\n%s", tt.in, diff)
+		}
+	}
+}
+
+func TestParseScopesNamesTheUnknownScope(t *testing.T) {
+	_, err := ParseScopes("read,write:moon")
+	if err == nil || !strings.Contains(err.Error(), `"write:moon"`) {
+		t.Errorf(`ParseScopes error = %v, want it to name "write:moon"`, err)
+	}
+}
+
+// a well-formed secret: the prefix and 43 base64url characters.
+const goodSecret = "desa_" + "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+
+func TestParseBearer(t *testing.T) {
+	fresh, _ := NewSecret()
+	tests := []struct {
+		name   string
+		header string
+		want   string
+		kind   apperr.Kind // Internal: no error
+	}{
+		{name: "empty", header: "", want: ""},
+		{name: "good", header: "Bearer " + goodSecret, want: goodSecret},
+		{name: "fresh secret", header: "Bearer " + fresh, want: fresh},
+		{name: "lower-case scheme", header: "bearer " + goodSecret, want: goodSecret},
+		{name: "upper-case scheme", header: "BEARER " + goodSecret, want: goodSecret},
+		{name: "mixed-case scheme", header: "bEaReR " + goodSecret, want: goodSecret},
+		{name: "extra spaces around the secret", header: "Bearer   " + goodSecret + "  ", want: goodSecret},
+		{name: "scheme only", header: "Bearer", kind: apperr.Unauthorized},
+		{name: "scheme and space", header: "Bearer ", kind: apperr.Unauthorized},
+		{name: "basic auth", header: "Basic dXNlcjpwYXNz", kind: apperr.Unauthorized},
+		{name: "token scheme", header: "Token " + goodSecret, want: "", kind: apperr.Unauthorized},
+		{name: "secret without scheme", header: goodSecret, kind: apperr.Unauthorized},
+		{name: "leading space", header: " Bearer " + goodSecret, kind: apperr.Unauthorized},
+		{name: "tab separator", header: "Bearer\t" + goodSecret, kind: apperr.Unauthorized},
+		{name: "wrong prefix", header: "Bearer " + "key__" + goodSecret[5:], kind: apperr.Unauthorized},
+		{name: "too short", header: "Bearer " + goodSecret[:len(goodSecret)-1], kind: apperr.Unauthorized},
+		{name: "too long", header: "Bearer " + goodSecret + "A", kind: apperr.Unauthorized},
+		{name: "two secrets", header: "Bearer " + goodSecret + " " + goodSecret, kind: apperr.Unauthorized},
+		{name: "prefix only", header: "Bearer desa_", kind: apperr.Unauthorized},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := ParseBearer(tt.header)
+			if tt.kind == apperr.Internal {
+				if err != nil {
+					t.Fatalf("ParseBearer(%q): %v", tt.header, err)
+				}
+			} else if k := apperr.KindOf(err); err == nil || k != tt.kind {
+				t.Fatalf("ParseBearer(%q) error = %v (kind %v), want kind %v", tt.header, err, k, tt.kind)
+			}
+			if got != tt.want {
+				t.Errorf("ParseBearer(%q) = %q, want %q", tt.header, got, tt.want)
+			}
+		})
+	}
+}
+
+func FuzzParseBearer(f *testing.F) {
+	fresh, _ := NewSecret()
+	for _, seed := range []string{
+		"", " ", "Bearer", "Bearer ", "bearer " + goodSecret, "Bearer " + fresh, "BEARER  " + fresh + " ",
+		"Basic dXNlcjpwYXNz", "Bearer desa_", "Bearer desa_\x00\xff", "Bearer " + goodSecret + goodSecret,
+		"\u00a0Bearer " + goodSecret, "Bearer\u00a0" + goodSecret, "Bearer 💥",
+	} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, header string) {
+		secret, err := ParseBearer(header)
+		if err != nil {
+			if k := apperr.KindOf(err); k != apperr.Unauthorized {
+				t.Fatalf("ParseBearer(%q) error kind = %v, want %v", header, k, apperr.Unauthorized)
+			}
+			if secret != "" {
+				t.Fatalf("ParseBearer(%q) = %q with an error", header, secret)
+			}
+			return
+		}
+		if header == "" {
+			if secret != "" {
+				t.Fatalf(`ParseBearer("") = %q, want ""`, secret)
+			}
+			return
+		}
+		if !strings.HasPrefix(secret, secretPrefix) || len(secret) != len(secretPrefix)+43 {
+			t.Fatalf("ParseBearer(%q) accepted a malformed secret %q", header, secret)
+		}
+		if !strings.Contains(header, secret) || !strings.EqualFold(header[:len("bearer ")], "bearer ") {
+			t.Fatalf("ParseBearer(%q) = %q, not a secret sent with the Bearer scheme", header, secret)
+		}
+	})
+}
+
+func TestNewSecretAndHash(t *testing.T) {
+	s1, h1 := NewSecret()
+	s2, h2 := NewSecret()
+	if s1 == s2 || h1 == h2 {
+		t.Fatalf("two NewSecret calls gave the same secret or hash: %q %q", s1, s2)
+	}
+	for _, s := range []string{s1, s2} {
+		if got, err := ParseBearer("Bearer " + s); err != nil || got != s {
+			t.Errorf("ParseBearer does not accept a fresh secret %q: %q, %v", s, got, err)
+		}
+	}
+	if Hash(s1) != h1 {
+		t.Errorf("Hash(secret) = %q, want the hash NewSecret returned, %q", Hash(s1), h1)
+	}
+	// SHA-256 of "abc", the FIPS 180-2 test vector.
+	if got, want := Hash("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"; got != want {
+		t.Errorf("Hash(abc) = %s, want %s", got, want)
+	}
+}
+
+func TestKeyAllows(t *testing.T) {
+	tests := []struct {
+		name   string
+		scopes []Scope
+		want   map[Scope]bool
+	}{
+		{"no scopes", nil, map[Scope]bool{}},
+		{"read", []Scope{ScopeRead}, map[Scope]bool{ScopeRead: true}},
+		{"write regions", []Scope{ScopeWriteRegions}, map[Scope]bool{ScopeWriteRegions: true}},
+		{"read and programs", []Scope{ScopeRead, ScopeWritePrograms}, map[Scope]bool{ScopeRead: true, ScopeWritePrograms: true}},
+		{"admin implies all", []Scope{ScopeAdmin}, map[Scope]bool{ScopeRead: true, ScopeWriteRegions: true,
+			ScopeWriteIndicators: true, ScopeWritePrograms: true, ScopeAdmin: true}},
+	}
+	for _, tt := range tests {
+		k := Key{Name: tt.name, Scopes: tt.scopes}
+		got := map[Scope]bool{}
+		for _, s := range Scopes {
+			if k.Allows(s) {
+				got[s] = true
+			}
+		}
+		if diff := cmp.Diff(tt.want, got); diff != "" {
+			t.Errorf("%s: allowed scopes mismatch (-want +got):\n%s", tt.name, diff)
+		}
+	}
+}
+
+func TestRequire(t *testing.T) {
+	reader := &Key{Name: "reader", Scopes: []Scope{ScopeRead}}
+	admin := &Key{Name: "root", Scopes: []Scope{ScopeAdmin}}
+	tests := []struct {
+		name  string
+		key   *Key
+		scope Scope
+		want  apperr.Kind // Internal: allowed
+	}{
+		{"no key", nil, ScopeRead, apperr.Unauthorized},
+		{"no key, write", nil, ScopeWriteRegions, apperr.Unauthorized},
+		{"scope held", reader, ScopeRead, apperr.Internal},
+		{"scope missing", reader, ScopeWriteRegions, apperr.Forbidden},
+		{"admin missing for reader", reader, ScopeAdmin, apperr.Forbidden},
+		{"admin", admin, ScopeWriteIndicators, apperr.Internal},
+		{"empty key", &Key{Name: "empty"}, ScopeRead, apperr.Forbidden},
+	}
+	for _, tt := range tests {
+		err := Require(tt.key, tt.scope)
+		if tt.want == apperr.Internal {
+			if err != nil {
+				t.Errorf("%s: Require(%s) = %v, want nil", tt.name, tt.scope, err)
+			}
+			continue
+		}
+		if k := apperr.KindOf(err); err == nil || k != tt.want {
+			t.Errorf("%s: Require(%s) = %v (kind %v), want kind %v", tt.name, tt.scope, err, k, tt.want)
+		}
+		if !strings.Contains(err.Error(), string(tt.scope)) {
+			t.Errorf("%s: Require(%s) error %q does not name the scope", tt.name, tt.scope, err)
+		}
+	}
+}
+
+// fakeStore is an in-memory Store.
+type fakeStore struct {
+	keys    map[string]Key // by hash
+	touched []time.Time
+}
+
+func (f *fakeStore) CreateKey(_ context.Context, k Key, hash string) error {
+	if f.keys == nil {
+		f.keys = map[string]Key{}
+	}
+	f.keys[hash] = k
+	return nil
+}
+
+func (f *fakeStore) KeyByHash(_ context.Context, hash string) (Key, error) {
+	k, ok := f.keys[hash]
+	if !ok {
+		return Key{}, apperr.NotFoundf("no key")
+	}
+	return k, nil
+}
+
+func (f *fakeStore) TouchKey(_ context.Context, id string, at time.Time) error {
+	f.touched = append(f.touched, at)
+	for h, k := range f.keys {
+		if k.ID == id {
+			k.LastUsedAt = &at
+			f.keys[h] = k
+		}
+	}
+	return nil
+}
+
+func TestServiceCreateAndAuthenticate(t *testing.T) {
+	ctx := context.Background()
+	st := &fakeStore{}
+	svc := NewService(st)
+	now := time.Date(2025, 5, 8, 9, 0, 0, 0, time.UTC)
+	svc.now = func() time.Time { return now }
+	svc.newID = func() string { return "id1" }
+
+	if _, _, err := svc.Create(ctx, "  ", []Scope{ScopeRead}, nil); apperr.KindOf(err) != apperr.Invalid {
+		t.Errorf("Create with a blank name: %v, want Invalid", err)
+	}
+	if _, _, err := svc.Create(ctx, "x", nil, nil); apperr.KindOf(err) != apperr.Invalid {
+		t.Errorf("Create without scopes: %v, want Invalid", err)
+	}
+	k, secret, err := svc.Create(ctx, " kaltim ", []Scope{ScopeWriteRegions}, []string{"64"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Key{ID: "id1", Name: "kaltim", Prefix: secret[:11], Scopes: []Scope{ScopeWriteRegions},
+		Provinces: []string{"64"}, CreatedAt: now}
+	if diff := cmp.Diff(want, k); diff != "" {
+		t.Errorf("Create mismatch (-want +got):\n%s", diff)
+	}
+	if _, ok := st.keys[Hash(secret)]; !ok || len(st.keys) != 1 {
+		t.Fatalf("the store did not receive the key under the secret's hash: %v", st.keys)
+	}
+
+	got, err := svc.Authenticate(ctx, secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.LastUsedAt == nil || !got.LastUsedAt.Equal(now) || len(st.touched) != 1 {
+		t.Errorf("first use: LastUsedAt = %v, touches = %d; want %v and 1", got.LastUsedAt, len(st.touched), now)
+	}
+	now = now.Add(30 * time.Second)
+	if _, err := svc.Authenticate(ctx, secret); err != nil {
+		t.Fatal(err)
+	}
+	if len(st.touched) != 1 {
+		t.Errorf("a second use within a minute wrote last use again (%d touches)", len(st.touched))
+	}
+	now = now.Add(2 * time.Minute)
+	if _, err := svc.Authenticate(ctx, secret); err != nil {
+		t.Fatal(err)
+	}
+	if len(st.touched) != 2 {
+		t.Errorf("a use after more than a minute did not write last use (%d touches)", len(st.touched))
+	}
+
+	if _, err := svc.Authenticate(ctx, goodSecret); apperr.KindOf(err) != apperr.Unauthorized {
+		t.Errorf("unknown secret: %v, want Unauthorized", err)
+	}
+	revoked := st.keys[Hash(secret)]
+	revoked.RevokedAt = &now
+	st.keys[Hash(secret)] = revoked
+	if _, err := svc.Authenticate(ctx, secret); apperr.KindOf(err) != apperr.Unauthorized {
+		t.Errorf("revoked key: %v, want Unauthorized", err)
+	}
+}
