@@ -3846,6 +3846,7 @@ const docTemplate = `{
                 },
                 "derived_status": {
                     "type": "string",
+                    "x-nullable": true,
                     "example": "maju"
                 },
                 "ekonomi": {
@@ -3868,7 +3869,8 @@ const docTemplate = `{
                     "example": 0.8
                 },
                 "import_id": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "layanan_dasar": {
                     "type": "number"
@@ -3878,6 +3880,7 @@ const docTemplate = `{
                 },
                 "score": {
                     "type": "number",
+                    "x-nullable": true,
                     "example": 0.741
                 },
                 "sosial": {
@@ -3889,6 +3892,7 @@ const docTemplate = `{
                 },
                 "status": {
                     "type": "string",
+                    "x-nullable": true,
                     "example": "berkembang"
                 },
                 "status_disagrees": {
@@ -4100,6 +4104,7 @@ const docTemplate = `{
                 },
                 "upper_bound": {
                     "type": "number",
+                    "x-nullable": true,
                     "example": 0.5989
                 }
             }

@@ -16,7 +16,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/desa-api/desa-api/internal/apperr"
-	"github.com/desa-api/desa-api/internal/fixed"
 	"github.com/desa-api/desa-api/internal/paging"
 )
 
@@ -204,7 +203,9 @@ func writeCSV[T any](c echo.Context, cols []column, items []T) error {
 }
 
 // csvValue formats one cell: scalars plainly, null as empty, and anything
-// structured as its JSON.
+// structured as its JSON. A type with its own JSON form (a fixed.Dec, which
+// is an integer count of ten-thousandths underneath) is written as in the
+// JSON answer, a JSON string without its quotes.
 func csvValue(v reflect.Value) string {
 	for v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface {
 		if v.IsNil() {
@@ -212,8 +213,13 @@ func csvValue(v reflect.Value) string {
 		}
 		v = v.Elem()
 	}
-	if d, ok := v.Interface().(fixed.Dec); ok { // an int64 of ten-thousandths
-		return d.String()
+	if m, ok := v.Interface().(json.Marshaler); ok {
+		b, err := m.MarshalJSON()
+		var s string
+		if err == nil && json.Unmarshal(b, &s) == nil {
+			return s
+		}
+		return string(b)
 	}
 	switch v.Kind() {
 	case reflect.String:
