@@ -3,7 +3,7 @@
 # 127.0.0.1:5432 or TEST_DATABASE_URL).
 GO ?= go
 
-.PHONY: run test docs fmt vet bench build fuzz
+.PHONY: run test docs fmt vet bench bench-load build fuzz
 
 run:
 	$(GO) run ./cmd/desa-api
@@ -23,6 +23,11 @@ vet:
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 2000x ./internal/store/
+
+# Load benchmark against PostgreSQL (about 3 minutes): see README, "Load
+# benchmark". Extra flags: make bench-load BENCH_ARGS='-d 20s -only a'.
+bench-load:
+	$(GO) run ./cmd/desa-bench $(BENCH_ARGS)
 
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -o bin/desa-api ./cmd/desa-api

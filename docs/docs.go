@@ -2793,6 +2793,7 @@ const docTemplate = `{
                 },
                 "mean_score": {
                     "type": "number",
+                    "x-nullable": true,
                     "example": 0.7936
                 },
                 "name": {
@@ -3510,10 +3511,12 @@ const docTemplate = `{
                 },
                 "score": {
                     "type": "number",
+                    "x-nullable": true,
                     "example": 0.9905
                 },
                 "status": {
                     "type": "string",
+                    "x-nullable": true,
                     "example": "mandiri"
                 }
             }
@@ -3559,6 +3562,7 @@ const docTemplate = `{
                 },
                 "region": {
                     "type": "string",
+                    "x-nullable": true,
                     "example": "64"
                 },
                 "year": {
@@ -3842,6 +3846,7 @@ const docTemplate = `{
                 },
                 "derived_status": {
                     "type": "string",
+                    "x-nullable": true,
                     "example": "maju"
                 },
                 "ekonomi": {
@@ -3864,7 +3869,8 @@ const docTemplate = `{
                     "example": 0.8
                 },
                 "import_id": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "layanan_dasar": {
                     "type": "number"
@@ -3874,6 +3880,7 @@ const docTemplate = `{
                 },
                 "score": {
                     "type": "number",
+                    "x-nullable": true,
                     "example": 0.741
                 },
                 "sosial": {
@@ -3885,6 +3892,7 @@ const docTemplate = `{
                 },
                 "status": {
                     "type": "string",
+                    "x-nullable": true,
                     "example": "berkembang"
                 },
                 "status_disagrees": {
@@ -3983,7 +3991,8 @@ const docTemplate = `{
                     "example": "province"
                 },
                 "parent": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "year": {
                     "type": "integer",
@@ -4017,27 +4026,33 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "max": {
-                    "type": "number"
+                    "type": "number",
+                    "x-nullable": true
                 },
                 "mean": {
                     "type": "number",
+                    "x-nullable": true,
                     "example": 0.7936
                 },
                 "median": {
-                    "type": "number"
+                    "type": "number",
+                    "x-nullable": true
                 },
                 "min": {
-                    "type": "number"
+                    "type": "number",
+                    "x-nullable": true
                 },
                 "n": {
                     "type": "integer",
                     "example": 1038
                 },
                 "p25": {
-                    "type": "number"
+                    "type": "number",
+                    "x-nullable": true
                 },
                 "p75": {
-                    "type": "number"
+                    "type": "number",
+                    "x-nullable": true
                 }
             }
         },
@@ -4060,6 +4075,7 @@ const docTemplate = `{
                 },
                 "parent": {
                     "type": "string",
+                    "x-nullable": true,
                     "example": "64"
                 },
                 "total": {
@@ -4088,6 +4104,7 @@ const docTemplate = `{
                 },
                 "upper_bound": {
                     "type": "number",
+                    "x-nullable": true,
                     "example": 0.5989
                 }
             }
@@ -4145,6 +4162,7 @@ const docTemplate = `{
                 },
                 "region": {
                     "type": "string",
+                    "x-nullable": true,
                     "example": "64"
                 },
                 "summary": {
@@ -4184,6 +4202,7 @@ const docTemplate = `{
                 },
                 "mean_score": {
                     "type": "number",
+                    "x-nullable": true,
                     "example": 0.7936
                 },
                 "no_status": {
@@ -4224,6 +4243,7 @@ const docTemplate = `{
                 },
                 "region": {
                     "type": "string",
+                    "x-nullable": true,
                     "example": "64"
                 }
             }

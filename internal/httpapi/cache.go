@@ -146,7 +146,9 @@ func conditional(version func(echo.Context) (int64, error), rc *respCache, cache
 				}
 				rc.put(&cached{key: key, version: v, header: saved, body: rec.buf.Bytes()})
 			}
-			if c.Response().Status != http.StatusOK {
+			if err != nil || c.Response().Status != http.StatusOK {
+				// A failure is not a representation to revalidate (an error
+				// returned here is written later, by the error handler).
 				h.Del("ETag")
 			}
 			return err

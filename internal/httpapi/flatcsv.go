@@ -20,13 +20,20 @@ func writeFlatCSV[T any](c echo.Context, rows []T) error {
 	res.Header().Set(echo.HeaderContentType, "text/csv; charset=utf-8")
 	res.WriteHeader(http.StatusOK)
 	w := csv.NewWriter(res)
-	for i, row := range rows {
-		b, err := json.Marshal(row)
+	if len(rows) == 0 {
+		// No rows still makes a CSV file: the header of an empty row.
+		var zero T
+		keys, _, err := flattenRow(zero)
 		if err != nil {
 			return err
 		}
-		var keys, vals []string
-		if err := flatten(json.NewDecoder(bytes.NewReader(b)), "", &keys, &vals); err != nil {
+		if err := w.Write(keys); err != nil {
+			return err
+		}
+	}
+	for i, row := range rows {
+		keys, vals, err := flattenRow(row)
+		if err != nil {
 			return err
 		}
 		if i == 0 {
@@ -40,6 +47,16 @@ func writeFlatCSV[T any](c echo.Context, rows []T) error {
 	}
 	w.Flush()
 	return w.Error()
+}
+
+// flattenRow returns the flattened keys and values of one row's JSON.
+func flattenRow(row any) (keys, vals []string, err error) {
+	b, err := json.Marshal(row)
+	if err != nil {
+		return nil, nil, err
+	}
+	err = flatten(json.NewDecoder(bytes.NewReader(b)), "", &keys, &vals)
+	return keys, vals, err
 }
 
 // flatten reads one JSON value from dec, appending its scalar leaves.

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/getkin/kin-openapi/openapi2"
 	"github.com/getkin/kin-openapi/openapi2conv"
@@ -29,7 +30,20 @@ func OpenAPI3() (*openapi3.T, error) {
 		return nil, fmt.Errorf("httpapi: convert swagger docs: %w", err)
 	}
 	refineMediaTypes(v3)
+	addNotModified(v3)
 	return v3, nil
+}
+
+// addNotModified documents the 304 every GET under /v1 answers when its
+// If-None-Match names the current ETag (see conditional).
+func addNotModified(doc *openapi3.T) {
+	for path, item := range doc.Paths.Map() {
+		if item.Get == nil || !strings.HasPrefix(path, "/v1/") {
+			continue
+		}
+		desc := "Not Modified: If-None-Match named the current ETag; no body"
+		item.Get.Responses.Set("304", &openapi3.ResponseRef{Value: openapi3.NewResponse().WithDescription(desc)})
+	}
 }
 
 // refineMediaTypes says what Swagger 2.0 cannot: its produces list covers

@@ -75,7 +75,7 @@ type StatusDistribution struct {
 	Framework string            `json:"framework" example:"idm"`
 	Year      int               `json:"year" example:"2024"`
 	Level     string            `json:"level" example:"province"`
-	Parent    *string           `json:"parent" example:"64"`
+	Parent    *string           `json:"parent" extensions:"x-nullable" example:"64"`
 	Data      []DistributionRow `json:"data"`
 	Total     DistributionRow   `json:"total"`
 } //	@name	StatusDistribution
@@ -172,12 +172,12 @@ func (h *handlers) statusDistribution(c echo.Context) error {
 // ScoreSummary describes a set of values.
 type ScoreSummary struct {
 	N      int        `json:"n" example:"1038"`
-	Mean   *fixed.Dec `json:"mean" swaggertype:"number" example:"0.7936"`
-	Min    *fixed.Dec `json:"min" swaggertype:"number"`
-	Max    *fixed.Dec `json:"max" swaggertype:"number"`
-	P25    *fixed.Dec `json:"p25" swaggertype:"number"`
-	Median *fixed.Dec `json:"median" swaggertype:"number"`
-	P75    *fixed.Dec `json:"p75" swaggertype:"number"`
+	Mean   *fixed.Dec `json:"mean" swaggertype:"number" extensions:"x-nullable" example:"0.7936"`
+	Min    *fixed.Dec `json:"min" swaggertype:"number" extensions:"x-nullable"`
+	Max    *fixed.Dec `json:"max" swaggertype:"number" extensions:"x-nullable"`
+	P25    *fixed.Dec `json:"p25" swaggertype:"number" extensions:"x-nullable"`
+	Median *fixed.Dec `json:"median" swaggertype:"number" extensions:"x-nullable"`
+	P75    *fixed.Dec `json:"p75" swaggertype:"number" extensions:"x-nullable"`
 } //	@name	ScoreSummary
 
 // ScoreStatsRow summarises one region's scores and components.
@@ -193,7 +193,7 @@ type ScoreStats struct {
 	Framework string          `json:"framework" example:"idm"`
 	Year      int             `json:"year" example:"2024"`
 	Level     string          `json:"level" example:"province"`
-	Parent    *string         `json:"parent"`
+	Parent    *string         `json:"parent" extensions:"x-nullable"`
 	Data      []ScoreStatsRow `json:"data"`
 } //	@name	ScoreStats
 
@@ -262,7 +262,7 @@ type Transitions struct {
 	Framework string            `json:"framework" example:"idm"`
 	From      int               `json:"from" example:"2023"`
 	To        int               `json:"to" example:"2024"`
-	Region    *string           `json:"region" example:"64"`
+	Region    *string           `json:"region" extensions:"x-nullable" example:"64"`
 	Cells     []TransitionCell  `json:"cells"`
 	Summary   TransitionSummary `json:"summary"`
 } //	@name	Transitions
@@ -320,8 +320,8 @@ type RankedVillage struct {
 	Code        string     `json:"code" example:"64.01.06.2007"`
 	Name        string     `json:"name" example:"Pait"`
 	RegencyName string     `json:"regency_name" example:"Kabupaten Paser"`
-	Score       fixed.Dec  `json:"score" swaggertype:"number" example:"0.9905"`
-	Status      *string    `json:"status" example:"mandiri"`
+	Score       *fixed.Dec `json:"score" swaggertype:"number" extensions:"x-nullable" example:"0.9905"`
+	Status      *string    `json:"status" extensions:"x-nullable" example:"mandiri"`
 	FromScore   *fixed.Dec `json:"from_score,omitempty" swaggertype:"number"`
 	Change      *fixed.Dec `json:"change,omitempty" swaggertype:"number"`
 } //	@name	RankedVillage
@@ -384,13 +384,13 @@ type TrendYear struct {
 	NoStatus  int          `json:"no_status"`
 	Shares    StatusCounts `json:"shares" swaggertype:"object,number"`
 	Scored    int          `json:"scored" example:"841"`
-	MeanScore *fixed.Dec   `json:"mean_score" swaggertype:"number" example:"0.7936"`
+	MeanScore *fixed.Dec   `json:"mean_score" swaggertype:"number" extensions:"x-nullable" example:"0.7936"`
 } //	@name	TrendYear
 
 // Trends answers /v1/stats/trends.
 type Trends struct {
 	Framework string      `json:"framework" example:"idm"`
-	Region    *string     `json:"region" example:"64"`
+	Region    *string     `json:"region" extensions:"x-nullable" example:"64"`
 	Data      []TrendYear `json:"data"`
 } //	@name	Trends
 
@@ -443,7 +443,7 @@ type CompareRow struct {
 	DistributionRow
 	Level     string     `json:"level" example:"province"`
 	Scored    int        `json:"scored" example:"841"`
-	MeanScore *fixed.Dec `json:"mean_score" swaggertype:"number" example:"0.7936"`
+	MeanScore *fixed.Dec `json:"mean_score" swaggertype:"number" extensions:"x-nullable" example:"0.7936"`
 } //	@name	CompareRow
 
 // Comparison answers /v1/stats/compare.
@@ -503,7 +503,7 @@ type Ranking struct {
 	By        string          `json:"by" example:"score"`
 	From      *int            `json:"from,omitempty" example:"2023"`
 	Order     string          `json:"order" example:"desc"`
-	Region    *string         `json:"region" example:"64"`
+	Region    *string         `json:"region" extensions:"x-nullable" example:"64"`
 	Data      []RankedVillage `json:"data"`
 } //	@name	Ranking
 

@@ -147,7 +147,7 @@ type YearFigures struct {
 type RankedVillage struct {
 	Code, Name  string
 	RegencyName string
-	Score       fixed.Dec
+	Score       *fixed.Dec // nil: a status published without a score
 	Status      string
 	FromScore   *fixed.Dec // rankings by improvement
 	Change      *fixed.Dec

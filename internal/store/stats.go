@@ -165,7 +165,7 @@ type rankedRow struct {
 }
 
 func (r rankedRow) toRanked() stats.RankedVillage {
-	v := stats.RankedVillage{Code: r.Code, Name: r.Name, RegencyName: r.RegencyName, Score: r.Score.v,
+	v := stats.RankedVillage{Code: r.Code, Name: r.Name, RegencyName: r.RegencyName, Score: r.Score.ptr(),
 		Status: deref(r.Status), FromScore: r.FromScore.ptr(), Change: r.Change.ptr()}
 	return v
 }
@@ -180,6 +180,8 @@ func (s *Store) named(q *gorm.DB) *gorm.DB {
 // TransitionVillages implements stats.Store.
 func (s *Store) TransitionVillages(ctx context.Context, sc stats.Scope, from, to int, fromStatus, toStatus string, limit, offset int) ([]stats.RankedVillage, int, error) {
 	filter := func(q *gorm.DB) *gorm.DB {
+		// The villages of the matrix's cells: a status in both years.
+		q = q.Where("a.status IS NOT NULL AND b.status IS NOT NULL")
 		if fromStatus != "" {
 			q = q.Where("a.status = ?", fromStatus)
 		}

@@ -48,11 +48,16 @@ type Store struct {
 	conn    *sql.Conn // PostgreSQL: the pinned connection of that transaction
 }
 
+// defaultIdleConns is how many idle connections the pool keeps when
+// MaxOpenConns sets no cap.
+const defaultIdleConns = 16
+
 // Options tune Open.
 type Options struct {
 	// StatementTimeout bounds every statement on PostgreSQL (0: none).
 	StatementTimeout time.Duration
-	// MaxOpenConns caps the pool (0: driver default).
+	// MaxOpenConns caps the pool (0: no cap, with up to 16 connections
+	// kept idle).
 	MaxOpenConns int
 }
 
@@ -135,6 +140,11 @@ func Connect(ctx context.Context, rawURL string, opt Options) (*Store, error) {
 	if opt.MaxOpenConns > 0 {
 		sqlDB.SetMaxOpenConns(opt.MaxOpenConns)
 		sqlDB.SetMaxIdleConns(opt.MaxOpenConns)
+	} else {
+		// database/sql keeps 2 idle connections by default: beyond 2
+		// concurrent requests each query would open (and close) a
+		// connection, on PostgreSQL a new backend process.
+		sqlDB.SetMaxIdleConns(defaultIdleConns)
 	}
 	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
 	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)

@@ -1,0 +1,281 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+)
+
+// The statements below are those internal/store sends for each request
+// (stats.go: Groups, EligibleCounts, StatusCounts; regions.go: Region,
+// Regions), in GORM's rendering, with :name where GORM binds a parameter.
+// Each scenario checks, before it is measured, that they give the API's
+// answer. Not included: the data-version lookup every GET makes (one
+// primary-key read), which is the cache's cost, not the answer's.
+const (
+	sqlGroups = "SELECT r.code, r.name FROM regions r WHERE r.level = :level"
+	sqlRegion = "SELECT r.code, r.level, r.parent_code, r.name, r.type, r.province_code, r.regency_code, r.district_code, " +
+		"p.name AS province_name, g.name AS regency_name, d.name AS district_name FROM regions r " +
+		"LEFT JOIN regions p ON p.code = r.province_code LEFT JOIN regions g ON g.code = r.regency_code " +
+		"LEFT JOIN regions d ON d.code = r.district_code WHERE r.code = :parent LIMIT 1"
+	regionJoins = "LEFT JOIN regions p ON p.code = r.province_code LEFT JOIN regions g ON g.code = r.regency_code " +
+		"LEFT JOIN regions d ON d.code = r.district_code "
+)
+
+func eligible(col, where string) string {
+	return "SELECT v." + col + " AS g, COUNT(*) AS n FROM regions v WHERE v.level = :village AND v.type <> :kelurahan" + where + " GROUP BY g"
+}
+
+func statusCounts(col, where string) string {
+	return "SELECT s." + col + " AS g, s.status AS status, COUNT(*) AS n FROM scores s " +
+		"WHERE s.framework = :framework AND s.year = :year" + where + " AND s.status IS NOT NULL GROUP BY g, s.status"
+}
+
+type scenario struct {
+	key, name string
+	path      string
+	sql       script
+	check     func(ctx context.Context, db *sql.DB, sc script, body []byte) error
+	// targets: the ratio to pgbench uncached and cached must reach
+	uncachedTarget, cachedTarget float64
+	cachedIsTarget               bool // the cached run is one of the targets
+}
+
+var scenarios = []scenario{
+	{
+		key: "a", name: "national distribution by province",
+		path: "/v1/stats/status-distribution?level=province&year=2024",
+		sql: script{stmts: []string{sqlGroups + " ORDER BY r.code", eligible("province_code", ""), statusCounts("province_code", "")},
+			vars: map[string]string{"level": "province", "village": "village", "kelurahan": "kelurahan", "framework": "idm", "year": "2024"}},
+		check: checkDistribution, uncachedTarget: 0.7, cachedTarget: 3, cachedIsTarget: true,
+	},
+	{
+		key: "b", name: "one province (64) by regency",
+		path: "/v1/stats/status-distribution?level=regency&parent=64&year=2024",
+		sql: script{stmts: []string{sqlRegion, sqlGroups + " AND r.province_code = :parent ORDER BY r.code",
+			eligible("regency_code", " AND v.province_code = :parent"), statusCounts("regency_code", " AND s.province_code = :parent")},
+			vars: map[string]string{"level": "regency", "parent": "64", "village": "village", "kelurahan": "kelurahan", "framework": "idm", "year": "2024"}},
+		check: checkDistribution, uncachedTarget: 0.7, cachedTarget: 3, cachedIsTarget: true,
+	},
+	{
+		key: "c", name: "villages page, province 35, maju",
+		path: "/v1/villages?province=35&framework=idm&year=2024&status=maju&limit=50",
+		sql: script{stmts: []string{
+			"SELECT count(*) FROM regions r LEFT JOIN scores s ON s.village_code = r.code AND s.framework = :framework AND s.year = :year " +
+				"WHERE r.level = :village AND r.province_code = :province AND s.status = :status",
+			"SELECT r.code, r.level, r.parent_code, r.name, r.type, r.province_code, r.regency_code, r.district_code, " +
+				"p.name AS province_name, g.name AS regency_name, d.name AS district_name, s.score AS score_value, s.status, s.derived_status " +
+				"FROM regions r " + regionJoins +
+				"LEFT JOIN scores s ON s.village_code = r.code AND s.framework = :framework AND s.year = :year " +
+				"WHERE r.level = :village AND r.province_code = :province AND s.status = :status ORDER BY r.code LIMIT 50"},
+			vars: map[string]string{"framework": "idm", "year": "2024", "village": "village", "province": "35", "status": "maju"}},
+		check: checkVillages, uncachedTarget: 0.7, cachedTarget: 3,
+	},
+}
+
+// checkDistribution: the groups, eligible villages and status counts of the
+// SQL add up to the API's rows and total.
+func checkDistribution(ctx context.Context, db *sql.DB, sc script, body []byte) error {
+	var doc struct {
+		Data  []struct{ Code string }
+		Total struct {
+			Total  int
+			Counts map[string]int
+		}
+	}
+	if err := json.Unmarshal(body, &doc); err != nil {
+		return err
+	}
+	n := len(sc.stmts)
+	groups, err := queryRows(ctx, db, sc, n-3)
+	if err != nil {
+		return err
+	}
+	elig, err := queryRows(ctx, db, sc, n-2)
+	if err != nil {
+		return err
+	}
+	counts, err := queryRows(ctx, db, sc, n-1)
+	if err != nil {
+		return err
+	}
+	var codes []string
+	for _, g := range groups {
+		codes = append(codes, g[0])
+	}
+	var apiCodes []string
+	for _, d := range doc.Data {
+		apiCodes = append(apiCodes, d.Code)
+	}
+	sum := func(rows [][]string, col int) int {
+		t := 0
+		for _, r := range rows {
+			n, _ := strconv.Atoi(r[col])
+			t += n
+		}
+		return t
+	}
+	apiCounts := 0
+	for _, n := range doc.Total.Counts {
+		apiCounts += n
+	}
+	if !slices.Equal(codes, apiCodes) || sum(elig, 1) != doc.Total.Total || sum(counts, 2) != apiCounts {
+		return fmt.Errorf("SQL gives %d groups, %d villages, %d statuses; the API %d, %d, %d",
+			len(codes), sum(elig, 1), sum(counts, 2), len(apiCodes), doc.Total.Total, apiCounts)
+	}
+	return nil
+}
+
+// checkVillages: the SQL's count and page are the API's total and codes.
+func checkVillages(ctx context.Context, db *sql.DB, sc script, body []byte) error {
+	var doc struct {
+		Data []struct{ Code string }
+		Page struct{ Total int }
+	}
+	if err := json.Unmarshal(body, &doc); err != nil {
+		return err
+	}
+	count, err := queryRows(ctx, db, sc, 0)
+	if err != nil {
+		return err
+	}
+	page, err := queryRows(ctx, db, sc, 1)
+	if err != nil {
+		return err
+	}
+	var codes, apiCodes []string
+	for _, r := range page {
+		codes = append(codes, r[0])
+	}
+	for _, d := range doc.Data {
+		apiCodes = append(apiCodes, d.Code)
+	}
+	if count[0][0] != strconv.Itoa(doc.Page.Total) || !slices.Equal(codes, apiCodes) || len(codes) == 0 {
+		return fmt.Errorf("SQL gives %s villages and a page of %d; the API %d and %d", count[0][0], len(codes), doc.Page.Total, len(apiCodes))
+	}
+	return nil
+}
+
+// row is one line of the report.
+type row struct {
+	label     string
+	api       runResult
+	pg        pgResult
+	target    float64
+	isTarget  bool
+	cpuKnown  bool
+	cpuPerReq time.Duration
+	ratio     float64
+}
+
+func measure(ctx context.Context, o options, dbURL string, srv *server) ([]row, error) {
+	db, err := sql.Open("pgx", dbURL)
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	client := newClient(o.conc)
+	var rows []row
+	for _, s := range scenarios {
+		if o.only != "" && !slices.Contains(strings.Split(o.only, ","), s.key) {
+			continue
+		}
+		// The API's answer, and the same answer from the SQL.
+		res, err := client.Get(srv.uncached + s.path)
+		if err != nil {
+			return nil, err
+		}
+		body, err := io.ReadAll(res.Body)
+		res.Body.Close()
+		if err != nil || res.StatusCode != http.StatusOK {
+			return nil, fmt.Errorf("GET %s: %s %v", s.path, res.Status, err)
+		}
+		if err := s.check(ctx, db, s.sql, body); err != nil {
+			return nil, fmt.Errorf("(%s) the pgbench SQL is not the API's: %w", s.key, err)
+		}
+
+		pg, err := runPgbench(ctx, dbURL, s.sql, "scenario_"+s.key, o)
+		if err != nil {
+			return nil, err
+		}
+		for _, cached := range []bool{false, true} {
+			base, label, target := srv.uncached, "uncached", s.uncachedTarget
+			if cached {
+				base, label, target = srv.cached, "cached", s.cachedTarget
+			}
+			if !slices.Contains(strings.Split(o.modes, ","), label) {
+				continue
+			}
+			url := base + s.path
+			if _, err := drive(ctx, client, url, o.conc, o.warmup); err != nil {
+				return nil, err
+			}
+			cpu0, ok0 := srv.cpu()
+			r, err := drive(ctx, client, url, o.conc, o.duration)
+			if err != nil {
+				return nil, err
+			}
+			cpu1, ok1 := srv.cpu()
+			rw := row{label: fmt.Sprintf("(%s) %s, %s", s.key, s.name, label), api: r, pg: pg, target: target,
+				isTarget: !cached || s.cachedIsTarget, cpuKnown: ok0 && ok1}
+			if rw.cpuKnown && r.n > 0 {
+				rw.cpuPerReq = (cpu1 - cpu0) / time.Duration(r.n)
+			}
+			if pg.tps > 0 {
+				rw.ratio = r.rate() / pg.tps
+			}
+			rows = append(rows, rw)
+		}
+	}
+	return rows, nil
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.2f", float64(d)/float64(time.Millisecond)) }
+
+func printTable(w io.Writer, rows []row) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "scenario\treq/s\tp50 ms\tp99 ms\tCPU ms/req\tpgbench tps\tpg p50 ms\tpg p99 ms\tratio\tratio target\tp99 < 50 ms\t")
+	var missed []string
+	for _, r := range rows {
+		cpu := "n/a"
+		if r.cpuKnown {
+			cpu = fmt.Sprintf("%.3f", float64(r.cpuPerReq)/float64(time.Millisecond))
+		}
+		ratioVerdict, p99Verdict := fmt.Sprintf("≥ %.1f× ", r.target), ""
+		switch {
+		case !r.isTarget:
+			ratioVerdict, p99Verdict = "(info)", "(info)"
+		default:
+			if r.ratio >= r.target {
+				ratioVerdict += "met"
+			} else {
+				ratioVerdict += "MISSED"
+				missed = append(missed, r.label+": ratio")
+			}
+			if r.api.p99 < 50*time.Millisecond {
+				p99Verdict = "met"
+			} else {
+				p99Verdict = "MISSED"
+				missed = append(missed, r.label+": p99")
+			}
+		}
+		fmt.Fprintf(tw, "%s\t%.0f\t%s\t%s\t%s\t%.1f\t%s\t%s\t%.2f×\t%s\t%s\t\n", r.label, r.api.rate(), ms(r.api.p50), ms(r.api.p99), cpu,
+			r.pg.tps, ms(r.pg.p50), ms(r.pg.p99), r.ratio, ratioVerdict, p99Verdict)
+	}
+	tw.Flush()
+	fmt.Fprintln(w, "\nratio = API requests/s ÷ pgbench transactions/s on the same SQL (one transaction = the statements of one request).")
+	fmt.Fprintln(w, "CPU ms/req: the server process's user+system CPU per answered request (the load generator and PostgreSQL not included).")
+	if len(missed) > 0 {
+		fmt.Fprintf(w, "targets missed: %s\n", strings.Join(missed, "; "))
+	} else {
+		fmt.Fprintln(w, "all targets met")
+	}
+}
