@@ -30,6 +30,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/desa-api/desa-api/internal/auth"
+	"github.com/desa-api/desa-api/internal/cooperation"
 	"github.com/desa-api/desa-api/internal/httpapi"
 	"github.com/desa-api/desa-api/internal/indicator"
 	"github.com/desa-api/desa-api/internal/region"
@@ -165,6 +166,7 @@ func services(s *store.Store) (httpapi.Services, error) {
 		Regions:    region.NewService(s),
 		Indicators: indicator.NewService(store.IndicatorStore{Store: s}, s, crosswalk, newID),
 		Keys:       auth.NewService(s),
+		Programs:   cooperation.NewService(store.CooperationStore{Store: s}, s, s, newID),
 		Ping:       s.Ping,
 	}, nil
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/desa-api/desa-api/internal/apperr"
 	"github.com/desa-api/desa-api/internal/auth"
+	"github.com/desa-api/desa-api/internal/cooperation"
 	"github.com/desa-api/desa-api/internal/indicator"
 	"github.com/desa-api/desa-api/internal/region"
 )
@@ -26,6 +27,7 @@ type Services struct {
 	Regions    *region.Service
 	Indicators *indicator.Service
 	Keys       *auth.Service
+	Programs   *cooperation.Service
 	// Ping reports whether the database answers (for /readyz).
 	Ping func(context.Context) error
 }
