@@ -109,7 +109,7 @@ func (agencyRow) TableName() string { return "agencies" }
 
 // agencyView is an agency read with its province's name.
 type agencyView struct {
-	agencyRow
+	Row agencyRow `gorm:"embedded"` // exported: GORM skips unexported fields
 	ProvinceName *string
 }
 
@@ -119,8 +119,9 @@ func toAgencyRow(a cooperation.Agency) agencyRow {
 }
 
 func (v agencyView) toAgency() cooperation.Agency {
-	return cooperation.Agency{ID: v.ID, Name: v.Name, Acronym: v.Acronym, Kind: v.Kind, ProvinceCode: deref(v.ProvinceCode),
-		Website: v.Website, ProvinceName: deref(v.ProvinceName), CreatedAt: v.CreatedAt.UTC(), UpdatedAt: v.UpdatedAt.UTC()}
+	r := v.Row
+	return cooperation.Agency{ID: r.ID, Name: r.Name, Acronym: r.Acronym, Kind: r.Kind, ProvinceCode: deref(r.ProvinceCode),
+		Website: r.Website, ProvinceName: deref(v.ProvinceName), CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
 }
 
 func (s *Store) agencyQuery(ctx context.Context) *gorm.DB {
@@ -155,7 +156,7 @@ func (s *Store) AgenciesByID(ctx context.Context, ids []string) (map[string]coop
 			return translate(err)
 		}
 		for _, v := range views {
-			out[v.ID] = v.toAgency()
+			out[v.Row.ID] = v.toAgency()
 		}
 		return nil
 	})
@@ -481,14 +482,15 @@ func (partyRow) TableName() string { return "program_parties" }
 
 // partyView is a party read with its name and its agency's province.
 type partyView struct {
-	partyRow
+	Row partyRow `gorm:"embedded"` // exported: GORM skips unexported fields
 	Name           *string
 	AgencyProvince *string
 }
 
 func (v partyView) toParty() cooperation.Party {
-	return cooperation.Party{ID: v.ID, ProgramID: v.ProgramID, Role: v.Role, ProvinceCode: deref(v.ProvinceCode),
-		AgencyID: deref(v.AgencyID), Name: deref(v.Name), AgencyProvince: deref(v.AgencyProvince), CreatedAt: v.CreatedAt.UTC()}
+	r := v.Row
+	return cooperation.Party{ID: r.ID, ProgramID: r.ProgramID, Role: r.Role, ProvinceCode: deref(r.ProvinceCode),
+		AgencyID: deref(r.AgencyID), Name: deref(v.Name), AgencyProvince: deref(v.AgencyProvince), CreatedAt: r.CreatedAt.UTC()}
 }
 
 // parties reads the parties of the programs, in the order they were added.
@@ -570,7 +572,7 @@ func (budgetRow) TableName() string { return "program_budgets" }
 
 // budgetView is a budget line read with its payer's name.
 type budgetView struct {
-	budgetRow
+	Row budgetRow `gorm:"embedded"` // exported: GORM skips unexported fields
 	PayerName *string
 }
 
@@ -581,9 +583,10 @@ func toBudgetRow(b cooperation.Budget) budgetRow {
 }
 
 func (v budgetView) toBudget() cooperation.Budget {
-	return cooperation.Budget{ID: v.ID, ProgramID: v.ProgramID, Year: v.Year, ProvinceCode: deref(v.ProvinceCode),
-		AgencyID: deref(v.AgencyID), PayerName: deref(v.PayerName), Kind: v.Kind, AmountIDR: v.AmountIDR,
-		Source: v.Source, CreatedAt: v.CreatedAt.UTC(), UpdatedAt: v.UpdatedAt.UTC()}
+	r := v.Row
+	return cooperation.Budget{ID: r.ID, ProgramID: r.ProgramID, Year: r.Year, ProvinceCode: deref(r.ProvinceCode),
+		AgencyID: deref(r.AgencyID), PayerName: deref(v.PayerName), Kind: r.Kind, AmountIDR: r.AmountIDR,
+		Source: r.Source, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
 }
 
 func (s *Store) budgetQuery(ctx context.Context, programID string) *gorm.DB {
@@ -688,7 +691,7 @@ func (activityRow) TableName() string { return "program_activities" }
 
 // activityView is an activity read with its region's name.
 type activityView struct {
-	activityRow
+	Row activityRow `gorm:"embedded"` // exported: GORM skips unexported fields
 	RegionName *string
 }
 
@@ -699,9 +702,10 @@ func toActivityRow(a cooperation.Activity) activityRow {
 }
 
 func (v activityView) toActivity() cooperation.Activity {
-	return cooperation.Activity{ID: v.ID, ProgramID: v.ProgramID, Date: string(v.Date), Kind: v.Kind, Title: v.Title,
-		Venue: v.Venue, RegionCode: deref(v.RegionCode), RegionName: deref(v.RegionName), Summary: v.Summary,
-		Participants: v.Participants, CreatedAt: v.CreatedAt.UTC(), UpdatedAt: v.UpdatedAt.UTC()}
+	r := v.Row
+	return cooperation.Activity{ID: r.ID, ProgramID: r.ProgramID, Date: string(r.Date), Kind: r.Kind, Title: r.Title,
+		Venue: r.Venue, RegionCode: deref(r.RegionCode), RegionName: deref(v.RegionName), Summary: r.Summary,
+		Participants: r.Participants, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
 }
 
 func (s *Store) activityQuery(ctx context.Context, programID string) *gorm.DB {
@@ -785,7 +789,7 @@ func (targetRow) TableName() string { return "program_targets" }
 
 // targetView is a target read with its village and its current score.
 type targetView struct {
-	targetRow
+	Row targetRow `gorm:"embedded"` // exported: GORM skips unexported fields
 	VillageName   string
 	VillageType   *string
 	DistrictCode  *string
@@ -797,9 +801,10 @@ type targetView struct {
 }
 
 func (v targetView) toTarget() cooperation.Target {
-	return cooperation.Target{ProgramID: v.ProgramID, VillageCode: v.VillageCode, BaselineYear: v.BaselineYear,
-		BaselineScore: v.BaselineScore.ptr(), BaselineStatus: deref(v.BaselineStatus), TargetStatus: deref(v.TargetStatus),
-		TargetYear: derefInt(v.TargetYear), CreatedAt: v.CreatedAt.UTC(), VillageName: v.VillageName,
+	r := v.Row
+	return cooperation.Target{ProgramID: r.ProgramID, VillageCode: r.VillageCode, BaselineYear: r.BaselineYear,
+		BaselineScore: r.BaselineScore.ptr(), BaselineStatus: deref(r.BaselineStatus), TargetStatus: deref(r.TargetStatus),
+		TargetYear: derefInt(r.TargetYear), CreatedAt: r.CreatedAt.UTC(), VillageName: v.VillageName,
 		VillageType: deref(v.VillageType), DistrictCode: deref(v.DistrictCode), RegencyCode: deref(v.RegencyCode),
 		ProvinceCode: v.ProvinceCode, CurrentYear: derefInt(v.CurrentYear), CurrentScore: v.CurrentScore.ptr(),
 		CurrentStatus: deref(v.CurrentStatus)}
