@@ -99,12 +99,13 @@ func (s *Service) villagesByCode(ctx context.Context, f indicator.Framework, in 
 	if len(in) > MaxTargetCodes {
 		return nil, apperr.Invalidf("codes", "at most %d codes per request, got %d", MaxTargetCodes, len(in))
 	}
-	var errs apperr.Fields
-	bad := 0
+	type codeError struct {
+		index int
+		msg   string
+	}
+	var bad []codeError
 	fail := func(i int, format string, args ...any) {
-		if bad++; bad <= maxCodeErrors {
-			errs.Add(fmt.Sprintf("codes[%d]", i), format, args...)
-		}
+		bad = append(bad, codeError{i, fmt.Sprintf(format, args...)})
 	}
 	codes := make([]string, 0, len(in))
 	index := map[string]int{}
@@ -131,6 +132,11 @@ func (s *Service) villagesByCode(ctx context.Context, f indicator.Framework, in 
 		case f.KelurahanExcluded && r.Type == region.TypeKelurahan:
 			fail(index[code], "%s is a kelurahan; %s scores desa only, so a kelurahan cannot be its target", code, f.Code)
 		}
+	}
+	slices.SortFunc(bad, func(a, b codeError) int { return a.index - b.index })
+	var errs apperr.Fields
+	for _, e := range bad[:min(len(bad), maxCodeErrors)] {
+		errs.Add(fmt.Sprintf("codes[%d]", e.index), "%s", e.msg)
 	}
 	if err := errs.Err(); err != nil {
 		return nil, err

@@ -17,6 +17,7 @@ import (
 
 	"github.com/desa-api/desa-api/internal/auth"
 	"github.com/desa-api/desa-api/internal/cooperation"
+	"github.com/desa-api/desa-api/internal/fixed"
 	"github.com/desa-api/desa-api/internal/httpapi"
 	"github.com/desa-api/desa-api/internal/indicator"
 	"github.com/desa-api/desa-api/internal/region"
@@ -65,6 +66,7 @@ var outcomeScores = []struct{ code, y2021, y2023 string }{
 type progAPI struct {
 	*api
 	programs string // secret of a key with write:programs
+	store    *store.Store
 }
 
 // eachProgramEngine runs fn on every engine with the program fixture.
@@ -73,6 +75,11 @@ func eachProgramEngine(t *testing.T, fn func(t *testing.T, a *progAPI)) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		fn(t, newProgramAPI(t, s))
 	})
+}
+
+func dec(s string) *fixed.Dec {
+	d := fixed.MustParse(s)
+	return &d
 }
 
 func newID() string { return uuid.Must(uuid.NewV7()).String() }
@@ -122,7 +129,7 @@ func newProgramAPI(t *testing.T, s *store.Store) *progAPI {
 		t.Fatal(err)
 	}
 	a.e = e
-	return &progAPI{api: a, programs: secret}
+	return &progAPI{api: a, programs: secret, store: s}
 }
 
 // write sends a write with the programs key.

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -312,7 +313,7 @@ func TestProgramList(t *testing.T) {
 		}{
 			{"/v1/programs", []string{"a-kaltim-jatim", "b-jatim-papua", "c-kaltim-lama"}},
 			{"/v1/programs?province=64", []string{"a-kaltim-jatim", "c-kaltim-lama"}}, // a: through its agency
-			{"/v1/programs?province=91", []string{"b-jatim-papua"}},                  // through its agency only
+			{"/v1/programs?province=91", []string{"b-jatim-papua"}},                   // through its agency only
 			{"/v1/programs?province=35", []string{"a-kaltim-jatim", "b-jatim-papua"}},
 			{"/v1/programs?status=active,planned", []string{"a-kaltim-jatim", "b-jatim-papua"}},
 			{"/v1/programs?active_on=2026-06-01", []string{"a-kaltim-jatim", "b-jatim-papua"}},
@@ -363,6 +364,9 @@ func TestProgramList(t *testing.T) {
 			!strings.Contains(rows[0][12], `"name":"Biro Kesra Setda Prov. Kalimantan Timur"`) ||
 			rows[0][13] != `{"planned":0,"revised":0,"disbursed":0,"spent":0}` {
 			t.Errorf("CSV rows: %q", rows)
+		}
+		if _, err := time.Parse(time.RFC3339, rows[0][14]); err != nil {
+			t.Errorf("created_at in CSV: %v", err)
 		}
 		res = a.do(t, request{target: "/v1/programs?fields=code,status", header: map[string]string{"Accept": "text/csv"}})
 		header, rows = readCSV(t, res)

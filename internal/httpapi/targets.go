@@ -227,23 +227,23 @@ type OutcomeDifference struct {
 // outcomeRow is one CSV row of an outcome: targets, comparison or
 // difference (which fills only the difference columns and the n's).
 type outcomeRow struct {
-	Group           string         `json:"group"`
-	N               *int           `json:"n"`
-	Compared        *int           `json:"compared"`
-	Missing         *int           `json:"missing"`
-	MissingBaseline *int           `json:"missing_baseline"`
-	MissingYear     *int           `json:"missing_year"`
-	BaselineStatus  map[string]int `json:"baseline_status"`
-	YearStatus      map[string]int `json:"year_status"`
-	MovedUp         *int           `json:"moved_up"`
-	Unchanged       *int           `json:"unchanged"`
-	MovedDown       *int           `json:"moved_down"`
-	ReachedTarget   *int           `json:"reached_target"`
-	ShareMovedUp    *fixed.Dec     `json:"share_moved_up"`
-	MeanScoreChange *fixed.Dec     `json:"mean_score_change"`
-	ScoreCompared   *int           `json:"score_compared"`
-	NTargets        *int           `json:"n_targets"`
-	NComparison     *int           `json:"n_comparison"`
+	Group           string          `json:"group"`
+	N               *int            `json:"n"`
+	Compared        *int            `json:"compared"`
+	Missing         *int            `json:"missing"`
+	MissingBaseline *int            `json:"missing_baseline"`
+	MissingYear     *int            `json:"missing_year"`
+	BaselineStatus  *map[string]int `json:"baseline_status"`
+	YearStatus      *map[string]int `json:"year_status"`
+	MovedUp         *int            `json:"moved_up"`
+	Unchanged       *int            `json:"unchanged"`
+	MovedDown       *int            `json:"moved_down"`
+	ReachedTarget   *int            `json:"reached_target"`
+	ShareMovedUp    *fixed.Dec      `json:"share_moved_up"`
+	MeanScoreChange *fixed.Dec      `json:"mean_score_change"`
+	ScoreCompared   *int            `json:"score_compared"`
+	NTargets        *int            `json:"n_targets"`
+	NComparison     *int            `json:"n_comparison"`
 }
 
 func toOutcomeGroup(g cooperation.Group) OutcomeGroup {
@@ -265,7 +265,7 @@ func toOutcome(o cooperation.Outcome) Outcome {
 
 func (g OutcomeGroup) row(name string) outcomeRow {
 	return outcomeRow{Group: name, N: &g.N, Compared: &g.Compared, Missing: &g.Missing, MissingBaseline: &g.MissingBaseline,
-		MissingYear: &g.MissingYear, BaselineStatus: g.BaselineStatus, YearStatus: g.YearStatus, MovedUp: &g.MovedUp,
+		MissingYear: &g.MissingYear, BaselineStatus: &g.BaselineStatus, YearStatus: &g.YearStatus, MovedUp: &g.MovedUp,
 		Unchanged: &g.Unchanged, MovedDown: &g.MovedDown, ReachedTarget: &g.ReachedTarget, ShareMovedUp: g.ShareMovedUp,
 		MeanScoreChange: g.MeanScoreChange, ScoreCompared: &g.ScoreCompared}
 }
