@@ -150,7 +150,7 @@ func (s *Service) importDoc(ctx context.Context, tx Store, doc Document) (Import
 	}
 	if doc.Targets != nil {
 		if res.Targets, err = s.addTargets(ctx, tx, stored, *doc.Targets); err != nil {
-			return res, prefixed(err, "targets.")
+			return res, prefixed(err, "villages.")
 		}
 	}
 	return res, nil

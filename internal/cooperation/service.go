@@ -80,8 +80,21 @@ type Store interface {
 type Regions interface {
 	// RegionsByCode returns the regions among codes that exist.
 	RegionsByCode(ctx context.Context, codes []string) (map[string]region.Region, error)
-	// Regions lists regions; with f.Score set, joined to a score.
-	Regions(ctx context.Context, f region.Filter) ([]region.Region, int, error)
+	// VillageCodes lists the codes of the villages q selects, in code
+	// order, at most q.Limit of them.
+	VillageCodes(ctx context.Context, q VillageQuery) ([]string, error)
+}
+
+// VillageQuery selects villages: those in an area (empty fields do not
+// filter) of some types and, when Status is set, with one of those statuses
+// in a framework and year.
+type VillageQuery struct {
+	Province, Regency, District string
+	Types                       []string
+	Framework                   string
+	Year                        int
+	Status                      []string
+	Limit                       int
 }
 
 // Scores reads village scores in one framework and year.

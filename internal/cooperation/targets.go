@@ -8,7 +8,6 @@ import (
 
 	"github.com/desa-api/desa-api/internal/apperr"
 	"github.com/desa-api/desa-api/internal/indicator"
-	"github.com/desa-api/desa-api/internal/paging"
 	"github.com/desa-api/desa-api/internal/region"
 )
 
@@ -150,17 +149,17 @@ func (s *Service) villagesByCode(ctx context.Context, f indicator.Framework, in 
 // framework scores desa only.
 func (s *Service) villagesByFilter(ctx context.Context, pf indicator.Framework, p Program, vf VillageFilter) ([]string, error) {
 	var errs apperr.Fields
-	rf := region.Filter{Level: region.LevelVillage, Page: paging.Page{Limit: maxFilterVillages + 1}}
+	q := VillageQuery{Limit: maxFilterVillages + 1}
 	refs := map[string]region.Level{}
 	area := map[string]string{}
 	for _, a := range []struct {
 		field, value string
 		level        region.Level
-		dst          *[]string
+		dst          *string
 	}{
-		{"filter.province", vf.Province, region.LevelProvince, &rf.Province},
-		{"filter.regency", vf.Regency, region.LevelRegency, &rf.Regency},
-		{"filter.district", vf.District, region.LevelDistrict, &rf.District},
+		{"filter.province", vf.Province, region.LevelProvince, &q.Province},
+		{"filter.regency", vf.Regency, region.LevelRegency, &q.Regency},
+		{"filter.district", vf.District, region.LevelDistrict, &q.District},
 	} {
 		if a.value = strings.TrimSpace(a.value); a.value == "" {
 			continue
@@ -170,26 +169,25 @@ func (s *Service) villagesByFilter(ctx context.Context, pf indicator.Framework, 
 			errs.Add(a.field, "%s", err.(*apperr.Error).Message)
 			continue
 		}
-		*a.dst = []string{code}
+		*a.dst = code
 		refs[a.field], area[a.field] = a.level, code
 	}
 	if len(refs) == 0 && errs.Err() == nil {
 		errs.Add("filter", "name an area: province, regency or district")
 	}
-	fw := vf.Framework
-	if fw == "" {
-		fw = pf.Code
+	q.Framework, q.Year = vf.Framework, vf.Year
+	if q.Framework == "" {
+		q.Framework = pf.Code
 	}
-	year := vf.Year
-	if year == 0 {
-		year = p.BaselineYear
+	if q.Year == 0 {
+		q.Year = p.BaselineYear
 	}
-	f, err := indicator.FrameworkByCode(fw)
+	f, err := indicator.FrameworkByCode(q.Framework)
 	if err != nil {
 		errs.Add("filter.framework", "%s", err.(*apperr.Error).Message)
 	} else {
-		if first, last := f.Years(); year < first || year > last {
-			errs.Add("filter.year", "%s has scores for %d–%d, not %d", f.Code, first, last, year)
+		if first, last := f.Years(); q.Year < first || q.Year > last {
+			errs.Add("filter.year", "%s has scores for %d–%d, not %d", f.Code, first, last, q.Year)
 		}
 		for _, st := range vf.Status {
 			if f.Rank(st) < 0 {
@@ -205,22 +203,16 @@ func (s *Service) villagesByFilter(ctx context.Context, pf indicator.Framework, 
 			return nil, err
 		}
 	}
-	if len(vf.Status) > 0 {
-		rf.Score = &region.ScoreFilter{Framework: f.Code, Year: year, Status: vf.Status}
-	}
+	q.Status = vf.Status
 	if pf.KelurahanExcluded {
-		rf.Type = []string{region.TypeDesa, region.TypeDesaAdat}
+		q.Types = []string{region.TypeDesa, region.TypeDesaAdat}
 	}
-	rs, _, err := s.regions.Regions(ctx, rf)
+	codes, err := s.regions.VillageCodes(ctx, q)
 	if err != nil {
 		return nil, err
 	}
-	if len(rs) > maxFilterVillages {
+	if len(codes) > maxFilterVillages {
 		return nil, apperr.Invalidf("filter", "selects more than %d villages; narrow it", maxFilterVillages)
-	}
-	codes := make([]string, len(rs))
-	for i, r := range rs {
-		codes[i] = r.Code
 	}
 	return codes, nil
 }

@@ -934,6 +934,34 @@ func (s *Store) RegionsByCode(ctx context.Context, codes []string) (map[string]r
 	return out, err
 }
 
+// VillageCodes implements cooperation.Regions. With statuses it starts from
+// the scores of the area (their ancestor columns and the scores_province,
+// _regency and _district indexes) and joins each to its region by key;
+// without, it reads the regions of the area. Both plans hold without
+// fresh statistics, as right after a bulk load.
+func (s *Store) VillageCodes(ctx context.Context, q cooperation.VillageQuery) ([]string, error) {
+	var db *gorm.DB
+	typeCol := "a.type"
+	if len(q.Status) > 0 {
+		typeCol = "r.type"
+		db = s.db.WithContext(ctx).Table("scores a").Select("a.village_code").
+			Joins("JOIN regions r ON r.code = a.village_code").
+			Where("a.framework = ? AND a.year = ?", q.Framework, q.Year)
+		db = whereIn(db, "a.status", q.Status).Order("a.village_code")
+	} else {
+		db = s.db.WithContext(ctx).Table("regions a").Select("a.code").Where("a.level = ?", string(region.LevelVillage)).
+			Order("a.code")
+	}
+	for _, f := range []struct{ col, val string }{{"a.province_code", q.Province}, {"a.regency_code", q.Regency}, {"a.district_code", q.District}} {
+		if f.val != "" {
+			db = db.Where(f.col+" = ?", f.val)
+		}
+	}
+	var codes []string
+	err := whereIn(db, typeCol, q.Types).Limit(q.Limit).Scan(&codes).Error
+	return codes, translate(err)
+}
+
 // villageScoreRow is the part of a score an outcome reads.
 type villageScoreRow struct {
 	VillageCode string
