@@ -109,7 +109,7 @@ func (agencyRow) TableName() string { return "agencies" }
 
 // agencyView is an agency read with its province's name.
 type agencyView struct {
-	Row agencyRow `gorm:"embedded"` // exported: GORM skips unexported fields
+	Row          agencyRow `gorm:"embedded"` // exported: GORM skips unexported fields
 	ProvinceName *string
 }
 
@@ -482,7 +482,7 @@ func (partyRow) TableName() string { return "program_parties" }
 
 // partyView is a party read with its name and its agency's province.
 type partyView struct {
-	Row partyRow `gorm:"embedded"` // exported: GORM skips unexported fields
+	Row            partyRow `gorm:"embedded"` // exported: GORM skips unexported fields
 	Name           *string
 	AgencyProvince *string
 }
@@ -572,7 +572,7 @@ func (budgetRow) TableName() string { return "program_budgets" }
 
 // budgetView is a budget line read with its payer's name.
 type budgetView struct {
-	Row budgetRow `gorm:"embedded"` // exported: GORM skips unexported fields
+	Row       budgetRow `gorm:"embedded"` // exported: GORM skips unexported fields
 	PayerName *string
 }
 
@@ -691,7 +691,7 @@ func (activityRow) TableName() string { return "program_activities" }
 
 // activityView is an activity read with its region's name.
 type activityView struct {
-	Row activityRow `gorm:"embedded"` // exported: GORM skips unexported fields
+	Row        activityRow `gorm:"embedded"` // exported: GORM skips unexported fields
 	RegionName *string
 }
 
@@ -789,7 +789,7 @@ func (targetRow) TableName() string { return "program_targets" }
 
 // targetView is a target read with its village and its current score.
 type targetView struct {
-	Row targetRow `gorm:"embedded"` // exported: GORM skips unexported fields
+	Row           targetRow `gorm:"embedded"` // exported: GORM skips unexported fields
 	VillageName   string
 	VillageType   *string
 	DistrictCode  *string
