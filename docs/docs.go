@@ -99,6 +99,343 @@ const docTemplate = `{
                 }
             }
         },
+        "/v1/agencies": {
+            "get": {
+                "produces": [
+                    "application/json",
+                    "text/csv"
+                ],
+                "tags": [
+                    "programs"
+                ],
+                "summary": "List agencies",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "example": "64",
+                        "description": "province code(s), comma = any of",
+                        "name": "province",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "kind(s), comma = any of: provincial_bureau, dinas, regency_government, ministry, university, ngo, private",
+                        "name": "kind",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "case-insensitive substring of the name or acronym",
+                        "name": "q",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "default": "name",
+                        "description": "name, acronym, kind, created_at; prefix - for descending",
+                        "name": "sort",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "comma-separated fields to return",
+                        "name": "fields",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "json",
+                            "csv"
+                        ],
+                        "type": "string",
+                        "description": "json or csv (or send Accept: text/csv)",
+                        "name": "format",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "default": 50,
+                        "description": "page size, 1–1000",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "default": 0,
+                        "description": "rows to skip",
+                        "name": "offset",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/AgencyList"
+                        },
+                        "headers": {
+                            "Link": {
+                                "type": "string",
+                                "description": "RFC 8288 links to the first, prev, next and last pages"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "BearerKey": []
+                    }
+                ],
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "programs"
+                ],
+                "summary": "Create an agency",
+                "parameters": [
+                    {
+                        "description": "the new agency",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/AgencyInput"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/Agency"
+                        },
+                        "headers": {
+                            "Location": {
+                                "type": "string",
+                                "description": "the path of the new agency"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "an agency with that name exists",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/v1/agencies/{id}": {
+            "get": {
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "programs"
+                ],
+                "summary": "Get an agency",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "agency id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Agency"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "delete": {
+                "security": [
+                    {
+                        "BearerKey": []
+                    }
+                ],
+                "tags": [
+                    "programs"
+                ],
+                "summary": "Delete an agency that is no party of any program",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "agency id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "No Content"
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "the agency is still a party or pays a budget line",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "patch": {
+                "security": [
+                    {
+                        "BearerKey": []
+                    }
+                ],
+                "description": "A new province_code is checked against every program the agency is a party of: an inter-provincial program may not lose its second province (422).",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "programs"
+                ],
+                "summary": "Change an agency",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "agency id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "fields to change",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/AgencyPatch"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Agency"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/v1/districts": {
             "get": {
                 "produces": [
@@ -655,6 +992,1490 @@ const docTemplate = `{
                         "description": "OK",
                         "schema": {
                             "$ref": "#/definitions/ImportReport"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/v1/programs": {
+            "get": {
+                "produces": [
+                    "application/json",
+                    "text/csv"
+                ],
+                "tags": [
+                    "programs"
+                ],
+                "summary": "List cooperation programs",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "example": "64",
+                        "description": "province code(s), comma = any of: programs with a party in one of them (a province, or an agency there)",
+                        "name": "province",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "status(es), comma = any of: planned, active, completed, cancelled",
+                        "name": "status",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "example": "2025-06-01",
+                        "description": "a date (YYYY-MM-DD) within start_date..end_date (an open end runs on)",
+                        "name": "active_on",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "case-insensitive substring of the title or code",
+                        "name": "q",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "default": "code",
+                        "description": "code, title, status, start_date, end_date, created_at; prefix - for descending",
+                        "name": "sort",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "comma-separated fields to return",
+                        "name": "fields",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "json",
+                            "csv"
+                        ],
+                        "type": "string",
+                        "description": "json or csv (or send Accept: text/csv); in CSV, agreements, parties and budget_totals are JSON",
+                        "name": "format",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "default": 50,
+                        "description": "page size, 1–1000",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "default": 0,
+                        "description": "rows to skip",
+                        "name": "offset",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/ProgramList"
+                        },
+                        "headers": {
+                            "Link": {
+                                "type": "string",
+                                "description": "RFC 8288 links to the first, prev, next and last pages"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "BearerKey": []
+                    }
+                ],
+                "description": "Rules (422, naming the field): exactly one lead party; an inter_provincial program has parties in at least two distinct provinces (an agency counts with its province_code); end_date is not before start_date; every party's province or agency exists; no province or agency twice in the same role. The server makes the ids.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "programs"
+                ],
+                "summary": "Create a program with its parties",
+                "parameters": [
+                    {
+                        "description": "the new program",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/ProgramInput"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/Program"
+                        },
+                        "headers": {
+                            "Location": {
+                                "type": "string",
+                                "description": "the path of the new program"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "a program with that code exists",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/v1/programs/{id}": {
+            "get": {
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "programs"
+                ],
+                "summary": "Get a program with its agreements, parties and budget totals",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "program id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Program"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "delete": {
+                "security": [
+                    {
+                        "BearerKey": []
+                    }
+                ],
+                "tags": [
+                    "programs"
+                ],
+                "summary": "Delete a program with its parties, agreements, budgets, activities and targets",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "program id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "No Content"
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "patch": {
+                "security": [
+                    {
+                        "BearerKey": []
+                    }
+                ],
+                "description": "The program's rules are checked again as a whole (422). parties, when given, replace all parties; every budget line's payer must remain a party. Changing framework or baseline_year while the program has targets is a 409: their baselines were recorded in the old ones.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "programs"
+                ],
+                "summary": "Change a program",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "program id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "fields to change",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/ProgramPatch"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Program"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/v1/programs/{id}/activities": {
+            "get": {
+                "produces": [
+                    "application/json",
+                    "text/csv"
+                ],
+                "tags": [
+                    "programs"
+                ],
+                "summary": "List a program's activities",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "program id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "kind(s), comma = any of: rakor, kunjungan_kerja, pelatihan, sosialisasi, monitoring, other",
+                        "name": "kind",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "default": "date",
+                        "description": "date, kind, title, created_at; prefix - for descending",
+                        "name": "sort",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "comma-separated fields to return",
+                        "name": "fields",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "json",
+                            "csv"
+                        ],
+                        "type": "string",
+                        "description": "json or csv (or send Accept: text/csv)",
+                        "name": "format",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "default": 50,
+                        "description": "page size, 1–1000",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "default": 0,
+                        "description": "rows to skip",
+                        "name": "offset",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/ActivityList"
+                        },
+                        "headers": {
+                            "Link": {
+                                "type": "string",
+                                "description": "RFC 8288 links to the first, prev, next and last pages"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "BearerKey": []
+                    }
+                ],
+                "description": "422 (naming the field) for a bad date, an unknown kind, a region_code of no existing region, or a negative participant count.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "programs"
+                ],
+                "summary": "Record an activity of a program",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "program id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "the new activity",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/ActivityInput"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/Activity"
+                        },
+                        "headers": {
+                            "Location": {
+                                "type": "string",
+                                "description": "the path of the new activity"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/v1/programs/{id}/activities/{activity_id}": {
+            "delete": {
+                "security": [
+                    {
+                        "BearerKey": []
+                    }
+                ],
+                "tags": [
+                    "programs"
+                ],
+                "summary": "Delete an activity",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "program id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "activity id",
+                        "name": "activity_id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "No Content"
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "patch": {
+                "security": [
+                    {
+                        "BearerKey": []
+                    }
+                ],
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "programs"
+                ],
+                "summary": "Change an activity",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "program id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "activity id",
+                        "name": "activity_id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "fields to change",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/ActivityPatch"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Activity"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/v1/programs/{id}/budgets": {
+            "get": {
+                "produces": [
+                    "application/json",
+                    "text/csv"
+                ],
+                "tags": [
+                    "programs"
+                ],
+                "summary": "List a program's budget lines",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "program id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "example": "2025",
+                        "description": "year(s), comma = any of",
+                        "name": "year",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "kind(s), comma = any of: planned, revised, disbursed, spent",
+                        "name": "kind",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "default": "year",
+                        "description": "year, kind, amount_idr, created_at; prefix - for descending",
+                        "name": "sort",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "comma-separated fields to return",
+                        "name": "fields",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "json",
+                            "csv"
+                        ],
+                        "type": "string",
+                        "description": "json or csv (or send Accept: text/csv)",
+                        "name": "format",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "default": 50,
+                        "description": "page size, 1–1000",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "default": 0,
+                        "description": "rows to skip",
+                        "name": "offset",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/BudgetList"
+                        },
+                        "headers": {
+                            "Link": {
+                                "type": "string",
+                                "description": "RFC 8288 links to the first, prev, next and last pages"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "BearerKey": []
+                    }
+                ],
+                "description": "422 (naming the field) when the payer is not a party of the program, the amount is negative or above 10^15, or the year, kind or source is unknown.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "programs"
+                ],
+                "summary": "Add a budget line to a program",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "program id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "the new budget line",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/BudgetInput"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/Budget"
+                        },
+                        "headers": {
+                            "Location": {
+                                "type": "string",
+                                "description": "the path of the new budget line"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/v1/programs/{id}/budgets/{budget_id}": {
+            "delete": {
+                "security": [
+                    {
+                        "BearerKey": []
+                    }
+                ],
+                "tags": [
+                    "programs"
+                ],
+                "summary": "Delete a budget line",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "program id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "budget line id",
+                        "name": "budget_id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "No Content"
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "patch": {
+                "security": [
+                    {
+                        "BearerKey": []
+                    }
+                ],
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "programs"
+                ],
+                "summary": "Change a budget line",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "program id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "budget line id",
+                        "name": "budget_id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "fields to change",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/BudgetPatch"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Budget"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/v1/programs/{id}/outcomes": {
+            "get": {
+                "description": "From live scores in the program's framework. targets: every target village. comparison: villages the program does not target that lie in a regency with targets and share a target's baseline status there (matched per regency and status). For each: n, status counts at baseline and in year, moved_up/unchanged/moved_down (by status rank, among villages with a status in both years), reached_target (status in year at or above the target status; for comparison villages, one step above their baseline), share_moved_up and mean_score_change. Villages without a score in either year are counted as missing. difference = targets − comparison in share_moved_up and mean_score_change, with each group's compared n. CSV: one row per group (targets, comparison, difference); status counts are JSON cells.",
+                "produces": [
+                    "application/json",
+                    "text/csv"
+                ],
+                "tags": [
+                    "programs"
+                ],
+                "summary": "Compare a program's targets with comparable villages between the baseline year and a year",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "program id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "integer",
+                        "example": 2024,
+                        "description": "the year to compare with the baseline year",
+                        "name": "year",
+                        "in": "query",
+                        "required": true
+                    },
+                    {
+                        "enum": [
+                            "json",
+                            "csv"
+                        ],
+                        "type": "string",
+                        "description": "json or csv (or send Accept: text/csv)",
+                        "name": "format",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Outcome"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/v1/programs/{id}/parties": {
+            "get": {
+                "produces": [
+                    "application/json",
+                    "text/csv"
+                ],
+                "tags": [
+                    "programs"
+                ],
+                "summary": "List a program's parties, in the order they were added",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "program id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "comma-separated fields to return",
+                        "name": "fields",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "json",
+                            "csv"
+                        ],
+                        "type": "string",
+                        "description": "json or csv (or send Accept: text/csv)",
+                        "name": "format",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "default": 50,
+                        "description": "page size, 1–1000",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "default": 0,
+                        "description": "rows to skip",
+                        "name": "offset",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/PartyList"
+                        },
+                        "headers": {
+                            "Link": {
+                                "type": "string",
+                                "description": "RFC 8288 links to the first, prev, next and last pages"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "BearerKey": []
+                    }
+                ],
+                "description": "422 when the program's rules would break: a second lead (naming role), the same province or agency twice in one role, or an unknown province or agency.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "programs"
+                ],
+                "summary": "Add a party to a program",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "program id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "the new party",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/PartyInput"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/Party"
+                        },
+                        "headers": {
+                            "Location": {
+                                "type": "string",
+                                "description": "the path of the new party"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/v1/programs/{id}/parties/{party_id}": {
+            "delete": {
+                "security": [
+                    {
+                        "BearerKey": []
+                    }
+                ],
+                "description": "422 (naming party_id) when the program would be left without its lead, an inter_provincial program with fewer than two provinces, or a budget line without its payer among the parties.",
+                "tags": [
+                    "programs"
+                ],
+                "summary": "Remove a party from a program",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "program id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "party id",
+                        "name": "party_id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "No Content"
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/v1/programs/{id}/villages": {
+            "get": {
+                "produces": [
+                    "application/json",
+                    "text/csv"
+                ],
+                "tags": [
+                    "programs"
+                ],
+                "summary": "List a program's target villages with baseline and current status",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "program id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "regency code(s), comma = any of",
+                        "name": "regency",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "baseline status(es), comma = any of",
+                        "name": "baseline_status",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "default": "village_code",
+                        "description": "village_code, baseline_score, current_score; prefix - for descending",
+                        "name": "sort",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "comma-separated fields to return",
+                        "name": "fields",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "json",
+                            "csv"
+                        ],
+                        "type": "string",
+                        "description": "json or csv (or send Accept: text/csv)",
+                        "name": "format",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "default": 50,
+                        "description": "page size, 1–1000",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "default": 0,
+                        "description": "rows to skip",
+                        "name": "offset",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/TargetVillageList"
+                        },
+                        "headers": {
+                            "Link": {
+                                "type": "string",
+                                "description": "RFC 8288 links to the first, prev, next and last pages"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "BearerKey": []
+                    }
+                ],
+                "description": "Records each village's baseline score and status in the program's framework and baseline_year (from the scores); a village already targeted stays as it was. {\"codes\":[…]} names villages (at most 10,000; 422 naming each unknown code, or a kelurahan where the framework scores desa only); {\"filter\":{…}} selects them, e.g. {\"filter\":{\"province\":\"64\",\"status\":[\"tertinggal\",\"sangat_tertinggal\"]}}. The program needs a baseline_year (422 otherwise).",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "programs"
+                ],
+                "summary": "Add target villages by code or by filter",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "program id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "codes or filter, and optionally target_status and target_year",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/TargetRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/TargetReport"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/v1/programs/{id}/villages/{code}": {
+            "delete": {
+                "security": [
+                    {
+                        "BearerKey": []
+                    }
+                ],
+                "tags": [
+                    "programs"
+                ],
+                "summary": "Remove a target village",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "program id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "village code, dotted or 10 digits",
+                        "name": "code",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "No Content"
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
                         }
                     },
                     "404": {
@@ -2747,6 +4568,339 @@ const docTemplate = `{
         }
     },
     "definitions": {
+        "Activity": {
+            "type": "object",
+            "required": [
+                "created_at",
+                "date",
+                "id",
+                "kind",
+                "participants",
+                "region_code",
+                "region_name",
+                "summary",
+                "title",
+                "updated_at",
+                "venue"
+            ],
+            "properties": {
+                "created_at": {
+                    "type": "string"
+                },
+                "date": {
+                    "type": "string",
+                    "format": "date",
+                    "example": "2023-08-07"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "kind": {
+                    "type": "string",
+                    "enum": [
+                        "rakor",
+                        "kunjungan_kerja",
+                        "pelatihan",
+                        "sosialisasi",
+                        "monitoring",
+                        "other"
+                    ],
+                    "example": "rakor"
+                },
+                "participants": {
+                    "type": "integer",
+                    "x-nullable": true,
+                    "example": 40
+                },
+                "region_code": {
+                    "type": "string",
+                    "x-nullable": true,
+                    "example": "64.71"
+                },
+                "region_name": {
+                    "type": "string",
+                    "x-nullable": true,
+                    "example": "Kota Balikpapan"
+                },
+                "summary": {
+                    "type": "string"
+                },
+                "title": {
+                    "type": "string",
+                    "example": "Rapat koordinasi kerja sama Desa Berdaya"
+                },
+                "updated_at": {
+                    "type": "string"
+                },
+                "venue": {
+                    "type": "string",
+                    "example": "Swiss-Belhotel Balikpapan"
+                }
+            }
+        },
+        "ActivityInput": {
+            "type": "object",
+            "properties": {
+                "date": {
+                    "type": "string",
+                    "format": "date",
+                    "example": "2023-08-10"
+                },
+                "kind": {
+                    "type": "string",
+                    "enum": [
+                        "rakor",
+                        "kunjungan_kerja",
+                        "pelatihan",
+                        "sosialisasi",
+                        "monitoring",
+                        "other"
+                    ],
+                    "example": "kunjungan_kerja"
+                },
+                "participants": {
+                    "type": "integer",
+                    "example": 25
+                },
+                "region_code": {
+                    "type": "string",
+                    "example": "35.78"
+                },
+                "summary": {
+                    "type": "string"
+                },
+                "title": {
+                    "type": "string",
+                    "example": "Kunjungan kerja ke Dinas PMD Provinsi Jawa Timur"
+                },
+                "venue": {
+                    "type": "string",
+                    "example": "Hotel Swiss-Belinn Tunjungan Surabaya"
+                }
+            }
+        },
+        "ActivityList": {
+            "type": "object",
+            "required": [
+                "data",
+                "page"
+            ],
+            "properties": {
+                "data": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/Activity"
+                    }
+                },
+                "page": {
+                    "$ref": "#/definitions/Page"
+                }
+            }
+        },
+        "ActivityPatch": {
+            "type": "object",
+            "properties": {
+                "date": {
+                    "type": "string",
+                    "format": "date"
+                },
+                "kind": {
+                    "type": "string",
+                    "enum": [
+                        "rakor",
+                        "kunjungan_kerja",
+                        "pelatihan",
+                        "sosialisasi",
+                        "monitoring",
+                        "other"
+                    ]
+                },
+                "participants": {
+                    "type": "integer"
+                },
+                "region_code": {
+                    "type": "string"
+                },
+                "summary": {
+                    "type": "string"
+                },
+                "title": {
+                    "type": "string"
+                },
+                "venue": {
+                    "type": "string"
+                }
+            }
+        },
+        "Agency": {
+            "type": "object",
+            "required": [
+                "acronym",
+                "created_at",
+                "id",
+                "kind",
+                "name",
+                "province_code",
+                "province_name",
+                "updated_at",
+                "website"
+            ],
+            "properties": {
+                "acronym": {
+                    "type": "string",
+                    "example": "Biro Kesra Kaltim"
+                },
+                "created_at": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "string",
+                    "example": "0196b1f0-6c1e-7c3a-9d2b-3f4e5a6b7c8d"
+                },
+                "kind": {
+                    "type": "string",
+                    "enum": [
+                        "provincial_bureau",
+                        "dinas",
+                        "regency_government",
+                        "ministry",
+                        "university",
+                        "ngo",
+                        "private"
+                    ],
+                    "example": "provincial_bureau"
+                },
+                "name": {
+                    "type": "string",
+                    "example": "Biro Kesra Setda Prov. Kalimantan Timur"
+                },
+                "province_code": {
+                    "type": "string",
+                    "x-nullable": true,
+                    "example": "64"
+                },
+                "province_name": {
+                    "type": "string",
+                    "x-nullable": true,
+                    "example": "Kalimantan Timur"
+                },
+                "updated_at": {
+                    "type": "string"
+                },
+                "website": {
+                    "type": "string",
+                    "example": "https://kaltimprov.go.id"
+                }
+            }
+        },
+        "AgencyInput": {
+            "type": "object",
+            "properties": {
+                "acronym": {
+                    "type": "string",
+                    "example": "DPMD Jatim"
+                },
+                "kind": {
+                    "type": "string",
+                    "enum": [
+                        "provincial_bureau",
+                        "dinas",
+                        "regency_government",
+                        "ministry",
+                        "university",
+                        "ngo",
+                        "private"
+                    ],
+                    "example": "dinas"
+                },
+                "name": {
+                    "type": "string",
+                    "example": "Dinas PMD Prov. Jawa Timur"
+                },
+                "province_code": {
+                    "type": "string",
+                    "example": "35"
+                },
+                "website": {
+                    "type": "string",
+                    "example": "https://jatimprov.go.id"
+                }
+            }
+        },
+        "AgencyList": {
+            "type": "object",
+            "required": [
+                "data",
+                "page"
+            ],
+            "properties": {
+                "data": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/Agency"
+                    }
+                },
+                "page": {
+                    "$ref": "#/definitions/Page"
+                }
+            }
+        },
+        "AgencyPatch": {
+            "type": "object",
+            "properties": {
+                "acronym": {
+                    "type": "string"
+                },
+                "kind": {
+                    "type": "string",
+                    "enum": [
+                        "provincial_bureau",
+                        "dinas",
+                        "regency_government",
+                        "ministry",
+                        "university",
+                        "ngo",
+                        "private"
+                    ]
+                },
+                "name": {
+                    "type": "string"
+                },
+                "province_code": {
+                    "type": "string",
+                    "example": "64"
+                },
+                "website": {
+                    "type": "string"
+                }
+            }
+        },
+        "Agreement": {
+            "type": "object",
+            "required": [
+                "number"
+            ],
+            "properties": {
+                "document_url": {
+                    "type": "string",
+                    "example": ""
+                },
+                "number": {
+                    "type": "string",
+                    "example": "100.3.7.1/15/PKS/B.POD-III/2025"
+                },
+                "signed_on": {
+                    "type": "string",
+                    "format": "date",
+                    "x-nullable": true,
+                    "example": "2025-05-08"
+                },
+                "title": {
+                    "type": "string",
+                    "example": "Perjanjian Kerja Sama Pemprov Kaltim dan Pemprov Jatim"
+                }
+            }
+        },
         "Ancestor": {
             "type": "object",
             "required": [
@@ -2771,6 +4925,197 @@ const docTemplate = `{
                 "name": {
                     "type": "string",
                     "example": "Jawa Timur"
+                }
+            }
+        },
+        "Budget": {
+            "type": "object",
+            "required": [
+                "agency_id",
+                "amount_idr",
+                "created_at",
+                "id",
+                "kind",
+                "payer_name",
+                "province_code",
+                "source",
+                "updated_at",
+                "year"
+            ],
+            "properties": {
+                "agency_id": {
+                    "type": "string",
+                    "x-nullable": true
+                },
+                "amount_idr": {
+                    "type": "integer",
+                    "example": 1500000000
+                },
+                "created_at": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "kind": {
+                    "type": "string",
+                    "enum": [
+                        "planned",
+                        "revised",
+                        "disbursed",
+                        "spent"
+                    ],
+                    "example": "planned"
+                },
+                "payer_name": {
+                    "type": "string",
+                    "example": "Kalimantan Timur"
+                },
+                "province_code": {
+                    "type": "string",
+                    "x-nullable": true,
+                    "example": "64"
+                },
+                "source": {
+                    "type": "string",
+                    "enum": [
+                        "apbd",
+                        "apbn",
+                        "dana_desa",
+                        "csr",
+                        "other"
+                    ],
+                    "example": "apbd"
+                },
+                "updated_at": {
+                    "type": "string"
+                },
+                "year": {
+                    "type": "integer",
+                    "example": 2025
+                }
+            }
+        },
+        "BudgetInput": {
+            "type": "object",
+            "properties": {
+                "agency_id": {
+                    "type": "string"
+                },
+                "amount_idr": {
+                    "type": "integer",
+                    "example": 1500000000
+                },
+                "kind": {
+                    "type": "string",
+                    "enum": [
+                        "planned",
+                        "revised",
+                        "disbursed",
+                        "spent"
+                    ],
+                    "example": "planned"
+                },
+                "province_code": {
+                    "type": "string",
+                    "example": "64"
+                },
+                "source": {
+                    "type": "string",
+                    "enum": [
+                        "apbd",
+                        "apbn",
+                        "dana_desa",
+                        "csr",
+                        "other"
+                    ],
+                    "example": "apbd"
+                },
+                "year": {
+                    "type": "integer",
+                    "example": 2025
+                }
+            }
+        },
+        "BudgetList": {
+            "type": "object",
+            "required": [
+                "data",
+                "page"
+            ],
+            "properties": {
+                "data": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/Budget"
+                    }
+                },
+                "page": {
+                    "$ref": "#/definitions/Page"
+                }
+            }
+        },
+        "BudgetPatch": {
+            "type": "object",
+            "properties": {
+                "agency_id": {
+                    "type": "string"
+                },
+                "amount_idr": {
+                    "type": "integer",
+                    "example": 1750000000
+                },
+                "kind": {
+                    "type": "string",
+                    "enum": [
+                        "planned",
+                        "revised",
+                        "disbursed",
+                        "spent"
+                    ]
+                },
+                "province_code": {
+                    "type": "string"
+                },
+                "source": {
+                    "type": "string",
+                    "enum": [
+                        "apbd",
+                        "apbn",
+                        "dana_desa",
+                        "csr",
+                        "other"
+                    ]
+                },
+                "year": {
+                    "type": "integer"
+                }
+            }
+        },
+        "BudgetTotals": {
+            "type": "object",
+            "required": [
+                "disbursed",
+                "planned",
+                "revised",
+                "spent"
+            ],
+            "properties": {
+                "disbursed": {
+                    "type": "integer",
+                    "example": 750000000
+                },
+                "planned": {
+                    "type": "integer",
+                    "example": 1500000000
+                },
+                "revised": {
+                    "type": "integer",
+                    "example": 0
+                },
+                "spent": {
+                    "type": "integer",
+                    "example": 600000000
                 }
             }
         },
@@ -3346,6 +5691,157 @@ const docTemplate = `{
                 }
             }
         },
+        "Outcome": {
+            "type": "object",
+            "required": [
+                "baseline_year",
+                "comparison",
+                "difference",
+                "framework",
+                "program_id",
+                "targets",
+                "year"
+            ],
+            "properties": {
+                "baseline_year": {
+                    "type": "integer",
+                    "x-nullable": true,
+                    "example": 2021
+                },
+                "comparison": {
+                    "$ref": "#/definitions/OutcomeGroup"
+                },
+                "difference": {
+                    "$ref": "#/definitions/OutcomeDifference"
+                },
+                "framework": {
+                    "type": "string",
+                    "example": "idm"
+                },
+                "program_id": {
+                    "type": "string"
+                },
+                "targets": {
+                    "$ref": "#/definitions/OutcomeGroup"
+                },
+                "year": {
+                    "type": "integer",
+                    "example": 2024
+                }
+            }
+        },
+        "OutcomeDifference": {
+            "type": "object",
+            "required": [
+                "mean_score_change",
+                "n_comparison",
+                "n_targets",
+                "share_moved_up"
+            ],
+            "properties": {
+                "mean_score_change": {
+                    "type": "number",
+                    "x-nullable": true,
+                    "example": 0.015
+                },
+                "n_comparison": {
+                    "type": "integer",
+                    "example": 240
+                },
+                "n_targets": {
+                    "type": "integer",
+                    "example": 18
+                },
+                "share_moved_up": {
+                    "type": "number",
+                    "x-nullable": true,
+                    "example": 0.25
+                }
+            }
+        },
+        "OutcomeGroup": {
+            "type": "object",
+            "required": [
+                "baseline_status",
+                "compared",
+                "mean_score_change",
+                "missing",
+                "missing_baseline",
+                "missing_year",
+                "moved_down",
+                "moved_up",
+                "n",
+                "reached_target",
+                "score_compared",
+                "share_moved_up",
+                "unchanged",
+                "year_status"
+            ],
+            "properties": {
+                "baseline_status": {
+                    "type": "object",
+                    "additionalProperties": {
+                        "type": "integer"
+                    }
+                },
+                "compared": {
+                    "type": "integer",
+                    "example": 18
+                },
+                "mean_score_change": {
+                    "type": "number",
+                    "x-nullable": true,
+                    "example": 0.0412
+                },
+                "missing": {
+                    "type": "integer",
+                    "example": 2
+                },
+                "missing_baseline": {
+                    "type": "integer",
+                    "example": 1
+                },
+                "missing_year": {
+                    "type": "integer",
+                    "example": 1
+                },
+                "moved_down": {
+                    "type": "integer",
+                    "example": 1
+                },
+                "moved_up": {
+                    "type": "integer",
+                    "example": 9
+                },
+                "n": {
+                    "type": "integer",
+                    "example": 20
+                },
+                "reached_target": {
+                    "type": "integer",
+                    "example": 9
+                },
+                "score_compared": {
+                    "type": "integer",
+                    "example": 18
+                },
+                "share_moved_up": {
+                    "type": "number",
+                    "x-nullable": true,
+                    "example": 0.5
+                },
+                "unchanged": {
+                    "type": "integer",
+                    "example": 8
+                },
+                "year_status": {
+                    "type": "object",
+                    "additionalProperties": {
+                        "type": "integer"
+                    }
+                }
+            }
+        },
         "Page": {
             "type": "object",
             "required": [
@@ -3365,6 +5861,95 @@ const docTemplate = `{
                 "total": {
                     "type": "integer",
                     "example": 83762
+                }
+            }
+        },
+        "Party": {
+            "type": "object",
+            "required": [
+                "agency_id",
+                "id",
+                "name",
+                "province_code",
+                "role",
+                "type"
+            ],
+            "properties": {
+                "agency_id": {
+                    "type": "string",
+                    "x-nullable": true,
+                    "example": "0196b1f0-6c1e-7c3a-9d2b-3f4e5a6b7c8d"
+                },
+                "id": {
+                    "type": "string",
+                    "example": "0196b1f0-8b3c-7c3a-9d2b-3f4e5a6b7c8d"
+                },
+                "name": {
+                    "type": "string",
+                    "example": "Biro Kesra Setda Prov. Kalimantan Timur"
+                },
+                "province_code": {
+                    "type": "string",
+                    "x-nullable": true,
+                    "example": "64"
+                },
+                "role": {
+                    "type": "string",
+                    "enum": [
+                        "lead",
+                        "partner",
+                        "funder",
+                        "implementer"
+                    ],
+                    "example": "lead"
+                },
+                "type": {
+                    "type": "string",
+                    "enum": [
+                        "province",
+                        "agency"
+                    ],
+                    "example": "agency"
+                }
+            }
+        },
+        "PartyInput": {
+            "type": "object",
+            "properties": {
+                "agency_id": {
+                    "type": "string"
+                },
+                "province_code": {
+                    "type": "string",
+                    "example": "35"
+                },
+                "role": {
+                    "type": "string",
+                    "enum": [
+                        "lead",
+                        "partner",
+                        "funder",
+                        "implementer"
+                    ],
+                    "example": "partner"
+                }
+            }
+        },
+        "PartyList": {
+            "type": "object",
+            "required": [
+                "data",
+                "page"
+            ],
+            "properties": {
+                "data": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/Party"
+                    }
+                },
+                "page": {
+                    "$ref": "#/definitions/Page"
                 }
             }
         },
@@ -3422,6 +6007,265 @@ const docTemplate = `{
                 "message": {
                     "type": "string",
                     "example": "parent district 35.78.01 does not exist"
+                }
+            }
+        },
+        "Program": {
+            "type": "object",
+            "required": [
+                "agreements",
+                "baseline_year",
+                "budget_totals",
+                "code",
+                "created_at",
+                "end_date",
+                "framework",
+                "id",
+                "objective",
+                "parties",
+                "scope",
+                "start_date",
+                "status",
+                "summary",
+                "title",
+                "updated_at"
+            ],
+            "properties": {
+                "agreements": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/Agreement"
+                    }
+                },
+                "baseline_year": {
+                    "type": "integer",
+                    "x-nullable": true,
+                    "example": 2024
+                },
+                "budget_totals": {
+                    "$ref": "#/definitions/BudgetTotals"
+                },
+                "code": {
+                    "type": "string",
+                    "example": "kaltim-jatim-desa-berdaya"
+                },
+                "created_at": {
+                    "type": "string"
+                },
+                "end_date": {
+                    "type": "string",
+                    "format": "date",
+                    "x-nullable": true,
+                    "example": "2027-12-31"
+                },
+                "framework": {
+                    "type": "string",
+                    "enum": [
+                        "idm",
+                        "indeks_desa",
+                        "ipd"
+                    ],
+                    "example": "idm"
+                },
+                "id": {
+                    "type": "string",
+                    "example": "0196b1f0-7a2b-7c3a-9d2b-3f4e5a6b7c8d"
+                },
+                "objective": {
+                    "type": "string"
+                },
+                "parties": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/Party"
+                    }
+                },
+                "scope": {
+                    "type": "string",
+                    "enum": [
+                        "inter_provincial",
+                        "provincial"
+                    ],
+                    "example": "inter_provincial"
+                },
+                "start_date": {
+                    "type": "string",
+                    "format": "date",
+                    "example": "2025-05-08"
+                },
+                "status": {
+                    "type": "string",
+                    "enum": [
+                        "planned",
+                        "active",
+                        "completed",
+                        "cancelled"
+                    ],
+                    "example": "active"
+                },
+                "summary": {
+                    "type": "string"
+                },
+                "title": {
+                    "type": "string",
+                    "example": "Kerja Sama Kaltim–Jatim: Desa Berdaya"
+                },
+                "updated_at": {
+                    "type": "string"
+                }
+            }
+        },
+        "ProgramInput": {
+            "type": "object",
+            "properties": {
+                "agreements": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/Agreement"
+                    }
+                },
+                "baseline_year": {
+                    "type": "integer",
+                    "example": 2024
+                },
+                "code": {
+                    "type": "string",
+                    "example": "kaltim-jatim-desa-berdaya"
+                },
+                "end_date": {
+                    "type": "string",
+                    "format": "date"
+                },
+                "framework": {
+                    "type": "string",
+                    "default": "idm",
+                    "enum": [
+                        "idm",
+                        "indeks_desa",
+                        "ipd"
+                    ]
+                },
+                "objective": {
+                    "type": "string"
+                },
+                "parties": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/PartyInput"
+                    }
+                },
+                "scope": {
+                    "type": "string",
+                    "enum": [
+                        "inter_provincial",
+                        "provincial"
+                    ],
+                    "example": "inter_provincial"
+                },
+                "start_date": {
+                    "type": "string",
+                    "format": "date",
+                    "example": "2025-05-08"
+                },
+                "status": {
+                    "type": "string",
+                    "enum": [
+                        "planned",
+                        "active",
+                        "completed",
+                        "cancelled"
+                    ],
+                    "example": "active"
+                },
+                "summary": {
+                    "type": "string"
+                },
+                "title": {
+                    "type": "string",
+                    "example": "Kerja Sama Kaltim–Jatim: Desa Berdaya"
+                }
+            }
+        },
+        "ProgramList": {
+            "type": "object",
+            "required": [
+                "data",
+                "page"
+            ],
+            "properties": {
+                "data": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/Program"
+                    }
+                },
+                "page": {
+                    "$ref": "#/definitions/Page"
+                }
+            }
+        },
+        "ProgramPatch": {
+            "type": "object",
+            "properties": {
+                "agreements": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/Agreement"
+                    }
+                },
+                "baseline_year": {
+                    "type": "integer"
+                },
+                "code": {
+                    "type": "string"
+                },
+                "end_date": {
+                    "type": "string",
+                    "example": "2027-12-31"
+                },
+                "framework": {
+                    "type": "string",
+                    "enum": [
+                        "idm",
+                        "indeks_desa",
+                        "ipd"
+                    ]
+                },
+                "objective": {
+                    "type": "string"
+                },
+                "parties": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/PartyInput"
+                    }
+                },
+                "scope": {
+                    "type": "string",
+                    "enum": [
+                        "inter_provincial",
+                        "provincial"
+                    ]
+                },
+                "start_date": {
+                    "type": "string",
+                    "format": "date"
+                },
+                "status": {
+                    "type": "string",
+                    "enum": [
+                        "planned",
+                        "active",
+                        "completed",
+                        "cancelled"
+                    ],
+                    "example": "completed"
+                },
+                "summary": {
+                    "type": "string"
+                },
+                "title": {
+                    "type": "string"
                 }
             }
         },
@@ -4106,6 +6950,213 @@ const docTemplate = `{
                     "type": "number",
                     "x-nullable": true,
                     "example": 0.5989
+                }
+            }
+        },
+        "TargetFilter": {
+            "type": "object",
+            "properties": {
+                "district": {
+                    "type": "string"
+                },
+                "framework": {
+                    "type": "string",
+                    "enum": [
+                        "idm",
+                        "indeks_desa",
+                        "ipd"
+                    ],
+                    "example": "idm"
+                },
+                "province": {
+                    "type": "string",
+                    "example": "64"
+                },
+                "regency": {
+                    "type": "string"
+                },
+                "status": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "tertinggal",
+                        "sangat_tertinggal"
+                    ]
+                },
+                "year": {
+                    "type": "integer",
+                    "example": 2024
+                }
+            }
+        },
+        "TargetReport": {
+            "type": "object",
+            "required": [
+                "added",
+                "already_targeted",
+                "requested",
+                "total",
+                "without_baseline"
+            ],
+            "properties": {
+                "added": {
+                    "type": "integer",
+                    "example": 4
+                },
+                "already_targeted": {
+                    "type": "integer",
+                    "example": 0
+                },
+                "requested": {
+                    "type": "integer",
+                    "example": 4
+                },
+                "total": {
+                    "type": "integer",
+                    "example": 4
+                },
+                "without_baseline": {
+                    "type": "integer",
+                    "example": 0
+                }
+            }
+        },
+        "TargetRequest": {
+            "type": "object",
+            "properties": {
+                "codes": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "64.02.05.2004",
+                        "6402052005"
+                    ]
+                },
+                "filter": {
+                    "$ref": "#/definitions/TargetFilter"
+                },
+                "target_status": {
+                    "type": "string",
+                    "example": "berkembang"
+                },
+                "target_year": {
+                    "type": "integer",
+                    "example": 2027
+                }
+            }
+        },
+        "TargetVillage": {
+            "type": "object",
+            "required": [
+                "added_at",
+                "baseline_score",
+                "baseline_status",
+                "baseline_year",
+                "current_score",
+                "current_status",
+                "current_year",
+                "district_code",
+                "province_code",
+                "regency_code",
+                "target_status",
+                "target_year",
+                "village_code",
+                "village_name",
+                "village_type"
+            ],
+            "properties": {
+                "added_at": {
+                    "type": "string"
+                },
+                "baseline_score": {
+                    "type": "number",
+                    "x-nullable": true,
+                    "example": 0.5712
+                },
+                "baseline_status": {
+                    "type": "string",
+                    "x-nullable": true,
+                    "example": "tertinggal"
+                },
+                "baseline_year": {
+                    "type": "integer",
+                    "example": 2024
+                },
+                "current_score": {
+                    "type": "number",
+                    "x-nullable": true,
+                    "example": 0.5712
+                },
+                "current_status": {
+                    "type": "string",
+                    "x-nullable": true,
+                    "example": "tertinggal"
+                },
+                "current_year": {
+                    "type": "integer",
+                    "x-nullable": true,
+                    "example": 2024
+                },
+                "district_code": {
+                    "type": "string",
+                    "example": "64.02.05"
+                },
+                "province_code": {
+                    "type": "string",
+                    "example": "64"
+                },
+                "regency_code": {
+                    "type": "string",
+                    "example": "64.02"
+                },
+                "target_status": {
+                    "type": "string",
+                    "x-nullable": true,
+                    "example": "berkembang"
+                },
+                "target_year": {
+                    "type": "integer",
+                    "x-nullable": true,
+                    "example": 2027
+                },
+                "village_code": {
+                    "type": "string",
+                    "example": "64.02.05.2004"
+                },
+                "village_name": {
+                    "type": "string",
+                    "example": "Long Lalang"
+                },
+                "village_type": {
+                    "type": "string",
+                    "enum": [
+                        "desa",
+                        "kelurahan",
+                        "desa_adat"
+                    ],
+                    "example": "desa"
+                }
+            }
+        },
+        "TargetVillageList": {
+            "type": "object",
+            "required": [
+                "data",
+                "page"
+            ],
+            "properties": {
+                "data": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/TargetVillage"
+                    }
+                },
+                "page": {
+                    "$ref": "#/definitions/Page"
                 }
             }
         },

@@ -7,6 +7,7 @@
 //	desa-api migrate                      apply database migrations
 //	desa-api import regions [--file F]    load regions (embedded set, or a CSV file)
 //	desa-api import scores [--file F …]   load scores (embedded IDM sets, or a CSV file)
+//	desa-api import program [--file F]    load a program document (embedded Kaltim–Jatim example, or a JSON file)
 //	desa-api keys create --name N --scopes S[,S] [--provinces P[,P]]
 //	desa-api openapi                      print the OpenAPI 3 document
 //	desa-api healthcheck                  exit 0 when the server on $ADDR is ready
@@ -32,6 +33,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/desa-api/desa-api/internal/auth"
+	"github.com/desa-api/desa-api/internal/cooperation"
 	"github.com/desa-api/desa-api/internal/httpapi"
 	"github.com/desa-api/desa-api/internal/indicator"
 	"github.com/desa-api/desa-api/internal/region"
@@ -54,6 +56,7 @@ const usage = `usage:
   desa-api migrate
   desa-api import regions [--file F]
   desa-api import scores [--framework idm] [--file F] [--code-edition 2022|2025] [--mode atomic|partial] [--source S] [--dry-run]
+  desa-api import program [--file F]
   desa-api keys create --name NAME --scopes SCOPE[,SCOPE] [--provinces CODE[,CODE]]
   desa-api openapi
   desa-api healthcheck`
@@ -169,7 +172,8 @@ func services(s *store.Store) (httpapi.Services, error) {
 	return httpapi.Services{
 		Regions:     region.NewService(s),
 		Indicators:  indicator.NewService(store.IndicatorStore{Store: s}, s, crosswalk, newID),
-		Stats:       stats.NewService(s, s),
+		Stats:       stats.NewService(s, s).WithPrograms(s),
+		Programs:    cooperation.NewService(store.CooperationStore{Store: s}, s, s, newID),
 		Keys:        auth.NewService(s),
 		Ping:        s.Ping,
 		DataVersion: s.DataVersion,
@@ -199,12 +203,22 @@ func autoSeed(ctx context.Context, svc httpapi.Services, log *slog.Logger) error
 		log.Info("loaded embedded IDM scores", "source", r.Source, "rows", r.Rows, "inserted", r.Inserted,
 			"rejected", r.Rejected, "translated", r.Translated, "took", time.Since(start).Round(time.Millisecond).String())
 	}
+	// The example program is a convenience: a database whose regions or
+	// scores it cannot match still serves, with a warning.
+	if res, loaded, err := seed.EnsureProgram(ctx, svc.Programs); err != nil {
+		log.Warn("could not load the embedded example program", "error", err.Error())
+	} else if loaded {
+		log.Info("loaded the embedded example program", "code", res.Code, "targets", res.Targets.Added)
+	}
 	return nil
 }
 
 func importCmd(ctx context.Context, cfg config, args []string, stdout io.Writer) error {
 	if len(args) > 0 && args[0] == "scores" {
 		return importScores(ctx, cfg, args[1:], stdout)
+	}
+	if len(args) > 0 && args[0] == "program" {
+		return importProgram(ctx, cfg, args[1:], stdout)
 	}
 	if len(args) == 0 || args[0] != "regions" {
 		return fmt.Errorf("import what? %s", usage)
@@ -296,6 +310,54 @@ func importScores(ctx context.Context, cfg config, args []string, stdout io.Writ
 			return err
 		}
 	}
+	return nil
+}
+
+// importProgram loads a program document (default: the embedded
+// Kaltim–Jatim example): agencies are matched by name or created, the
+// program is upserted by code, in one transaction.
+func importProgram(ctx context.Context, cfg config, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("import program", flag.ContinueOnError)
+	file := fs.String("file", "", "JSON program document (default: the embedded "+seed.ExampleProgram+")")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	var doc cooperation.Document
+	var err error
+	if *file == "" {
+		doc, err = seed.Example()
+	} else {
+		var f *os.File
+		if f, err = os.Open(*file); err != nil {
+			return err
+		}
+		defer f.Close()
+		doc, err = seed.ReadProgram(f)
+	}
+	if err != nil {
+		return err
+	}
+	s, err := store.Open(ctx, cfg.DatabaseURL, cfg.storeOptions())
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	svc, err := services(s)
+	if err != nil {
+		return err
+	}
+	res, err := svc.Programs.Import(ctx, doc)
+	if err != nil {
+		return err
+	}
+	verb := "updated"
+	if res.Created {
+		verb = "created"
+	}
+	fmt.Fprintf(stdout, "%s program %s (%s): agencies %d created, %d matched; %d activities, %d budget lines; "+
+		"targets %d added, %d already targeted, %d without a baseline score, %d in all\n",
+		verb, res.Code, res.ProgramID, res.AgenciesCreated, res.AgenciesMatched, res.Activities, res.Budgets,
+		res.Targets.Added, res.Targets.AlreadyTargeted, res.Targets.WithoutBaseline, res.Targets.Total)
 	return nil
 }
 

@@ -133,6 +133,9 @@ func TestServeFreshAndRestart(t *testing.T) {
 			if !strings.Contains(s.logs.String(), "loaded the embedded Kepmendagri 2025 regions") {
 				t.Errorf("first start did not report loading regions:\n%s", s.logs)
 			}
+			if !strings.Contains(s.logs.String(), `"msg":"loaded the embedded example program","code":"kaltim-jatim-desa-berdaya","targets":4`) {
+				t.Errorf("first start did not report loading the example program with its 4 targets:\n%s", s.logs)
+			}
 			s.stop(t)
 
 			s, second := start(t, vars)

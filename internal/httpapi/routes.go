@@ -10,6 +10,7 @@ import (
 func routes(e *echo.Echo, h *handlers) {
 	regions := requireScope(auth.ScopeWriteRegions)
 	indicators := requireScope(auth.ScopeWriteIndicators)
+	programs := requireScope(auth.ScopeWritePrograms)
 
 	e.GET("/healthz", h.healthz)
 	e.GET("/readyz", h.readyz)
@@ -64,4 +65,31 @@ func routes(e *echo.Echo, h *handlers) {
 
 	v1.POST("/imports", h.createImport, indicators, h.importLimit)
 	v1.GET("/imports/:id", h.getImport)
+
+	v1.GET("/agencies", h.listAgencies)
+	v1.POST("/agencies", h.createAgency, programs)
+	v1.GET("/agencies/:id", h.getAgency)
+	v1.PATCH("/agencies/:id", h.patchAgency, programs)
+	v1.DELETE("/agencies/:id", h.deleteAgency, programs)
+
+	v1.GET("/programs", h.listPrograms)
+	v1.POST("/programs", h.createProgram, programs)
+	v1.GET("/programs/:id", h.getProgram)
+	v1.PATCH("/programs/:id", h.patchProgram, programs)
+	v1.DELETE("/programs/:id", h.deleteProgram, programs)
+	v1.GET("/programs/:id/parties", h.listParties)
+	v1.POST("/programs/:id/parties", h.addParty, programs)
+	v1.DELETE("/programs/:id/parties/:party_id", h.removeParty, programs)
+	v1.GET("/programs/:id/budgets", h.listBudgets)
+	v1.POST("/programs/:id/budgets", h.addBudget, programs)
+	v1.PATCH("/programs/:id/budgets/:budget_id", h.patchBudget, programs)
+	v1.DELETE("/programs/:id/budgets/:budget_id", h.deleteBudget, programs)
+	v1.GET("/programs/:id/activities", h.listActivities)
+	v1.POST("/programs/:id/activities", h.addActivity, programs)
+	v1.PATCH("/programs/:id/activities/:activity_id", h.patchActivity, programs)
+	v1.DELETE("/programs/:id/activities/:activity_id", h.deleteActivity, programs)
+	v1.GET("/programs/:id/villages", h.listTargets)
+	v1.POST("/programs/:id/villages", h.addTargets, programs)
+	v1.DELETE("/programs/:id/villages/:code", h.removeTarget, programs)
+	v1.GET("/programs/:id/outcomes", h.getOutcome)
 }

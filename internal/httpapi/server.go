@@ -18,6 +18,7 @@ import (
 
 	"github.com/desa-api/desa-api/internal/apperr"
 	"github.com/desa-api/desa-api/internal/auth"
+	"github.com/desa-api/desa-api/internal/cooperation"
 	"github.com/desa-api/desa-api/internal/indicator"
 	"github.com/desa-api/desa-api/internal/region"
 	"github.com/desa-api/desa-api/internal/stats"
@@ -29,6 +30,7 @@ type Services struct {
 	Indicators *indicator.Service
 	Stats      *stats.Service
 	Keys       *auth.Service
+	Programs   *cooperation.Service
 	// Ping reports whether the database answers (for /readyz).
 	Ping func(context.Context) error
 	// DataVersion changes on every write to the data answers depend on; it
