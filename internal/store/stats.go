@@ -311,15 +311,15 @@ func (s *Store) Descendants(ctx context.Context, code string, level region.Level
 	return levels, types, nil
 }
 
-// ActivePrograms implements stats.ProgramFinder: programs not cancelled
-// whose dates overlap the year and that have the region's province among
-// their parties, or target villages under the region.
+// ActivePrograms implements stats.ProgramFinder: programs that are active,
+// or not cancelled with dates overlapping the year, and that have the
+// region's province among their parties or target villages under it.
 func (s *Store) ActivePrograms(ctx context.Context, code string, year int) ([]stats.ProgramRef, error) {
 	prov, _, _ := strings.Cut(code, ".")
 	var out []stats.ProgramRef
 	err := s.db.WithContext(ctx).Table("programs p").Select("p.id, p.code, p.title, p.status").
-		Where("p.status <> ? AND p.start_date <= ? AND (p.end_date IS NULL OR p.end_date >= ?)", "cancelled",
-			fmt.Sprintf("%04d-12-31", year), fmt.Sprintf("%04d-01-01", year)).
+		Where("p.status = ? OR p.status <> ? AND p.start_date <= ? AND (p.end_date IS NULL OR p.end_date >= ?)",
+			"active", "cancelled", fmt.Sprintf("%04d-12-31", year), fmt.Sprintf("%04d-01-01", year)).
 		Where(`p.id IN (SELECT pp.program_id FROM program_parties pp LEFT JOIN agencies a ON a.id = pp.agency_id
 WHERE pp.province_code = ? OR a.province_code = ?) OR p.id IN (SELECT t.program_id FROM program_targets t WHERE t.village_code LIKE ?)`,
 			prov, prov, code+"%").
