@@ -2780,6 +2780,7 @@ const docTemplate = `{
                 },
                 "derived_status": {
                     "type": "string",
+                    "x-nullable": true,
                     "example": "maju"
                 },
                 "ekonomi": {
@@ -2802,7 +2803,8 @@ const docTemplate = `{
                     "example": 0.8
                 },
                 "import_id": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "layanan_dasar": {
                     "type": "number"
@@ -2812,6 +2814,7 @@ const docTemplate = `{
                 },
                 "score": {
                     "type": "number",
+                    "x-nullable": true,
                     "example": 0.741
                 },
                 "sosial": {
@@ -2823,6 +2826,7 @@ const docTemplate = `{
                 },
                 "status": {
                     "type": "string",
+                    "x-nullable": true,
                     "example": "berkembang"
                 },
                 "status_disagrees": {
@@ -2920,6 +2924,7 @@ const docTemplate = `{
                 },
                 "upper_bound": {
                     "type": "number",
+                    "x-nullable": true,
                     "example": 0.5989
                 }
             }

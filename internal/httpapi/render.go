@@ -203,13 +203,23 @@ func writeCSV[T any](c echo.Context, cols []column, items []T) error {
 }
 
 // csvValue formats one cell: scalars plainly, null as empty, and anything
-// structured as its JSON.
+// structured as its JSON. A type with its own JSON form (a fixed.Dec, which
+// is an integer count of ten-thousandths underneath) is written as in the
+// JSON answer, a JSON string without its quotes.
 func csvValue(v reflect.Value) string {
 	for v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface {
 		if v.IsNil() {
 			return ""
 		}
 		v = v.Elem()
+	}
+	if m, ok := v.Interface().(json.Marshaler); ok {
+		b, err := m.MarshalJSON()
+		var s string
+		if err == nil && json.Unmarshal(b, &s) == nil {
+			return s
+		}
+		return string(b)
 	}
 	switch v.Kind() {
 	case reflect.String:

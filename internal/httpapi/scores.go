@@ -46,7 +46,7 @@ type StatusLevel struct {
 	Slug       string     `json:"slug" example:"tertinggal"`
 	LabelID    string     `json:"label_id" example:"Tertinggal"`
 	LabelEN    string     `json:"label_en" example:"Underdeveloped"`
-	UpperBound *fixed.Dec `json:"upper_bound" swaggertype:"number" example:"0.5989"`
+	UpperBound *fixed.Dec `json:"upper_bound" swaggertype:"number" extensions:"x-nullable" example:"0.5989"`
 } //	@name	StatusLevel
 
 // FrameworkList lists the frameworks.
@@ -129,12 +129,12 @@ type Score struct {
 	Framework   string `json:"framework" example:"idm"`
 	Year        int    `json:"year" example:"2024"`
 	ScoreComponents
-	Score           *fixed.Dec `json:"score" swaggertype:"number" example:"0.7410"`
-	Status          *string    `json:"status" example:"berkembang"`
-	DerivedStatus   *string    `json:"derived_status" example:"maju"`
+	Score           *fixed.Dec `json:"score" swaggertype:"number" extensions:"x-nullable" example:"0.7410"`
+	Status          *string    `json:"status" extensions:"x-nullable" example:"berkembang"`
+	DerivedStatus   *string    `json:"derived_status" extensions:"x-nullable" example:"maju"`
 	StatusDisagrees bool       `json:"status_disagrees" example:"true"`
 	Source          string     `json:"source" example:"Kepmendesa PDTT 2024"`
-	ImportID        *string    `json:"import_id"`
+	ImportID        *string    `json:"import_id" extensions:"x-nullable"`
 	UpdatedAt       time.Time  `json:"updated_at"`
 } //	@name	Score
 
