@@ -349,8 +349,8 @@ func checkImportFailure(t *testing.T, what string, req *http.Request, res respon
 		t.Errorf("%s: problem lacks a detail or a request id: %+v", what, p)
 	}
 	for i, e := range p.Errors {
-		if e.Field == "" && e.Code != "malformed" || e.Message == "" {
-			t.Errorf("%s: errors[%d] lacks a field or a message: %+v", what, i, e)
+		if e.Code == "" || e.Message == "" {
+			t.Errorf("%s: errors[%d] lacks a code or a message: %+v", what, i, e)
 		}
 	}
 }
