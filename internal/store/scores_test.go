@@ -211,3 +211,52 @@ func TestImportReports(t *testing.T) {
 		}
 	})
 }
+
+// TestBulkWritesAnalyze: on PostgreSQL a bulk load of regions, and an
+// import-sized transaction of scores, leave the tables analyzed, so that
+// the planner does not take a freshly loaded table for an empty one.
+func TestBulkWritesAnalyze(t *testing.T) {
+	s := storetest.New(t, store.Postgres)
+	ctx := context.Background()
+	reltuples := func(table string) float64 {
+		t.Helper()
+		var n float64
+		if err := s.SQL().QueryRowContext(ctx, "SELECT reltuples FROM pg_class WHERE relname = $1", table).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if n := reltuples("scores"); n >= 0 {
+		t.Fatalf("a fresh scores table has reltuples %v; want -1 (never analyzed)", n)
+	}
+	codes := loadVillages(t, s)
+	if n := reltuples("regions"); n != desaCount+4 {
+		t.Errorf("regions reltuples after the bulk load = %v, want %d", n, desaCount+4)
+	}
+	is := store.IndicatorStore{Store: s}
+	// One score through a single write: no ANALYZE for that.
+	if _, _, err := is.UpsertScores(ctx, []indicator.Score{idmScore(t, codes[0], 2023, "0.5", "", "", "")}); err != nil {
+		t.Fatal(err)
+	}
+	if n := reltuples("scores"); n >= 0 {
+		t.Errorf("after one score reltuples = %v; want -1 (not analyzed)", n)
+	}
+	err := is.InTx(ctx, func(tx indicator.Store) error {
+		var scores []indicator.Score
+		for _, code := range codes {
+			scores = append(scores, idmScore(t, code, 2024, "0.7", "", "", ""))
+		}
+		for start := 0; start < len(scores); start += 500 {
+			if _, _, err := tx.UpsertScores(ctx, scores[start:min(start+500, len(scores))]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := reltuples("scores"); n != desaCount+1 {
+		t.Errorf("scores reltuples after an import = %v, want %d", n, desaCount+1)
+	}
+}
