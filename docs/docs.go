@@ -844,7 +844,7 @@ const docTemplate = `{
                         "BearerKey": []
                     }
                 ],
-                "description": "For IDM the CSV columns are village_code,year,iks,ike,ikl,score,status (score and status may be empty: the score is then the mean of the components and the status is derived). A JSON body is an array of objects with the same fields. At most 200,000 rows and IMPORT_BODY_LIMIT bytes (default 32 MiB) per import. mode=atomic stores nothing when any row is rejected (422 with the report); mode=partial stores exactly the valid rows; dry_run=true stores nothing and reports what would happen. code_edition=2022 translates Kepmendagri 2022 village codes to 2025 codes.",
+                "description": "For IDM the CSV columns are village_code,year,iks,ike,ikl,score,status (score and status may be empty: the score is then the mean of the components and the status is derived). A JSON body is an array of objects with the same fields. At most 200,000 rows and IMPORT_BODY_LIMIT bytes (default 32M: 32,000,000 bytes) per import. A wrong CSV header refuses the import (422, errors at row 0 with the code bad_header). mode=atomic stores nothing when any row is rejected (422 with the report); mode=partial stores exactly the valid rows; dry_run=true stores nothing and reports what would happen. code_edition=2022 translates Kepmendagri 2022 village codes to 2025 codes.",
                 "consumes": [
                     "text/csv",
                     "application/json"

@@ -5,6 +5,7 @@
 package fixed
 
 import (
+	"encoding/json"
 	"errors"
 	"math"
 	"strconv"
@@ -46,31 +47,42 @@ func Parse(s string) (Dec, error) {
 	if !digits(intPart) || !digits(frac) || (intPart == "" && !hasDot) {
 		return 0, ErrSyntax
 	}
-	var v int64
-	for _, c := range intPart {
-		if v > (math.MaxInt64/scale-9)/10 {
+	// Accumulate the magnitude in a uint64, which holds every int64
+	// magnitude (MinInt64's included) with room for the rounding digit.
+	limit := uint64(math.MaxInt64)
+	if neg {
+		limit++
+	}
+	var u uint64
+	for i := 0; i < len(intPart); i++ {
+		d := uint64(intPart[i] - '0')
+		if u > (limit/scale-d)/10 {
 			return 0, ErrRange
 		}
-		v = v*10 + int64(c-'0')
+		u = u*10 + d
 	}
-	v *= scale
-	place := int64(scale / 10)
-	for i, c := range frac {
-		d := int64(c - '0')
+	u *= scale
+	place := uint64(scale / 10)
+	for i := 0; i < len(frac); i++ {
+		d := uint64(frac[i] - '0')
 		if i < Places {
-			v += d * place
+			u += d * place
 			place /= 10
 			continue
 		}
 		if d >= 5 {
-			v++
+			u++
 		}
 		break
 	}
-	if neg {
-		v = -v
+	if u > limit {
+		return 0, ErrRange
 	}
-	return Dec(v), nil
+	if neg {
+		// For MinInt64 the negation wraps back onto itself, as wanted.
+		return Dec(-int64(u)), nil
+	}
+	return Dec(u), nil
 }
 
 func digits(s string) bool {
@@ -106,21 +118,30 @@ func (d Dec) Units() int64 { return int64(d) }
 
 // String prints d with exactly four places: 0.7410, -3.0000.
 func (d Dec) String() string {
-	v := int64(d)
-	sign := ""
-	if v < 0 {
-		sign, v = "-", -v
+	u, sign := uint64(d), ""
+	if d < 0 {
+		// uint64(-d) is right for MinInt64 too, whose negation wraps.
+		u, sign = uint64(-d), "-"
 	}
-	frac := strconv.FormatInt(v%scale, 10)
-	return sign + strconv.FormatInt(v/scale, 10) + "." + strings.Repeat("0", Places-len(frac)) + frac
+	frac := strconv.FormatUint(u%scale, 10)
+	return sign + strconv.FormatUint(u/scale, 10) + "." + strings.Repeat("0", Places-len(frac)) + frac
 }
 
 // MarshalJSON writes d as a JSON number with four places.
 func (d Dec) MarshalJSON() ([]byte, error) { return []byte(d.String()), nil }
 
-// UnmarshalJSON reads a JSON number (or a string holding one).
+// UnmarshalJSON reads a JSON number (or a string holding one). A JSON null
+// leaves d unchanged, as encoding/json does for its own types.
 func (d *Dec) UnmarshalJSON(b []byte) error {
-	s := strings.Trim(string(b), `"`)
+	s := string(b)
+	if s == "null" {
+		return nil
+	}
+	if strings.HasPrefix(s, `"`) {
+		if err := json.Unmarshal(b, &s); err != nil {
+			return ErrSyntax
+		}
+	}
 	v, err := Parse(s)
 	if err != nil {
 		return err

@@ -124,7 +124,8 @@ func newProgramAPI(t *testing.T, s *store.Store) *progAPI {
 		t.Fatal(err)
 	}
 	e, err := httpapi.New(httpapi.Services{Regions: regions, Indicators: indicators, Keys: keys,
-		Programs: cooperation.NewService(store.CooperationStore{Store: s}, s, s, newID), Ping: s.Ping}, httpapi.Config{})
+		Programs: cooperation.NewService(store.CooperationStore{Store: s}, s, s, newID), Ping: s.Ping,
+		DataVersion: s.DataVersion}, httpapi.Config{})
 	if err != nil {
 		t.Fatal(err)
 	}

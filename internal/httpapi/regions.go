@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"net/http"
+	"slices"
 
 	"github.com/labstack/echo/v4"
 
@@ -260,6 +261,11 @@ func listLevel[T any](h *handlers, c echo.Context, level region.Level, conv func
 		return q.err
 	}
 	if f.Score == nil {
+		for _, n := range q.list("fields") {
+			if slices.Contains(scoreColumns, n) {
+				return apperr.BadParam("fields", "%s is a field of a village's score: give year (and framework) to join the scores", n)
+			}
+		}
 		out = out.without(scoreColumns...)
 	}
 	rs, total, err := h.svc.Regions.List(c.Request().Context(), f)

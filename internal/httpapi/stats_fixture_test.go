@@ -19,6 +19,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/desa-api/desa-api/internal/auth"
+	"github.com/desa-api/desa-api/internal/cooperation"
 	"github.com/desa-api/desa-api/internal/fixed"
 	"github.com/desa-api/desa-api/internal/httpapi"
 	"github.com/desa-api/desa-api/internal/indicator"
@@ -259,6 +260,7 @@ func newStatsAPI(t testing.TB, s *store.Store, cfg httpapi.Config) *statsAPI {
 		Regions:     region.NewService(s),
 		Indicators:  indicatorService(s),
 		Stats:       stats.NewService(countingStats{s, n}, s),
+		Programs:    cooperation.NewService(store.CooperationStore{Store: s}, s, s, func() string { return "p" }),
 		Keys:        keys,
 		Ping:        s.Ping,
 		DataVersion: s.DataVersion,

@@ -21,9 +21,6 @@ import (
 	"github.com/desa-api/desa-api/internal/store/storetest"
 )
 
-// sharedData is the project's reference data, next to the repository.
-const sharedData = "../../../shared/data"
-
 // readSharedCSV reads a CSV of the shared reference data as maps by column,
 // skipping the test when the data is not there.
 func readSharedCSV(t *testing.T, name string) []map[string]string {

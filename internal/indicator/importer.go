@@ -147,7 +147,7 @@ func (s *Service) Import(ctx context.Context, req ImportRequest, body io.Reader)
 	}
 	rep := Report{ID: s.newID(), Kind: req.Kind, Framework: req.Framework, DryRun: req.DryRun, Mode: req.Mode,
 		Source: req.Source, CodeEdition: req.CodeEdition, Format: req.Format, KeyID: req.KeyID,
-		CreatedAt: time.Now().UTC()}
+		CreatedAt: time.Now().UTC().Truncate(time.Microsecond)} // as PostgreSQL keeps it
 	rows, err := newRowReader(req.Format, body)
 	if err != nil {
 		return Report{}, err
@@ -155,7 +155,7 @@ func (s *Service) Import(ctx context.Context, req ImportRequest, body io.Reader)
 	cols := append([]string{"village_code", "year"}, componentCodes(f)...)
 	cols = append(cols, "score", "status")
 	if err := rows.checkHeader(cols, []string{"village_code", "year"}); err != nil {
-		return Report{}, err
+		return s.refuseHeader(ctx, rep, err)
 	}
 	villages, err := s.store.VillageTypes(ctx)
 	if err != nil {

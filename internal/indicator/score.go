@@ -1,7 +1,9 @@
 package indicator
 
 import (
+	"cmp"
 	"maps"
+	"slices"
 	"time"
 
 	"github.com/desa-api/desa-api/internal/fixed"
@@ -100,7 +102,17 @@ func (f Framework) NewScore(v Village, year int, in ScoreInput) (Score, []Proble
 	}
 	s := Score{VillageCode: v.Code, Framework: f.Code, Year: year, Components: map[string]fixed.Dec{},
 		Status: in.Status, Source: in.Source}
-	for code, val := range in.Components {
+	// The framework's components first, in its order, then unknown codes
+	// sorted: the problems come in the same order every time.
+	codes := slices.SortedFunc(maps.Keys(in.Components), func(a, b string) int {
+		ia, ib := f.componentIndex(a), f.componentIndex(b)
+		if ia != ib {
+			return cmp.Compare(ia, ib)
+		}
+		return cmp.Compare(a, b)
+	})
+	for _, code := range codes {
+		val := in.Components[code]
 		if !f.HasComponent(code) {
 			add(code, CodeUnknownField, "%s has no component %q", f.Code, code)
 			continue
@@ -144,6 +156,15 @@ func (f Framework) NewScore(v Village, year int, in ScoreInput) (Score, []Proble
 		add("score", CodeMissing, "a status needs a score (or its components) in %s", f.Code)
 	}
 	return s, probs
+}
+
+// componentIndex is the position of a component, len(Components) when the
+// framework has no such component.
+func (f Framework) componentIndex(code string) int {
+	if i := slices.IndexFunc(f.Components, func(c Component) bool { return c.Code == code }); i >= 0 {
+		return i
+	}
+	return len(f.Components)
 }
 
 func joinSlugs(f Framework) string {

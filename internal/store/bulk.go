@@ -129,3 +129,20 @@ func insertBatches(tx *gorm.DB, b bulkSpec, rows [][]any) error {
 	}
 	return nil
 }
+
+// analyzeRows is how many rows a committed bulk write must have changed for
+// the store to ANALYZE the table right away.
+const analyzeRows = 1000
+
+// analyzeAfterBulk refreshes PostgreSQL's statistics of table after a bulk
+// write of n rows has committed. Until autovacuum gets to it (a minute or
+// more later) the planner believes a freshly loaded table is empty, and a
+// village list filtered by score status, joined to 80,000 scores by nested
+// loops, takes tens of seconds instead of a fraction of one. Best effort:
+// the write has committed, so a failure here is not the writer's.
+func (s *Store) analyzeAfterBulk(ctx context.Context, table string, n int) {
+	if s.dialect != Postgres || n < analyzeRows {
+		return
+	}
+	_ = s.db.WithContext(ctx).Exec("ANALYZE " + table).Error
+}

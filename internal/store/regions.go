@@ -266,5 +266,8 @@ func (s *Store) ImportRegions(ctx context.Context, rs []region.Region) (int, err
 	if err != nil {
 		return 0, err
 	}
+	if !s.inTx {
+		s.analyzeAfterBulk(ctx, "regions", len(rows))
+	}
 	return len(rows), nil
 }

@@ -341,11 +341,32 @@ func (s *Store) ImportReport(ctx context.Context, id string) (indicator.Report, 
 
 // IndicatorStore adapts the store to indicator.Store (whose InTx hands out
 // an indicator.Store rather than a *Store).
-type IndicatorStore struct{ *Store }
+type IndicatorStore struct {
+	*Store
+	written *int // inside InTx: score rows inserted or updated so far
+}
 
-// InTx implements indicator.Store.
+// InTx implements indicator.Store. A transaction that wrote many scores
+// (an import) is followed by ANALYZE, see analyzeAfterBulk.
 func (s IndicatorStore) InTx(ctx context.Context, fn func(indicator.Store) error) error {
-	return s.Store.InTx(ctx, func(tx *Store) error { return fn(IndicatorStore{tx}) })
+	if s.written != nil { // already in one: join it
+		return s.Store.InTx(ctx, func(tx *Store) error { return fn(IndicatorStore{Store: tx, written: s.written}) })
+	}
+	written := 0
+	err := s.Store.InTx(ctx, func(tx *Store) error { return fn(IndicatorStore{Store: tx, written: &written}) })
+	if err == nil {
+		s.analyzeAfterBulk(ctx, "scores", written)
+	}
+	return err
+}
+
+// UpsertScores implements indicator.Store, counting what it writes.
+func (s IndicatorStore) UpsertScores(ctx context.Context, scores []indicator.Score) (inserted, updated int, err error) {
+	inserted, updated, err = s.Store.UpsertScores(ctx, scores)
+	if s.written != nil {
+		*s.written += inserted + updated
+	}
+	return inserted, updated, err
 }
 
 var _ indicator.Store = IndicatorStore{}
