@@ -30,6 +30,7 @@ import (
 
 	"github.com/desa-api/desa-api/internal/auth"
 	"github.com/desa-api/desa-api/internal/httpapi"
+	"github.com/desa-api/desa-api/internal/indicator"
 	"github.com/desa-api/desa-api/internal/region"
 	"github.com/desa-api/desa-api/internal/store"
 	"github.com/desa-api/desa-api/internal/store/storetest"
@@ -69,8 +70,11 @@ var fixture = []struct{ code, name, typ string }{
 // api is the router under test with its keys.
 type api struct {
 	e *echo.Echo
+	s *store.Store
 	// Secrets of keys with the scopes write:regions, read and admin.
 	writer, reader, admin string
+	// Secret of a key with the scope write:indicators.
+	indicators string
 }
 
 // eachEngine runs fn on every engine with a fresh database holding the
@@ -84,6 +88,12 @@ func eachEngine(t *testing.T, fn func(t *testing.T, a *api)) {
 
 // newAPI wires the real router over s and loads the fixture.
 func newAPI(t *testing.T, s *store.Store) *api {
+	t.Helper()
+	return newAPIWith(t, s, httpapi.Config{})
+}
+
+// newAPIWith is newAPI with a configuration of the HTTP layer.
+func newAPIWith(t *testing.T, s *store.Store, cfg httpapi.Config) *api {
 	t.Helper()
 	ctx := context.Background()
 	regions := region.NewService(s)
@@ -106,15 +116,18 @@ func newAPI(t *testing.T, s *store.Store) *api {
 		}
 		return sec
 	}
-	e, err := httpapi.New(httpapi.Services{Regions: regions, Keys: keys, Ping: s.Ping}, httpapi.Config{})
+	indicators := indicator.NewService(store.IndicatorStore{Store: s}, s, crosswalk, newImportID)
+	e, err := httpapi.New(httpapi.Services{Regions: regions, Indicators: indicators, Keys: keys, Ping: s.Ping}, cfg)
 	if err != nil {
 		t.Fatalf("httpapi.New: %v", err)
 	}
 	return &api{
-		e:      e,
-		writer: secret("writer", auth.ScopeWriteRegions),
-		reader: secret("reader", auth.ScopeRead),
-		admin:  secret("admin", auth.ScopeAdmin),
+		e:          e,
+		s:          s,
+		writer:     secret("writer", auth.ScopeWriteRegions),
+		reader:     secret("reader", auth.ScopeRead),
+		admin:      secret("admin", auth.ScopeAdmin),
+		indicators: secret("indicators", auth.ScopeWriteIndicators),
 	}
 }
 
@@ -123,6 +136,9 @@ type request struct {
 	method string // GET when empty
 	target string // path and query
 	body   string
+	// bodyReader, when set, is streamed as the body instead of body, with
+	// no Content-Length (as a chunked upload would come).
+	bodyReader io.Reader
 	// contentType defaults to application/json when a body is given;
 	// "none" sends no Content-Type.
 	contentType string
@@ -149,12 +165,15 @@ func (a *api) do(t *testing.T, r request) response {
 	if r.body != "" {
 		body = strings.NewReader(r.body)
 	}
+	if r.bodyReader != nil {
+		body = r.bodyReader
+	}
 	req := httptest.NewRequest(r.method, r.target, body)
 	switch {
 	case r.contentType == "none":
 	case r.contentType != "":
 		req.Header.Set(echo.HeaderContentType, r.contentType)
-	case r.body != "":
+	case body != nil:
 		req.Header.Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
 	}
 	if r.key != "" {
@@ -285,6 +304,10 @@ func checkProblem(t *testing.T, what string, req *http.Request, res response) {
 	if ct := res.header.Get(echo.HeaderContentType); ct != "application/problem+json" {
 		t.Errorf("%s: Content-Type = %q, want application/problem+json", what, ct)
 	}
+	if req.Method == http.MethodPost && req.URL.Path == "/v1/imports" && res.status == http.StatusUnprocessableEntity {
+		checkImportFailure(t, what, req, res)
+		return
+	}
 	var p problem
 	dec := json.NewDecoder(bytes.NewReader(res.body))
 	dec.DisallowUnknownFields()
@@ -301,6 +324,34 @@ func checkProblem(t *testing.T, what string, req *http.Request, res response) {
 	}
 	if p.Detail == "" || p.RequestID == "" || !strings.HasPrefix(p.Type, "/problems/") {
 		t.Errorf("%s: problem lacks a detail, a request id or a /problems/ type: %+v", what, p)
+	}
+}
+
+// checkImportFailure checks the problem of an import that was refused: an
+// ImportFailure, whose errors are the rejected rows (each with a field and
+// a message, like a problem's), plus the import report.
+func checkImportFailure(t *testing.T, what string, req *http.Request, res response) {
+	t.Helper()
+	var p httpapi.ImportFailure
+	dec := json.NewDecoder(bytes.NewReader(res.body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&p); err != nil {
+		t.Errorf("%s: body is not an import failure: %v\n%s", what, err, res.body)
+		return
+	}
+	got := problem{Type: p.Type, Title: p.Title, Status: p.Status, Instance: p.Instance, RequestID: p.RequestID}
+	want := problem{Type: "/problems/invalid", Title: http.StatusText(res.status), Status: res.status,
+		Instance: req.URL.Path, RequestID: res.header.Get(echo.HeaderXRequestID)}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("%s: problem mismatch (-want +got):\n%s", what, diff)
+	}
+	if p.Detail == "" || p.RequestID == "" {
+		t.Errorf("%s: problem lacks a detail or a request id: %+v", what, p)
+	}
+	for i, e := range p.Errors {
+		if e.Field == "" && e.Code != "malformed" || e.Message == "" {
+			t.Errorf("%s: errors[%d] lacks a field or a message: %+v", what, i, e)
+		}
 	}
 }
 
