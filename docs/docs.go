@@ -844,7 +844,7 @@ const docTemplate = `{
                         "BearerKey": []
                     }
                 ],
-                "description": "For IDM the CSV columns are village_code,year,iks,ike,ikl,score,status (score and status may be empty: the score is then the mean of the components and the status is derived). A JSON body is an array of objects with the same fields. At most 200,000 rows and IMPORT_BODY_LIMIT bytes (default 32M: 32,000,000 bytes) per import. A wrong CSV header refuses the import (422, errors at row 0 with the code bad_header). mode=atomic stores nothing when any row is rejected (422 with the report); mode=partial stores exactly the valid rows; dry_run=true stores nothing and reports what would happen. code_edition=2022 translates Kepmendagri 2022 village codes to 2025 codes.",
+                "description": "kind=scores (with framework): for IDM the CSV columns are village_code,year,iks,ike,ikl,score,status (score and status may be empty: the score is then the mean of the components and the status is derived).\nkind=indicator_values: the columns region_code,indicator_code,year,value (a region of any level), or the IDM open API's shape village_code,year,dimension,number,score, which names the indicator idm_\u003cdimension\u003e_\u003cnumber as two digits\u003e (IKS 1 → idm_iks_01). Values must lie within the indicator's min and max.\nA JSON body is an array of objects with the same fields. At most 200,000 rows and IMPORT_BODY_LIMIT bytes (default 32 MiB) per import. mode=atomic stores nothing when any row is rejected (422 with the report); mode=partial stores exactly the valid rows; dry_run=true stores nothing and reports what would happen. A wrong CSV header refuses the import (422, errors at row 0 with the code bad_header). code_edition=2022 translates Kepmendagri 2022 village codes to 2025 codes (village codes only). Rows outside the provinces of a province-restricted key are rejected (forbidden_province).",
                 "consumes": [
                     "text/csv",
                     "application/json"
@@ -855,11 +855,12 @@ const docTemplate = `{
                 "tags": [
                     "indicators"
                 ],
-                "summary": "Bulk-import scores from CSV or a JSON array",
+                "summary": "Bulk-import scores or indicator values from CSV or a JSON array",
                 "parameters": [
                     {
                         "enum": [
-                            "scores"
+                            "scores",
+                            "indicator_values"
                         ],
                         "type": "string",
                         "description": "what the rows are",
@@ -874,10 +875,9 @@ const docTemplate = `{
                             "ipd"
                         ],
                         "type": "string",
-                        "description": "framework of the scores",
+                        "description": "framework of the scores (required with kind=scores)",
                         "name": "framework",
-                        "in": "query",
-                        "required": true
+                        "in": "query"
                     },
                     {
                         "enum": [
@@ -996,6 +996,300 @@ const docTemplate = `{
                     },
                     "404": {
                         "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/v1/indicators": {
+            "get": {
+                "produces": [
+                    "application/json",
+                    "text/csv"
+                ],
+                "tags": [
+                    "indicators"
+                ],
+                "summary": "List the indicator catalogue",
+                "parameters": [
+                    {
+                        "enum": [
+                            "idm",
+                            "indeks_desa",
+                            "ipd"
+                        ],
+                        "type": "string",
+                        "description": "framework(s), comma = any of",
+                        "name": "framework",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "dimension(s), comma = any of, e.g. iks,ike",
+                        "name": "dimension",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "case-insensitive substring of the code or either name",
+                        "name": "q",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "default": "code",
+                        "description": "code, name (the Indonesian name); prefix - for descending",
+                        "name": "sort",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "comma-separated fields to return",
+                        "name": "fields",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "json",
+                            "csv"
+                        ],
+                        "type": "string",
+                        "description": "json or csv (or send Accept: text/csv)",
+                        "name": "format",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "default": 50,
+                        "description": "page size, 1–1000",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "default": 0,
+                        "description": "rows to skip",
+                        "name": "offset",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/IndicatorList"
+                        },
+                        "headers": {
+                            "Link": {
+                                "type": "string",
+                                "description": "RFC 8288 links to the first, prev, next and last pages"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "BearerKey": []
+                    }
+                ],
+                "description": "The code is a slug (a–z, 0–9, _; 2–63 characters, starting with a letter). min and max, when both given, must be in order; values outside them are rejected.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "indicators"
+                ],
+                "summary": "Add an indicator to the catalogue",
+                "parameters": [
+                    {
+                        "description": "the new indicator",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/IndicatorInput"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/Indicator"
+                        },
+                        "headers": {
+                            "Location": {
+                                "type": "string",
+                                "description": "the path of the new indicator"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/v1/indicators/{code}": {
+            "get": {
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "indicators"
+                ],
+                "summary": "Get an indicator of the catalogue",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "example": "idm_iks_01",
+                        "description": "indicator code",
+                        "name": "code",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Indicator"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "patch": {
+                "security": [
+                    {
+                        "BearerKey": []
+                    }
+                ],
+                "description": "New bounds must hold every stored value of the indicator (409 otherwise).",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "indicators"
+                ],
+                "summary": "Change an indicator of the catalogue",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "indicator code",
+                        "name": "code",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "fields to change",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/IndicatorPatch"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Indicator"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -3304,6 +3598,182 @@ const docTemplate = `{
                 }
             }
         },
+        "/v1/regions/{code}/indicators": {
+            "get": {
+                "description": "The values stored for exactly this region (not aggregated from the regions below it), joined to the catalogue, by dimension, number, indicator code and year.",
+                "produces": [
+                    "application/json",
+                    "text/csv"
+                ],
+                "tags": [
+                    "indicators"
+                ],
+                "summary": "List the indicator values of a region of any level",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "example": "64.01",
+                        "description": "any region code, dotted or not",
+                        "name": "code",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "integer",
+                        "description": "only this year",
+                        "name": "year",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "dimension(s), comma = any of",
+                        "name": "dimension",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "comma-separated fields to return",
+                        "name": "fields",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "json",
+                            "csv"
+                        ],
+                        "type": "string",
+                        "description": "json or csv (or send Accept: text/csv)",
+                        "name": "format",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/IndicatorValueList"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/v1/regions/{code}/indicators/{indicator}/{year}": {
+            "put": {
+                "security": [
+                    {
+                        "BearerKey": []
+                    }
+                ],
+                "description": "The region may be of any level. The year must be 1900–2100 and the value within the indicator's min and max. A value equal to the stored one leaves it (and its source) as it is.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "indicators"
+                ],
+                "summary": "Create or replace a region's value of an indicator for a year",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "example": "11.01.02.2001",
+                        "description": "any region code",
+                        "name": "code",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "example": "idm_iks_01",
+                        "description": "indicator code",
+                        "name": "indicator",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "integer",
+                        "example": 2024,
+                        "description": "year",
+                        "name": "year",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "the value, and where it comes from",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/IndicatorValueInput"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "replaced",
+                        "schema": {
+                            "$ref": "#/definitions/IndicatorValue"
+                        }
+                    },
+                    "201": {
+                        "description": "created",
+                        "schema": {
+                            "$ref": "#/definitions/IndicatorValue"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/v1/regions/{code}/profile": {
             "get": {
                 "description": "The region and its ancestors, the regions and villages below it, the status distribution in year and the year before, score summaries, the five villages that improved most since the year before, and the cooperation programs active there.",
@@ -4414,6 +4884,84 @@ const docTemplate = `{
                 }
             }
         },
+        "/v1/villages/{code}/indicators": {
+            "get": {
+                "description": "The values joined to the catalogue, by dimension, number, indicator code and year: for the IDM indicators, the 0–5 scores that explain a village's status.",
+                "produces": [
+                    "application/json",
+                    "text/csv"
+                ],
+                "tags": [
+                    "indicators"
+                ],
+                "summary": "List a village's indicator values",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "example": "11.01.02.2001",
+                        "description": "village code, dotted or 10 digits",
+                        "name": "code",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "integer",
+                        "example": 2024,
+                        "description": "only this year",
+                        "name": "year",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "dimension(s), comma = any of, e.g. iks",
+                        "name": "dimension",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "comma-separated fields to return",
+                        "name": "fields",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "json",
+                            "csv"
+                        ],
+                        "type": "string",
+                        "description": "json or csv (or send Accept: text/csv)",
+                        "name": "format",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/IndicatorValueList"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/v1/villages/{code}/scores": {
             "get": {
                 "produces": [
@@ -5461,6 +6009,8 @@ const docTemplate = `{
                     "type": "string",
                     "enum": [
                         "unknown_village",
+                        "unknown_region",
+                        "unknown_indicator",
                         "kelurahan",
                         "out_of_range",
                         "not_a_number",
@@ -5688,6 +6238,237 @@ const docTemplate = `{
                 "updated": {
                     "type": "integer",
                     "example": 0
+                }
+            }
+        },
+        "Indicator": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "string",
+                    "example": "idm_iks_01"
+                },
+                "dimension": {
+                    "type": "string",
+                    "x-nullable": true,
+                    "example": "iks"
+                },
+                "framework": {
+                    "type": "string",
+                    "enum": [
+                        "idm",
+                        "indeks_desa",
+                        "ipd"
+                    ],
+                    "x-nullable": true,
+                    "example": "idm"
+                },
+                "higher_is_better": {
+                    "type": "boolean",
+                    "example": true
+                },
+                "max": {
+                    "type": "number",
+                    "x-nullable": true,
+                    "example": 5
+                },
+                "min": {
+                    "type": "number",
+                    "x-nullable": true,
+                    "example": 0
+                },
+                "name_en": {
+                    "type": "string",
+                    "example": "Access to health facilities"
+                },
+                "name_id": {
+                    "type": "string",
+                    "example": "Akses Sarkes"
+                },
+                "number": {
+                    "type": "integer",
+                    "x-nullable": true,
+                    "example": 1
+                },
+                "unit": {
+                    "type": "string",
+                    "example": "score"
+                }
+            }
+        },
+        "IndicatorInput": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "string",
+                    "example": "bps_jumlah_penduduk"
+                },
+                "dimension": {
+                    "type": "string",
+                    "example": "kependudukan"
+                },
+                "framework": {
+                    "type": "string",
+                    "enum": [
+                        "idm",
+                        "indeks_desa",
+                        "ipd"
+                    ]
+                },
+                "higher_is_better": {
+                    "type": "boolean",
+                    "example": true
+                },
+                "max": {
+                    "type": "number"
+                },
+                "min": {
+                    "type": "number",
+                    "example": 0
+                },
+                "name_en": {
+                    "type": "string",
+                    "example": "Population"
+                },
+                "name_id": {
+                    "type": "string",
+                    "example": "Jumlah Penduduk"
+                },
+                "number": {
+                    "type": "integer",
+                    "example": 1
+                },
+                "unit": {
+                    "type": "string",
+                    "example": "persons"
+                }
+            }
+        },
+        "IndicatorList": {
+            "type": "object",
+            "required": [
+                "data",
+                "page"
+            ],
+            "properties": {
+                "data": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/Indicator"
+                    }
+                },
+                "page": {
+                    "$ref": "#/definitions/Page"
+                }
+            }
+        },
+        "IndicatorPatch": {
+            "type": "object",
+            "properties": {
+                "dimension": {
+                    "type": "string"
+                },
+                "framework": {
+                    "type": "string"
+                },
+                "higher_is_better": {
+                    "type": "boolean"
+                },
+                "max": {
+                    "type": "number"
+                },
+                "min": {
+                    "type": "number"
+                },
+                "name_en": {
+                    "type": "string"
+                },
+                "name_id": {
+                    "type": "string",
+                    "example": "Akses Sarana Kesehatan"
+                },
+                "number": {
+                    "type": "integer"
+                },
+                "unit": {
+                    "type": "string"
+                }
+            }
+        },
+        "IndicatorValue": {
+            "type": "object",
+            "properties": {
+                "dimension": {
+                    "type": "string",
+                    "x-nullable": true,
+                    "example": "iks"
+                },
+                "indicator_code": {
+                    "type": "string",
+                    "example": "idm_iks_01"
+                },
+                "name_en": {
+                    "type": "string",
+                    "example": "Access to health facilities"
+                },
+                "name_id": {
+                    "type": "string",
+                    "example": "Akses Sarkes"
+                },
+                "number": {
+                    "type": "integer",
+                    "x-nullable": true,
+                    "example": 1
+                },
+                "region_code": {
+                    "type": "string",
+                    "example": "11.01.02.2001"
+                },
+                "source": {
+                    "type": "string",
+                    "example": "Kemendes PDTT, IDM open API (sample of 2,500 villages)"
+                },
+                "unit": {
+                    "type": "string",
+                    "example": "score"
+                },
+                "updated_at": {
+                    "type": "string"
+                },
+                "value": {
+                    "type": "number",
+                    "example": 5
+                },
+                "year": {
+                    "type": "integer",
+                    "example": 2024
+                }
+            }
+        },
+        "IndicatorValueInput": {
+            "type": "object",
+            "properties": {
+                "source": {
+                    "type": "string",
+                    "example": "Musyawarah desa 2024"
+                },
+                "value": {
+                    "type": "number",
+                    "example": 4
+                }
+            }
+        },
+        "IndicatorValueList": {
+            "type": "object",
+            "required": [
+                "data"
+            ],
+            "properties": {
+                "data": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/IndicatorValue"
+                    }
                 }
             }
         },

@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -25,13 +26,16 @@ type config struct {
 	BodyLimit        string
 	ImportBodyLimit  string
 	MaxOpenConns     int
-	AutoSeed         bool
+	AutoSeed         []string // the embedded sets to load on start, of seedSets
 	CacheControl     string
 	CacheBytes       int64
 	RateLimitRPS     float64
 	RateLimitBurst   int
 	AllowedOrigins   []string
 }
+
+// seedSets are the embedded sets serve can load on start, in load order.
+var seedSets = []string{"regions", "scores", "indicator_values", "program"}
 
 func loadConfig(getenv func(string) string) (config, error) {
 	c := config{Addr: ":8080", DatabaseURL: store.DefaultURL, BodyLimit: "1M"}
@@ -43,10 +47,15 @@ func loadConfig(getenv func(string) string) (config, error) {
 	}
 	switch v := getenv("AUTO_SEED"); v {
 	case "", "true", "1":
-		c.AutoSeed = true
+		c.AutoSeed = seedSets
 	case "false", "0":
 	default:
-		return c, fmt.Errorf("AUTO_SEED: want true or false, got %q", v)
+		for _, set := range strings.Split(v, ",") {
+			if set = strings.TrimSpace(set); !slices.Contains(seedSets, set) {
+				return c, fmt.Errorf("AUTO_SEED: want true, false or a comma list of %s, got %q", strings.Join(seedSets, ", "), v)
+			}
+			c.AutoSeed = append(c.AutoSeed, set)
+		}
 	}
 	if v := getenv("BODY_LIMIT"); v != "" {
 		c.BodyLimit = v

@@ -8,6 +8,8 @@
 //	desa-api import regions [--file F]    load regions (embedded set, or a CSV file)
 //	desa-api import scores [--file F …]   load scores (embedded IDM sets, or a CSV file)
 //	desa-api import program [--file F]    load a program document (embedded Kaltim–Jatim example, or a JSON file)
+//	desa-api import indicator-values [--file F …]
+//	                                      load indicator values (embedded IDM sample, or a file)
 //	desa-api keys create --name N --scopes S[,S] [--provinces P[,P]]
 //	desa-api openapi                      print the OpenAPI 3 document
 //	desa-api healthcheck                  exit 0 when the server on $ADDR is ready
@@ -24,6 +26,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -57,6 +60,7 @@ const usage = `usage:
   desa-api import regions [--file F]
   desa-api import scores [--framework idm] [--file F] [--code-edition 2022|2025] [--mode atomic|partial] [--source S] [--dry-run]
   desa-api import program [--file F]
+  desa-api import indicator-values [--file F] [--code-edition 2022|2025] [--mode atomic|partial] [--source S] [--dry-run]
   desa-api keys create --name NAME --scopes SCOPE[,SCOPE] [--provinces CODE[,CODE]]
   desa-api openapi
   desa-api healthcheck`
@@ -118,10 +122,8 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	if cfg.AutoSeed {
-		if err := autoSeed(ctx, svc, log); err != nil {
-			return err
-		}
+	if err := autoSeed(ctx, svc, cfg.AutoSeed, log); err != nil {
+		return err
 	}
 	e, err := httpapi.New(svc, httpapi.Config{RequestTimeout: cfg.RequestTimeout, BodyLimit: cfg.BodyLimit,
 		ImportBodyLimit: cfg.ImportBodyLimit, Logger: log, CacheControl: cfg.CacheControl, CacheBytes: cfg.CacheBytes,
@@ -183,28 +185,48 @@ func services(s *store.Store) (httpapi.Services, error) {
 // newID returns a UUIDv7 as text: unique, and ordered by creation time.
 func newID() string { return uuid.Must(uuid.NewV7()).String() }
 
-// autoSeed loads the embedded data sets into an empty database: the
-// regions, then the IDM scores.
-func autoSeed(ctx context.Context, svc httpapi.Services, log *slog.Logger) error {
-	start := time.Now()
-	loaded, err := seed.EnsureRegions(ctx, svc.Regions)
-	if err != nil {
-		return fmt.Errorf("loading the embedded regions: %w", err)
+// autoSeed loads the embedded data sets named in sets into an empty
+// database: the regions, then the IDM scores, then the IDM indicator values
+// (each only while its table is empty).
+func autoSeed(ctx context.Context, svc httpapi.Services, sets []string, log *slog.Logger) error {
+	took := func(start time.Time) string { return time.Since(start).Round(time.Millisecond).String() }
+	if slices.Contains(sets, "regions") {
+		start := time.Now()
+		loaded, err := seed.EnsureRegions(ctx, svc.Regions)
+		if err != nil {
+			return fmt.Errorf("loading the embedded regions: %w", err)
+		}
+		if loaded {
+			log.Info("loaded the embedded Kepmendagri 2025 regions", "took", took(start))
+		}
 	}
-	if loaded {
-		log.Info("loaded the embedded Kepmendagri 2025 regions", "took", time.Since(start).Round(time.Millisecond).String())
+	if slices.Contains(sets, "scores") {
+		start := time.Now()
+		reps, err := seed.EnsureScores(ctx, svc.Indicators)
+		if err != nil {
+			return fmt.Errorf("loading the embedded IDM scores: %w", err)
+		}
+		for _, r := range reps {
+			log.Info("loaded embedded IDM scores", "source", r.Source, "rows", r.Rows, "inserted", r.Inserted,
+				"rejected", r.Rejected, "translated", r.Translated, "took", took(start))
+		}
 	}
-	start = time.Now()
-	reps, err := seed.EnsureScores(ctx, svc.Indicators)
-	if err != nil {
-		return fmt.Errorf("loading the embedded IDM scores: %w", err)
-	}
-	for _, r := range reps {
-		log.Info("loaded embedded IDM scores", "source", r.Source, "rows", r.Rows, "inserted", r.Inserted,
-			"rejected", r.Rejected, "translated", r.Translated, "took", time.Since(start).Round(time.Millisecond).String())
+	if slices.Contains(sets, "indicator_values") {
+		start := time.Now()
+		rep, err := seed.EnsureIndicatorValues(ctx, svc.Indicators)
+		if err != nil {
+			return fmt.Errorf("loading the embedded IDM indicator values: %w", err)
+		}
+		if rep != nil {
+			log.Info("loaded embedded IDM indicator values", "source", rep.Source, "rows", rep.Rows,
+				"inserted", rep.Inserted, "rejected", rep.Rejected, "translated", rep.Translated, "took", took(start))
+		}
 	}
 	// The example program is a convenience: a database whose regions or
 	// scores it cannot match still serves, with a warning.
+	if !slices.Contains(sets, "program") {
+		return nil
+	}
 	if res, loaded, err := seed.EnsureProgram(ctx, svc.Programs); err != nil {
 		log.Warn("could not load the embedded example program", "error", err.Error())
 	} else if loaded {
@@ -219,6 +241,9 @@ func importCmd(ctx context.Context, cfg config, args []string, stdout io.Writer)
 	}
 	if len(args) > 0 && args[0] == "program" {
 		return importProgram(ctx, cfg, args[1:], stdout)
+	}
+	if len(args) > 0 && args[0] == "indicator-values" {
+		return importValues(ctx, cfg, args[1:], stdout)
 	}
 	if len(args) == 0 || args[0] != "regions" {
 		return fmt.Errorf("import what? %s", usage)
@@ -256,19 +281,96 @@ func importCmd(ctx context.Context, cfg config, args []string, stdout io.Writer)
 	return nil
 }
 
+// cliMaxRows caps one import from the command line, which may load files
+// larger than an HTTP import may (the embedded indicator sample has 500,300
+// rows).
+const cliMaxRows = 10_000_000
+
+// importFlags are the options import scores and import indicator-values
+// share. Without --file the embedded sets load with their own options,
+// which the flags given explicitly override.
+type importFlags struct {
+	fs      *flag.FlagSet
+	file    *string
+	edition *int
+	mode    *string
+	source  *string
+	dryRun  *bool
+}
+
+func newImportFlags(name, fileHelp string) importFlags {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	return importFlags{fs: fs,
+		file:    fs.String("file", "", fileHelp),
+		edition: fs.Int("code-edition", 2025, "Kepmendagri edition of the village codes: 2022 or 2025"),
+		mode:    fs.String("mode", indicator.ModeAtomic, "atomic or partial"),
+		source:  fs.String("source", "", "where the data comes from"),
+		dryRun:  fs.Bool("dry-run", false, "validate and report only"),
+	}
+}
+
+// sets returns what to import: the file (as kind), or the embedded sets,
+// with the explicitly given flags applied.
+func (f importFlags) sets(kind string, embedded []seed.ScoreSet) []seed.ScoreSet {
+	if *f.file != "" {
+		format := indicator.FormatCSV
+		if name := strings.TrimSuffix(*f.file, ".gz"); strings.HasSuffix(name, ".json") {
+			format = indicator.FormatJSON
+		}
+		embedded = []seed.ScoreSet{{Name: *f.file, Request: indicator.ImportRequest{Kind: kind, Format: format,
+			CodeEdition: *f.edition, Mode: *f.mode, Source: *f.source, DryRun: *f.dryRun}}}
+	}
+	out := slices.Clone(embedded)
+	for i := range out {
+		r := &out[i].Request
+		r.MaxRows = cliMaxRows
+		f.fs.Visit(func(fl *flag.Flag) {
+			switch fl.Name {
+			case "code-edition":
+				r.CodeEdition = *f.edition
+			case "mode":
+				r.Mode = *f.mode
+			case "source":
+				r.Source = *f.source
+			case "dry-run":
+				r.DryRun = *f.dryRun
+			}
+		})
+	}
+	return out
+}
+
 // importScores loads scores from a file (or, without --file, the embedded
 // IDM sets) through the same import path as POST /v1/imports.
 func importScores(ctx context.Context, cfg config, args []string, stdout io.Writer) error {
-	fs := flag.NewFlagSet("import scores", flag.ContinueOnError)
-	file := fs.String("file", "", "CSV in the import format (default: the embedded IDM 2024 and 2021–2023 sets)")
-	framework := fs.String("framework", "idm", "idm, indeks_desa or ipd")
-	edition := fs.Int("code-edition", 2025, "Kepmendagri edition of the village codes: 2022 or 2025")
-	mode := fs.String("mode", indicator.ModeAtomic, "atomic or partial")
-	source := fs.String("source", "", "where the data comes from")
-	dryRun := fs.Bool("dry-run", false, "validate and report only")
-	if err := fs.Parse(args); err != nil {
+	f := newImportFlags("import scores", "CSV in the import format (default: the embedded IDM 2024 and 2021–2023 sets)")
+	framework := f.fs.String("framework", "idm", "idm, indeks_desa or ipd")
+	if err := f.fs.Parse(args); err != nil {
 		return err
 	}
+	sets := f.sets(indicator.KindScores, seed.ScoreSets)
+	if *f.file != "" {
+		sets[0].Request.Framework = *framework
+	}
+	return runImports(ctx, cfg, sets, *f.file != "", stdout)
+}
+
+// importValues loads indicator values from a file (or, without --file, the
+// embedded sample of IDM indicator scores) through the same import path as
+// POST /v1/imports?kind=indicator_values.
+func importValues(ctx context.Context, cfg config, args []string, stdout io.Writer) error {
+	f := newImportFlags("import indicator-values", "CSV (or .json) with region_code,indicator_code,year,value "+
+		"or village_code,year,dimension,number,score (default: the embedded IDM indicator sample)")
+	if err := f.fs.Parse(args); err != nil {
+		return err
+	}
+	sets := f.sets(indicator.KindIndicatorValues, []seed.ScoreSet{seed.IndicatorValueSet})
+	return runImports(ctx, cfg, sets, *f.file != "", stdout)
+}
+
+// runImports imports each set, from the file its name gives (fromFile) or
+// embedded, and prints each report with its first errors.
+func runImports(ctx context.Context, cfg config, sets []seed.ScoreSet, fromFile bool, stdout io.Writer) error {
 	s, err := store.Open(ctx, cfg.DatabaseURL, cfg.storeOptions())
 	if err != nil {
 		return err
@@ -278,20 +380,14 @@ func importScores(ctx context.Context, cfg config, args []string, stdout io.Writ
 	if err != nil {
 		return err
 	}
-	sets := seed.ScoreSets
-	if *file != "" {
-		sets = []seed.ScoreSet{{Name: *file, Request: indicator.ImportRequest{Kind: indicator.KindScores,
-			Framework: *framework, Mode: *mode, CodeEdition: *edition, Format: indicator.FormatCSV,
-			Source: *source, DryRun: *dryRun}}}
-	}
 	for _, set := range sets {
 		start := time.Now()
 		var rep indicator.Report
-		if *file == "" {
+		if !fromFile {
 			rep, err = seed.LoadScores(ctx, svc.Indicators, set)
 		} else {
 			var f *os.File
-			if f, err = os.Open(*file); err != nil {
+			if f, err = os.Open(set.Name); err != nil {
 				return err
 			}
 			var r io.Reader

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"bytes"
+	"encoding"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -123,6 +124,15 @@ func (o listOut[T]) without(names ...string) listOut[T] {
 
 func (o listOut[T]) write(c echo.Context, items []T, page paging.Page, total int) error {
 	setLinks(c, page, total)
+	return o.render(c, items, &Page{Limit: page.Limit, Offset: page.Offset, Total: total})
+}
+
+// writeAll renders a whole list, which has no pages: {"data"} or CSV.
+func (o listOut[T]) writeAll(c echo.Context, items []T) error {
+	return o.render(c, items, nil)
+}
+
+func (o listOut[T]) render(c echo.Context, items []T, page *Page) error {
 	if o.csv {
 		return writeCSV(c, o.cols, items)
 	}
@@ -145,9 +155,12 @@ func (o listOut[T]) write(c echo.Context, items []T, page paging.Page, total int
 			return err
 		}
 	}
-	p, _ := json.Marshal(Page{Limit: page.Limit, Offset: page.Offset, Total: total})
-	buf.WriteString(`],"page":`)
-	buf.Write(p)
+	buf.WriteByte(']')
+	if page != nil {
+		p, _ := json.Marshal(page)
+		buf.WriteString(`,"page":`)
+		buf.Write(p)
+	}
 	buf.WriteString("}\n")
 	c.Response().Header().Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
 	c.Response().WriteHeader(http.StatusOK)
@@ -202,10 +215,9 @@ func writeCSV[T any](c echo.Context, cols []column, items []T) error {
 	return w.Error()
 }
 
-// csvValue formats one cell: scalars plainly, null as empty, and anything
-// structured as its JSON. A type with its own JSON form (a fixed.Dec, which
-// is an integer count of ten-thousandths underneath) is written as in the
-// JSON answer, a JSON string without its quotes.
+// csvValue formats one cell: scalars plainly, null as empty, times as RFC
+// 3339, a type with its own JSON (a fixed.Dec: 0.7410, not its units) as
+// that JSON unquoted, and anything structured as its JSON.
 func csvValue(v reflect.Value) string {
 	for v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface {
 		if v.IsNil() {
@@ -213,13 +225,19 @@ func csvValue(v reflect.Value) string {
 		}
 		v = v.Elem()
 	}
-	if m, ok := v.Interface().(json.Marshaler); ok {
-		b, err := m.MarshalJSON()
-		var s string
-		if err == nil && json.Unmarshal(b, &s) == nil {
-			return s
+	switch m := v.Interface().(type) {
+	case encoding.TextMarshaler:
+		if b, err := m.MarshalText(); err == nil {
+			return string(b)
 		}
-		return string(b)
+	case json.Marshaler:
+		if b, err := m.MarshalJSON(); err == nil {
+			var s string
+			if json.Unmarshal(b, &s) == nil {
+				return s
+			}
+			return string(b)
+		}
 	}
 	switch v.Kind() {
 	case reflect.String:

@@ -11,6 +11,7 @@ func routes(e *echo.Echo, h *handlers) {
 	regions := requireScope(auth.ScopeWriteRegions)
 	indicators := requireScope(auth.ScopeWriteIndicators)
 	programs := requireScope(auth.ScopeWritePrograms)
+	admin := requireScope(auth.ScopeAdmin)
 
 	e.GET("/healthz", h.healthz)
 	e.GET("/readyz", h.readyz)
@@ -43,6 +44,7 @@ func routes(e *echo.Echo, h *handlers) {
 	v1.POST("/villages", h.createVillage, regions)
 	v1.GET("/villages/:code", h.getVillage)
 	v1.GET("/villages/:code/scores", h.villageScores)
+	v1.GET("/villages/:code/indicators", h.villageIndicators)
 	v1.PUT("/villages/:code/scores/:framework/:year", h.putScore, indicators)
 	v1.PATCH("/villages/:code", h.patchVillage, regions)
 	v1.DELETE("/villages/:code", h.deleteVillage, regions)
@@ -50,6 +52,8 @@ func routes(e *echo.Echo, h *handlers) {
 	v1.GET("/regions/:code", h.getRegion)
 	v1.GET("/regions/:code/children", h.listChildren)
 	v1.GET("/regions/:code/profile", h.regionProfile)
+	v1.GET("/regions/:code/indicators", h.regionIndicators)
+	v1.PUT("/regions/:code/indicators/:indicator/:year", h.putIndicatorValue, indicators)
 
 	v1.GET("/frameworks", h.listFrameworks)
 	v1.GET("/frameworks/:code", h.getFramework)
@@ -62,6 +66,10 @@ func routes(e *echo.Echo, h *handlers) {
 	v1.GET("/stats/compare", h.compare)
 	v1.GET("/stats/rankings", h.rankings)
 	v1.GET("/stats/gaps", h.gaps)
+	v1.GET("/indicators", h.listIndicators)
+	v1.POST("/indicators", h.createIndicator, admin)
+	v1.GET("/indicators/:code", h.getIndicator)
+	v1.PATCH("/indicators/:code", h.patchIndicator, admin)
 
 	v1.POST("/imports", h.createImport, indicators, h.importLimit)
 	v1.GET("/imports/:id", h.getImport)

@@ -261,7 +261,7 @@ type ImportReport struct {
 type ImportError struct {
 	Row     int    `json:"row" example:"17"`
 	Field   string `json:"field" example:"village_code"`
-	Code    string `json:"code" enums:"unknown_village,kelurahan,out_of_range,not_a_number,duplicate,wrong_year,bad_header,bad_code,bad_status,missing,unknown_field,malformed,forbidden_province" example:"unknown_village"`
+	Code    string `json:"code" enums:"unknown_village,unknown_region,unknown_indicator,kelurahan,out_of_range,not_a_number,duplicate,wrong_year,bad_header,bad_code,bad_status,missing,unknown_field,malformed,forbidden_province" example:"unknown_village"`
 	Message string `json:"message" example:"no village with code 35.78.99.2001"`
 } //	@name	ImportError
 
@@ -300,15 +300,17 @@ func toImportReport(r indicator.Report) ImportReport {
 
 // createImport godoc
 //
-//	@Summary		Bulk-import scores from CSV or a JSON array
-//	@Description	For IDM the CSV columns are village_code,year,iks,ike,ikl,score,status (score and status may be empty: the score is then the mean of the components and the status is derived). A JSON body is an array of objects with the same fields. At most 200,000 rows and IMPORT_BODY_LIMIT bytes (default 32M: 32,000,000 bytes) per import. A wrong CSV header refuses the import (422, errors at row 0 with the code bad_header). mode=atomic stores nothing when any row is rejected (422 with the report); mode=partial stores exactly the valid rows; dry_run=true stores nothing and reports what would happen. code_edition=2022 translates Kepmendagri 2022 village codes to 2025 codes.
+//	@Summary		Bulk-import scores or indicator values from CSV or a JSON array
+//	@Description	kind=scores (with framework): for IDM the CSV columns are village_code,year,iks,ike,ikl,score,status (score and status may be empty: the score is then the mean of the components and the status is derived).
+//	@Description	kind=indicator_values: the columns region_code,indicator_code,year,value (a region of any level), or the IDM open API's shape village_code,year,dimension,number,score, which names the indicator idm_<dimension>_<number as two digits> (IKS 1 → idm_iks_01). Values must lie within the indicator's min and max.
+//	@Description	A JSON body is an array of objects with the same fields. At most 200,000 rows and IMPORT_BODY_LIMIT bytes (default 32 MiB) per import. mode=atomic stores nothing when any row is rejected (422 with the report); mode=partial stores exactly the valid rows; dry_run=true stores nothing and reports what would happen. A wrong CSV header refuses the import (422, errors at row 0 with the code bad_header). code_edition=2022 translates Kepmendagri 2022 village codes to 2025 codes (village codes only). Rows outside the provinces of a province-restricted key are rejected (forbidden_province).
 //	@Tags			indicators
 //	@Accept			text/csv,json
 //	@Produce		json
 //	@Security		BearerKey
-//	@Param			kind			query		string	true	"what the rows are"			Enums(scores)
-//	@Param			framework		query		string	true	"framework of the scores"	Enums(idm, indeks_desa, ipd)
-//	@Param			mode			query		string	false	"atomic or partial"			Enums(atomic, partial)	default(atomic)
+//	@Param			kind			query		string	true	"what the rows are"										Enums(scores, indicator_values)
+//	@Param			framework		query		string	false	"framework of the scores (required with kind=scores)"	Enums(idm, indeks_desa, ipd)
+//	@Param			mode			query		string	false	"atomic or partial"										Enums(atomic, partial)	default(atomic)
 //	@Param			dry_run			query		bool	false	"validate and report only"
 //	@Param			source			query		string	false	"where the data comes from, e.g. Kepmendesa 174/2023"
 //	@Param			code_edition	query		int		false	"Kepmendagri edition of the village codes"	Enums(2022, 2025)	default(2025)

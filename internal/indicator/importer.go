@@ -47,7 +47,10 @@ type ImportRequest struct {
 	CodeEdition int // 2025 (default) or 2022
 	Format      string
 	KeyID       string
-	// Provinces restricts the rows to villages in these provinces (the
+	// MaxRows caps the rows (0: MaxRows, the limit over HTTP). The CLI and
+	// the embedded seeds, which load larger files, lift it.
+	MaxRows int
+	// Provinces restricts the rows to regions in these provinces (the
 	// importing key's restriction); empty: anywhere.
 	Provinces []string
 }
@@ -107,6 +110,9 @@ func checkRequest(req *ImportRequest) (Framework, error) {
 	if req.CodeEdition == 0 {
 		req.CodeEdition = 2025
 	}
+	if req.MaxRows == 0 {
+		req.MaxRows = MaxRows
+	}
 	if req.Mode != ModeAtomic && req.Mode != ModePartial {
 		errs.Add("mode", "must be atomic or partial, got %q", req.Mode)
 	}
@@ -124,6 +130,9 @@ func checkRequest(req *ImportRequest) (Framework, error) {
 			errs.Add("framework", "%s", err.(*apperr.Error).Message)
 		}
 	case KindIndicatorValues:
+		if req.Framework != "" {
+			errs.Add("framework", "goes with kind=scores only (indicator values name their indicator)")
+		}
 	default:
 		errs.Add("kind", "must be scores or indicator_values, got %q", req.Kind)
 	}
@@ -142,9 +151,6 @@ func (s *Service) Import(ctx context.Context, req ImportRequest, body io.Reader)
 	if err != nil {
 		return Report{}, err
 	}
-	if req.Kind != KindScores {
-		return Report{}, apperr.New(apperr.BadRequest, "kind %s is not importable yet", req.Kind)
-	}
 	rep := Report{ID: s.newID(), Kind: req.Kind, Framework: req.Framework, DryRun: req.DryRun, Mode: req.Mode,
 		Source: req.Source, CodeEdition: req.CodeEdition, Format: req.Format, KeyID: req.KeyID,
 		CreatedAt: time.Now().UTC().Truncate(time.Microsecond)} // as PostgreSQL keeps it
@@ -152,19 +158,23 @@ func (s *Service) Import(ctx context.Context, req ImportRequest, body io.Reader)
 	if err != nil {
 		return Report{}, err
 	}
-	cols := append([]string{"village_code", "year"}, componentCodes(f)...)
-	cols = append(cols, "score", "status")
-	if err := rows.checkHeader(cols, []string{"village_code", "year"}); err != nil {
+	rc := rowContext{svc: s, req: req, rep: &rep, rows: rows}
+	var run func(ctx context.Context, tx Store) error
+	switch req.Kind {
+	case KindScores:
+		run, err = rc.scores(ctx, f)
+	case KindIndicatorValues:
+		run, err = rc.values(ctx)
+	}
+	if apperr.Is(err, apperr.Invalid) { // a wrong header: refused with a stored report
 		return s.refuseHeader(ctx, rep, err)
 	}
-	villages, err := s.store.VillageTypes(ctx)
 	if err != nil {
 		return Report{}, err
 	}
-	imp := &scoreImport{svc: s, f: f, req: req, rep: &rep, villages: villages, seen: map[Key]int{}}
 	errRollback := errors.New("rollback")
 	err = s.store.InTx(ctx, func(tx Store) error {
-		if err := imp.run(ctx, tx, rows); err != nil {
+		if err := run(ctx, tx); err != nil {
 			return err
 		}
 		if req.DryRun || req.Mode == ModeAtomic && rep.Rejected > 0 {
@@ -194,6 +204,168 @@ func (s *Service) ImportReport(ctx context.Context, id string) (Report, error) {
 	return r, err
 }
 
+// runBatches is the loop every import kind shares: read each row, count it,
+// reject what the reader or parse rejects, and write the parsed items in
+// batches. A dry run, or an atomic import that has rejected a row, writes
+// too — its transaction is rolled back at the end — so that the report
+// says exactly what the import would do.
+func runBatches[T any](ctx context.Context, rc rowContext, parse func(row int, vals map[string]string) (T, bool),
+	write func(ctx context.Context, batch []T) (inserted, updated int, err error)) error {
+	rep := rc.rep
+	batch := make([]T, 0, batchSize)
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		ins, upd, err := write(ctx, batch)
+		if err != nil {
+			return err
+		}
+		rep.Inserted += ins
+		rep.Updated += upd
+		rep.Unchanged += len(batch) - ins - upd
+		batch = batch[:0]
+		return nil
+	}
+	for {
+		rec, err := rc.rows.next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		rep.Rows++
+		if rep.Rows > rc.req.MaxRows {
+			return apperr.New(apperr.TooLarge, "an import holds at most %d rows; split the file", rc.req.MaxRows)
+		}
+		if rec.err != nil {
+			rep.reject(rep.Rows, rec.err.Field, rec.err.Code, "%s", rec.err.Message)
+			continue
+		}
+		if item, ok := parse(rep.Rows, rec.values); ok {
+			batch = append(batch, item)
+		}
+		if len(batch) == batchSize {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	return flush()
+}
+
+// rowContext is one running import: its request, report and rows, and the
+// field readers every kind shares.
+type rowContext struct {
+	svc  *Service
+	req  ImportRequest
+	rep  *Report
+	rows *rowReader
+}
+
+// code reads a region code of the given level ("" for any), translating a
+// Kepmendagri 2022 village code when the request says so. It rejects the
+// row and reports false when the code is missing, malformed or cannot be
+// translated; whether the region exists is for the caller to check.
+func (rc rowContext) code(row int, field, raw string, want region.Level) (string, region.Level, bool) {
+	rep := rc.rep
+	if strings.TrimSpace(raw) == "" {
+		rep.reject(row, field, CodeMissing, "is required")
+		return "", "", false
+	}
+	dotted, level, err := region.ParseCode(raw)
+	if err == nil && want != "" && level != want {
+		err = apperr.New(apperr.BadRequest, "%q is a %s code, want a %s code", dotted, level, want)
+	}
+	if err != nil {
+		rep.reject(row, field, CodeBadCode, "%s", err.(*apperr.Error).Message)
+		return "", "", false
+	}
+	if rc.req.CodeEdition != 2022 {
+		return dotted, level, rc.inProvinces(row, field, dotted)
+	}
+	if level != region.LevelVillage {
+		rep.reject(row, field, CodeBadCode, "code_edition=2022 translates village codes only; give %s codes in the 2025 edition", level)
+		return "", "", false
+	}
+	to, ok := rc.svc.crosswalk[dotted]
+	if !ok {
+		rep.reject(row, field, CodeUnknownVillage, "%s is not in the Kepmendagri 2022→2025 crosswalk", dotted)
+		return "", "", false
+	}
+	if to != dotted {
+		rep.Translated++
+		if len(rep.Translations) < MaxErrorsShown {
+			rep.Translations = append(rep.Translations, Translation{row, dotted, to})
+		}
+	}
+	return to, level, rc.inProvinces(row, field, to)
+}
+
+// inProvinces rejects a row whose region lies outside the provinces the
+// importing key may write.
+func (rc rowContext) inProvinces(row int, field, code string) bool {
+	prov, _, _ := strings.Cut(code, ".")
+	if len(rc.req.Provinces) == 0 || slices.Contains(rc.req.Provinces, prov) {
+		return true
+	}
+	rc.rep.reject(row, field, CodeForbidden, "%s is outside the provinces this API key may write (%s)",
+		code, strings.Join(rc.req.Provinces, ", "))
+	return false
+}
+
+// int reads a whole number.
+func (rc rowContext) int(row int, field, raw, what string) (int, bool) {
+	n, err := strconv.Atoi(strings.TrimSpace(raw))
+	if err != nil {
+		rc.rep.reject(row, field, CodeNotANumber, "must be %s, got %q", what, raw)
+		return 0, false
+	}
+	return n, true
+}
+
+// dec reads a decimal; an empty cell is nil.
+func (rc rowContext) dec(row int, field, raw string) (*fixed.Dec, bool) {
+	s := strings.TrimSpace(raw)
+	if s == "" {
+		return nil, true
+	}
+	d, err := fixed.Parse(s)
+	if err != nil {
+		rc.rep.reject(row, field, CodeNotANumber, "must be a decimal number, got %q", s)
+		return nil, false
+	}
+	return &d, true
+}
+
+// duplicate rejects a row whose key an earlier row had, and remembers keys.
+func duplicate[K comparable](rc rowContext, seen map[K]int, key K, row int, field, what string) bool {
+	if first, dup := seen[key]; dup {
+		rc.rep.reject(row, field, CodeDuplicate, "%s repeats row %d", what, first)
+		return true
+	}
+	seen[key] = row
+	return false
+}
+
+// scores prepares an import of scores: the header, the villages.
+func (rc rowContext) scores(ctx context.Context, f Framework) (func(context.Context, Store) error, error) {
+	cols := append([]string{"village_code", "year"}, componentCodes(f)...)
+	cols = append(cols, "score", "status")
+	if err := rc.rows.checkHeader(cols, []string{"village_code", "year"}); err != nil {
+		return nil, err
+	}
+	villages, err := rc.svc.store.VillageTypes(ctx)
+	if err != nil {
+		return nil, err
+	}
+	imp := &scoreImport{rowContext: rc, f: f, villages: villages, seen: map[Key]int{}}
+	return func(ctx context.Context, tx Store) error {
+		return runBatches(ctx, rc, imp.parse, tx.UpsertScores)
+	}, nil
+}
+
 func componentCodes(f Framework) []string {
 	out := make([]string, len(f.Components))
 	for i, c := range f.Components {
@@ -202,141 +374,191 @@ func componentCodes(f Framework) []string {
 	return out
 }
 
-// scoreImport is one running import of scores.
+// scoreImport turns rows into scores.
 type scoreImport struct {
-	svc      *Service
+	rowContext
 	f        Framework
-	req      ImportRequest
-	rep      *Report
 	villages map[string]string
 	seen     map[Key]int // key → row of its first occurrence
-	batch    []Score
-}
-
-func (imp *scoreImport) run(ctx context.Context, tx Store, rows *rowReader) error {
-	for {
-		rec, err := rows.next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return err
-		}
-		imp.rep.Rows++
-		if imp.rep.Rows > MaxRows {
-			return apperr.New(apperr.TooLarge, "an import holds at most %d rows; split the file", MaxRows)
-		}
-		if rec.err != nil {
-			imp.rep.reject(imp.rep.Rows, rec.err.Field, rec.err.Code, "%s", rec.err.Message)
-			continue
-		}
-		if sc, ok := imp.parse(imp.rep.Rows, rec.values); ok {
-			sc.ImportID = imp.rep.ID
-			imp.batch = append(imp.batch, sc)
-		}
-		if len(imp.batch) == batchSize {
-			if err := imp.flush(ctx, tx); err != nil {
-				return err
-			}
-		}
-	}
-	return imp.flush(ctx, tx)
 }
 
 // parse turns one row into a score, or rejects it with its first problem.
 func (imp *scoreImport) parse(row int, vals map[string]string) (Score, bool) {
-	rep := imp.rep
-	code := vals["village_code"]
-	if code == "" {
-		rep.reject(row, "village_code", CodeMissing, "is required")
-		return Score{}, false
-	}
-	dotted, err := region.ParseCodeAt(code, region.LevelVillage)
-	if err != nil {
-		rep.reject(row, "village_code", CodeBadCode, "%s", err.(*apperr.Error).Message)
-		return Score{}, false
-	}
-	if imp.req.CodeEdition == 2022 {
-		to, ok := imp.svc.crosswalk[dotted]
-		if !ok {
-			rep.reject(row, "village_code", CodeUnknownVillage, "%s is not in the Kepmendagri 2022→2025 crosswalk", dotted)
-			return Score{}, false
-		}
-		if to != dotted {
-			rep.Translated++
-			if len(rep.Translations) < MaxErrorsShown {
-				rep.Translations = append(rep.Translations, Translation{row, dotted, to})
-			}
-			dotted = to
-		}
-	}
-	if prov, _, _ := strings.Cut(dotted, "."); len(imp.req.Provinces) > 0 && !slices.Contains(imp.req.Provinces, prov) {
-		rep.reject(row, "village_code", CodeForbidden, "%s is outside the provinces this API key may write (%s)",
-			dotted, strings.Join(imp.req.Provinces, ", "))
-		return Score{}, false
-	}
-	typ, ok := imp.villages[dotted]
+	code, _, ok := imp.code(row, "village_code", vals["village_code"], region.LevelVillage)
 	if !ok {
-		rep.reject(row, "village_code", CodeUnknownVillage, "no village with code %s", dotted)
 		return Score{}, false
 	}
-	year, err := strconv.Atoi(strings.TrimSpace(vals["year"]))
-	if err != nil {
-		rep.reject(row, "year", CodeNotANumber, "must be a whole year, got %q", vals["year"])
+	typ, ok := imp.villages[code]
+	if !ok {
+		imp.rep.reject(row, "village_code", CodeUnknownVillage, "no village with code %s", code)
+		return Score{}, false
+	}
+	year, ok := imp.int(row, "year", vals["year"], "a whole year")
+	if !ok {
 		return Score{}, false
 	}
 	in := ScoreInput{Components: map[string]fixed.Dec{}, Status: strings.TrimSpace(vals["status"]), Source: imp.req.Source}
 	for _, c := range imp.f.Components {
-		s := strings.TrimSpace(vals[c.Code])
-		if s == "" {
-			continue
-		}
-		d, err := fixed.Parse(s)
-		if err != nil {
-			rep.reject(row, c.Code, CodeNotANumber, "must be a decimal number, got %q", s)
+		d, ok := imp.dec(row, c.Code, vals[c.Code])
+		if !ok {
 			return Score{}, false
 		}
-		in.Components[c.Code] = d
-	}
-	if s := strings.TrimSpace(vals["score"]); s != "" {
-		d, err := fixed.Parse(s)
-		if err != nil {
-			rep.reject(row, "score", CodeNotANumber, "must be a decimal number, got %q", s)
-			return Score{}, false
+		if d != nil {
+			in.Components[c.Code] = *d
 		}
-		in.Score = &d
 	}
-	sc, probs := imp.f.NewScore(Village{Code: dotted, Type: typ}, year, in)
+	if in.Score, ok = imp.dec(row, "score", vals["score"]); !ok {
+		return Score{}, false
+	}
+	sc, probs := imp.f.NewScore(Village{Code: code, Type: typ}, year, in)
 	if len(probs) > 0 {
-		rep.reject(row, probs[0].Field, probs[0].Code, "%s", probs[0].Message)
+		imp.rep.reject(row, probs[0].Field, probs[0].Code, "%s", probs[0].Message)
 		return Score{}, false
 	}
-	key := Key{dotted, year}
-	if first, dup := imp.seen[key]; dup {
-		rep.reject(row, "village_code", CodeDuplicate, "%s %d repeats row %d", dotted, year, first)
+	if duplicate(imp.rowContext, imp.seen, Key{code, year}, row, "village_code", fmt.Sprintf("%s %d", code, year)) {
 		return Score{}, false
 	}
-	imp.seen[key] = row
+	sc.ImportID = imp.rep.ID
 	return sc, true
 }
 
-// flush writes the batch and counts what was new, changed and unchanged.
-// A dry run, or an atomic import that has rejected a row, writes too — its
-// transaction is rolled back at the end — so that the report says exactly
-// what the import would do.
-func (imp *scoreImport) flush(ctx context.Context, tx Store) error {
-	if len(imp.batch) == 0 {
-		return nil
+// The two shapes of indicator value rows: one value of any indicator for a
+// region of any level, or the IDM open API's per-indicator village scores
+// (dimension IKS|IKE|IKL and number name the indicator idm_iks_01 …).
+var (
+	valueColumns    = []string{"region_code", "indicator_code", "year", "value"}
+	idmValueColumns = []string{"village_code", "year", "dimension", "number", "score"}
+)
+
+// values prepares an import of indicator values: the header decides the
+// shape (a JSON row's fields decide it row by row), and the regions and
+// the catalogue are read once.
+func (rc rowContext) values(ctx context.Context) (func(context.Context, Store) error, error) {
+	cols := valueColumns
+	if slices.Contains(rc.rows.header, "village_code") {
+		cols = idmValueColumns
 	}
-	ins, upd, err := tx.UpsertScores(ctx, imp.batch)
+	known := cols
+	if rc.rows.json != nil {
+		known = append(slices.Clone(valueColumns), "village_code", "dimension", "number", "score")
+	}
+	if err := rc.rows.checkHeader(known, cols); err != nil {
+		return nil, err
+	}
+	regions, err := rc.svc.store.RegionCodes(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	imp.rep.Inserted += ins
-	imp.rep.Updated += upd
-	imp.rep.Unchanged += len(imp.batch) - ins - upd
-	imp.batch = imp.batch[:0]
-	return nil
+	inds, _, err := rc.svc.store.Indicators(ctx, IndicatorFilter{})
+	if err != nil {
+		return nil, err
+	}
+	idm, _ := FrameworkByCode("idm")
+	imp := &valueImport{rowContext: rc, idm: idm, regions: regions, indicators: make(map[string]Indicator, len(inds)),
+		seen: map[ValueKey]int{}}
+	for _, ind := range inds {
+		imp.indicators[ind.Code] = ind
+	}
+	return func(ctx context.Context, tx Store) error {
+		return runBatches(ctx, rc, imp.parse, tx.UpsertValues)
+	}, nil
+}
+
+// valueImport turns rows into indicator values.
+type valueImport struct {
+	rowContext
+	idm        Framework // whose components are the dimensions of the IDM shape
+	regions    map[string]bool
+	indicators map[string]Indicator
+	seen       map[ValueKey]int
+}
+
+// parse turns one row of either shape into a value, or rejects it with its
+// first problem.
+func (imp *valueImport) parse(row int, vals map[string]string) (Value, bool) {
+	_, idm := vals["village_code"]
+	codeField, indField, valueField, level := "region_code", "indicator_code", "value", region.Level("")
+	if idm {
+		for _, k := range valueColumns {
+			if _, ok := vals[k]; ok && k != "year" {
+				imp.rep.reject(row, k, CodeMalformed, "mixes the fields of region_code,indicator_code,year,value with those of village_code,year,dimension,number,score")
+				return Value{}, false
+			}
+		}
+		codeField, indField, valueField, level = "village_code", "number", "score", region.LevelVillage
+	}
+	code, lvl, ok := imp.code(row, codeField, vals[codeField], level)
+	if !ok {
+		return Value{}, false
+	}
+	if !imp.regions[code] {
+		problem := CodeUnknownRegion
+		if lvl == region.LevelVillage {
+			problem = CodeUnknownVillage
+		}
+		imp.rep.reject(row, codeField, problem, "no %s with code %s", lvl, code)
+		return Value{}, false
+	}
+	indCode, ok := imp.indicatorCode(row, vals, idm)
+	if !ok {
+		return Value{}, false
+	}
+	ind, ok := imp.indicators[indCode]
+	if !ok {
+		if idm && !imp.idm.HasComponent(strings.ToLower(strings.TrimSpace(vals["dimension"]))) {
+			indField = "dimension"
+		}
+		imp.rep.reject(row, indField, CodeUnknownIndicator, "no indicator %q in the catalogue", indCode)
+		return Value{}, false
+	}
+	year, ok := imp.int(row, "year", vals["year"], "a whole year")
+	if !ok {
+		return Value{}, false
+	}
+	v, ok := imp.dec(row, valueField, vals[valueField])
+	if !ok {
+		return Value{}, false
+	}
+	if v == nil {
+		imp.rep.reject(row, valueField, CodeMissing, "is required")
+		return Value{}, false
+	}
+	if probs := checkValue(ind, year, *v); len(probs) > 0 {
+		field := probs[0].Field
+		if field == "value" {
+			field = valueField
+		}
+		imp.rep.reject(row, field, probs[0].Code, "%s", probs[0].Message)
+		return Value{}, false
+	}
+	val := Value{RegionCode: code, IndicatorCode: ind.Code, Year: year, Value: *v, Source: imp.req.Source, ImportID: imp.rep.ID}
+	if duplicate(imp.rowContext, imp.seen, val.Key(), row, codeField, fmt.Sprintf("%s %s %d", code, ind.Code, year)) {
+		return Value{}, false
+	}
+	return val, true
+}
+
+// indicatorCode reads the indicator of a row: indicator_code, or in the IDM
+// shape idm_<dimension>_<number, two digits>.
+func (imp *valueImport) indicatorCode(row int, vals map[string]string, idm bool) (string, bool) {
+	if !idm {
+		code := strings.TrimSpace(vals["indicator_code"])
+		if code == "" {
+			imp.rep.reject(row, "indicator_code", CodeMissing, "is required")
+			return "", false
+		}
+		return code, true
+	}
+	dim := strings.ToLower(strings.TrimSpace(vals["dimension"]))
+	if dim == "" {
+		imp.rep.reject(row, "dimension", CodeMissing, "is required (IKS, IKE or IKL)")
+		return "", false
+	}
+	n, ok := imp.int(row, "number", vals["number"], "a whole number")
+	if !ok {
+		return "", false
+	}
+	return fmt.Sprintf("idm_%s_%02d", dim, n), true
 }
 
 // rowReader streams records from CSV (with a header) or a JSON array of

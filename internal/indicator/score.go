@@ -70,19 +70,21 @@ type Problem struct {
 
 // Problem codes, stable for clients that sort import errors.
 const (
-	CodeUnknownVillage = "unknown_village"
-	CodeKelurahan      = "kelurahan"
-	CodeOutOfRange     = "out_of_range"
-	CodeNotANumber     = "not_a_number"
-	CodeDuplicate      = "duplicate"
-	CodeWrongYear      = "wrong_year"
-	CodeBadHeader      = "bad_header"
-	CodeBadCode        = "bad_code"
-	CodeBadStatus      = "bad_status"
-	CodeMissing        = "missing"
-	CodeUnknownField   = "unknown_field"
-	CodeMalformed      = "malformed"
-	CodeForbidden      = "forbidden_province"
+	CodeUnknownVillage   = "unknown_village"
+	CodeUnknownRegion    = "unknown_region"
+	CodeUnknownIndicator = "unknown_indicator"
+	CodeKelurahan        = "kelurahan"
+	CodeOutOfRange       = "out_of_range"
+	CodeNotANumber       = "not_a_number"
+	CodeDuplicate        = "duplicate"
+	CodeWrongYear        = "wrong_year"
+	CodeBadHeader        = "bad_header"
+	CodeBadCode          = "bad_code"
+	CodeBadStatus        = "bad_status"
+	CodeMissing          = "missing"
+	CodeUnknownField     = "unknown_field"
+	CodeMalformed        = "malformed"
+	CodeForbidden        = "forbidden_province"
 )
 
 // NewScore checks a writer's input for village v and year against the

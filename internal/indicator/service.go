@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/desa-api/desa-api/internal/apperr"
+	"github.com/desa-api/desa-api/internal/fixed"
 	"github.com/desa-api/desa-api/internal/region"
 )
 
@@ -25,6 +26,30 @@ type Store interface {
 	ImportReport(ctx context.Context, id string) (Report, error)
 	// CountScores counts the stored scores of a framework.
 	CountScores(ctx context.Context, framework string) (int, error)
+
+	// Indicators lists catalogue entries matching f and their total;
+	// Indicator returns one, or NotFound.
+	Indicators(ctx context.Context, f IndicatorFilter) ([]Indicator, int, error)
+	Indicator(ctx context.Context, code string) (Indicator, error)
+	// CreateIndicator adds an entry (Conflict when the code is taken);
+	// UpdateIndicator rewrites one (NotFound when missing).
+	CreateIndicator(ctx context.Context, ind Indicator) error
+	UpdateIndicator(ctx context.Context, ind Indicator) error
+	// CountValuesOutside counts an indicator's stored values outside the
+	// bounds (nil: unbounded on that side).
+	CountValuesOutside(ctx context.Context, code string, min, max *fixed.Dec) (int, error)
+	// RegionCodes lists every region code of every level, for imports.
+	RegionCodes(ctx context.Context) (map[string]bool, error)
+	// Values lists stored values joined to the catalogue, by dimension,
+	// number, indicator code and year.
+	Values(ctx context.Context, f ValueFilter) ([]RegionValue, error)
+	// UpsertValues writes values and reports how many were inserted and how
+	// many updated; the rest equalled the stored value and were left
+	// untouched (their source and import stay).
+	UpsertValues(ctx context.Context, values []Value) (inserted, updated int, err error)
+	// CountValues counts the stored indicator values.
+	CountValues(ctx context.Context) (int, error)
+
 	// InTx runs fn in one transaction on a store bound to it.
 	InTx(ctx context.Context, fn func(Store) error) error
 }
@@ -34,7 +59,8 @@ type RegionStore interface {
 	Region(ctx context.Context, code string) (region.Region, error)
 }
 
-// Service serves frameworks, scores and imports.
+// Service serves frameworks, scores, the indicator catalogue, indicator
+// values and imports.
 type Service struct {
 	store     Store
 	regions   RegionStore

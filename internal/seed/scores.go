@@ -9,8 +9,9 @@ import (
 	"github.com/desa-api/desa-api/internal/indicator"
 )
 
-// ScoreSet is an embedded set of scores in the import format
-// (village_code,year,iks,ike,ikl,score,status).
+// ScoreSet is an embedded set in an import format: scores
+// (village_code,year,iks,ike,ikl,score,status) or, for IndicatorValueSet,
+// indicator values.
 type ScoreSet struct {
 	Name    string // the embedded file, without extension
 	Request indicator.ImportRequest
@@ -77,7 +78,7 @@ func EnsureScores(ctx context.Context, svc *indicator.Service) ([]indicator.Repo
 	return reps, nil
 }
 
-// LoadScores imports one embedded score set.
+// LoadScores imports one embedded set, of scores or indicator values.
 func LoadScores(ctx context.Context, svc *indicator.Service, set ScoreSet) (indicator.Report, error) {
 	f, err := Open(set.Name)
 	if err != nil {

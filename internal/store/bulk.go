@@ -51,6 +51,16 @@ SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FR
 	return inserted, updated, err
 }
 
+// copyUpsertCount runs copyUpsertCount on PostgreSQL in the store's
+// transaction (or one of its own).
+func (s *Store) copyUpsertCount(ctx context.Context, b bulkSpec, rows [][]any) (inserted, updated int, err error) {
+	err = s.pgxRun(ctx, func(c pgxConn) error {
+		inserted, updated, err = copyUpsertCount(ctx, c, b, rows)
+		return err
+	})
+	return inserted, updated, translate(err)
+}
+
 // bulkUpsert writes rows in one transaction by the fastest path of the
 // dialect: on PostgreSQL COPY into a temporary table and one INSERT … SELECT
 // … ON CONFLICT; on SQLite multi-row INSERT … ON CONFLICT statements.

@@ -43,3 +43,19 @@ func isUnavailable(err error) bool {
 	return errors.As(err, &connErr) || errors.As(err, &netErr) || errors.Is(err, driver.ErrBadConn) ||
 		pgconn.SafeToRetry(err) || pgconn.Timeout(err)
 }
+
+// PostgreSQL error codes that translate maps itself: GORM translates them
+// only for its own statements, not for the raw pgx path of bulk writes.
+const (
+	pgUniqueViolation     = "23505"
+	pgForeignKeyViolation = "23503"
+)
+
+// pgCode returns the SQLSTATE of a PostgreSQL error, or "".
+func pgCode(err error) string {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return pgErr.Code
+	}
+	return ""
+}

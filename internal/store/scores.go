@@ -2,83 +2,13 @@ package store
 
 import (
 	"context"
-	"database/sql/driver"
 	"encoding/json"
-	"fmt"
-	"math/big"
 	"time"
-
-	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/desa-api/desa-api/internal/fixed"
 	"github.com/desa-api/desa-api/internal/indicator"
 	"github.com/desa-api/desa-api/internal/region"
 )
-
-// dec is a nullable four-place decimal column: numeric on PostgreSQL, REAL
-// on SQLite. It is written as decimal text (which both engines store
-// exactly at this precision) and read back from either form.
-type dec struct {
-	v     fixed.Dec
-	valid bool
-}
-
-func decOf(p *fixed.Dec) dec {
-	if p == nil {
-		return dec{}
-	}
-	return dec{*p, true}
-}
-
-func (d dec) ptr() *fixed.Dec {
-	if !d.valid {
-		return nil
-	}
-	v := d.v
-	return &v
-}
-
-// Value implements driver.Valuer.
-func (d dec) Value() (driver.Value, error) {
-	if !d.valid {
-		return nil, nil
-	}
-	return d.v.String(), nil
-}
-
-// Scan implements sql.Scanner.
-func (d *dec) Scan(src any) error {
-	var err error
-	switch x := src.(type) {
-	case nil:
-		*d = dec{}
-		return nil
-	case float64:
-		d.v = fixed.FromFloat(x)
-	case int64:
-		d.v = fixed.FromInt(x)
-	case string:
-		d.v, err = fixed.Parse(x)
-	case []byte:
-		d.v, err = fixed.Parse(string(x))
-	default:
-		return fmt.Errorf("store: cannot scan %T into a decimal", src)
-	}
-	d.valid = err == nil
-	return err
-}
-
-// bulkArg is the value bulkUpsert sends for d: a pgtype.Numeric for COPY on
-// PostgreSQL (exact), the decimal text on SQLite.
-func (s *Store) bulkArg(d dec) any {
-	if !d.valid {
-		return nil
-	}
-	if s.dialect == Postgres {
-		return pgtype.Numeric{Int: big.NewInt(d.v.Units()), Exp: -fixed.Places, Valid: true}
-	}
-	return d.v.String()
-}
 
 // scoreRow is a row of scores.
 type scoreRow struct {
@@ -219,12 +149,7 @@ func (s *Store) UpsertScores(ctx context.Context, scores []indicator.Score) (ins
 	if s.dialect == SQLite {
 		return s.upsertScoresSQLite(ctx, scores)
 	}
-	rows := s.scoreArgs(scores)
-	err = s.pgxRun(ctx, func(c pgxConn) error {
-		inserted, updated, err = copyUpsertCount(ctx, c, scoreSpec, rows)
-		return err
-	})
-	return inserted, updated, translate(err)
+	return s.copyUpsertCount(ctx, scoreSpec, s.scoreArgs(scores))
 }
 
 // upsertScoresSQLite classifies against the stored rows (SQLite plans the

@@ -65,7 +65,10 @@ type Options struct {
 // driver wants. A postgres:// or postgresql:// URL selects PostgreSQL;
 // anything else is an SQLite file path, optionally prefixed "sqlite:" or
 // "file:", to which the pragmas this project relies on are added: foreign
-// keys on, WAL journal, a busy timeout, and immediate write transactions.
+// keys on, WAL journal, a busy timeout, immediate write transactions, and
+// temporary files in memory — among them the statement journal every
+// multi-row INSERT inside a transaction writes, which on disk cost the
+// 500,300-row indicator sample about a third of its load time.
 func ParseURL(raw string) (Dialect, string, error) {
 	if raw == "" {
 		raw = DefaultURL
@@ -89,6 +92,7 @@ func ParseURL(raw string) (Dialect, string, error) {
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "busy_timeout(10000)")
 	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Add("_pragma", "temp_store(MEMORY)")
 	q.Set("_txlock", "immediate")
 	return SQLite, "file:" + path + "?" + q.Encode(), nil
 }
@@ -259,9 +263,9 @@ func translate(err error) error {
 	switch {
 	case errors.Is(err, gorm.ErrRecordNotFound):
 		return apperr.Wrap(err, apperr.NotFound, "not found")
-	case errors.Is(err, gorm.ErrDuplicatedKey):
+	case errors.Is(err, gorm.ErrDuplicatedKey), pgCode(err) == pgUniqueViolation:
 		return apperr.Wrap(err, apperr.Conflict, "already exists")
-	case errors.Is(err, gorm.ErrForeignKeyViolated):
+	case errors.Is(err, gorm.ErrForeignKeyViolated), pgCode(err) == pgForeignKeyViolation:
 		return apperr.Wrap(err, apperr.Conflict, "still referenced, or refers to something missing")
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
 		return apperr.Wrap(err, apperr.Unavailable, "the database did not answer in time")
