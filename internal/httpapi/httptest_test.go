@@ -97,12 +97,6 @@ func newAPI(t testing.TB, s *store.Store) *api {
 // newAPIWith is newAPI with a configuration of the HTTP layer.
 func newAPIWith(t testing.TB, s *store.Store, cfg httpapi.Config) *api {
 	t.Helper()
-	return newAPIWith(t, s, httpapi.Config{})
-}
-
-// newAPIWith is newAPI with a configuration of the HTTP layer.
-func newAPIWith(t *testing.T, s *store.Store, cfg httpapi.Config) *api {
-	t.Helper()
 	ctx := context.Background()
 	regions := region.NewService(s)
 	var rs []region.Region

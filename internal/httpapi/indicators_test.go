@@ -12,11 +12,6 @@ import (
 	"github.com/desa-api/desa-api/internal/httpapi"
 )
 
-func decp(s string) *fixed.Dec {
-	d := fixed.MustParse(s)
-	return &d
-}
-
 // idmIndicator is a catalogue entry of the migration, as the API answers it.
 func idmIndicator(code, nameID, nameEN, dim string, n int) httpapi.Indicator {
 	return httpapi.Indicator{Code: code, NameID: nameID, NameEN: nameEN, Unit: "score", Framework: ptr("idm"),
