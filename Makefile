@@ -9,7 +9,7 @@ run:
 	$(GO) run ./cmd/desa-api
 
 test:
-	$(GO) test -race -count=1 ./...
+	$(GO) test -race -count=1 -timeout 30m ./...
 
 docs:
 	$(GO) tool swag init --quiet -g doc.go -d internal/httpapi -o docs --outputTypes go,json,yaml

@@ -68,7 +68,11 @@ func start(t *testing.T, vars map[string]string, args ...string) (*server, time.
 	s := &server{base: "http://" + addr, cancel: cancel, done: make(chan error, 1), logs: &syncBuffer{}}
 	began := time.Now()
 	go func() { s.done <- run(ctx, args, env(vars), io.Discard, s.logs) }()
-	for time.Since(began) < 2*time.Minute {
+	limit := 2 * time.Minute
+	if raceEnabled {
+		limit = 10 * time.Minute
+	}
+	for time.Since(began) < limit {
 		res, err := http.Get(s.base + "/readyz")
 		if err == nil {
 			res.Body.Close()
@@ -82,7 +86,7 @@ func start(t *testing.T, vars map[string]string, args ...string) (*server, time.
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
-	t.Fatalf("server not ready after 2 minutes\n%s", s.logs)
+	t.Fatalf("server not ready after %s\n%s", limit, s.logs)
 	return nil, 0
 }
 
