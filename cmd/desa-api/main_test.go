@@ -117,6 +117,7 @@ func getJSON(t *testing.T, url string, v any) int {
 func TestServeFreshAndRestart(t *testing.T) {
 	for _, d := range storetest.Engines {
 		t.Run(string(d), func(t *testing.T) {
+			skipSlowLoad(t, d)
 			vars := map[string]string{"DATABASE_URL": storetest.URL(t, d), "LOG_LEVEL": "info"}
 			s, first := start(t, vars)
 			want := map[string]int{"provinces": 38, "regencies": 514, "districts": 7285, "villages": 83762}
