@@ -69,7 +69,11 @@ func start(t *testing.T, vars map[string]string, args ...string) (*server, time.
 	s := &server{base: "http://" + addr, cancel: cancel, done: make(chan error, 1), logs: &syncBuffer{}}
 	began := time.Now()
 	go func() { s.done <- run(ctx, args, env(vars), io.Discard, s.logs) }()
-	for time.Since(began) < 5*time.Minute {
+	limit := 2 * time.Minute
+	if raceEnabled {
+		limit = 10 * time.Minute
+	}
+	for time.Since(began) < limit {
 		res, err := http.Get(s.base + "/readyz")
 		if err == nil {
 			res.Body.Close()
@@ -83,7 +87,7 @@ func start(t *testing.T, vars map[string]string, args ...string) (*server, time.
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
-	t.Fatalf("server not ready after 5 minutes\n%s", s.logs)
+	t.Fatalf("server not ready after %s\n%s", limit, s.logs)
 	return nil, 0
 }
 
@@ -114,12 +118,7 @@ func getJSON(t *testing.T, url string, v any) int {
 func TestServeFreshAndRestart(t *testing.T) {
 	for _, d := range storetest.Engines {
 		t.Run(string(d), func(t *testing.T) {
-			if raceEnabled && d == store.SQLite {
-				// The race detector instruments the pure-Go SQLite too, which
-				// then needs 1–4 minutes of a 2-core machine for the 91,599
-				// regions alone. The serve path is the same on PostgreSQL.
-				t.Skip("the embedded data loads into SQLite ~20x slower under -race; run without -race to test the SQLite first start")
-			}
+			skipSlowLoad(t, d)
 			vars := map[string]string{"DATABASE_URL": storetest.URL(t, d), "LOG_LEVEL": "info"}
 			if raceEnabled {
 				// Under the race detector the 500,300 rows of the indicator

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/uuid"
@@ -66,6 +67,22 @@ func TestReadProgramRejects(t *testing.T) {
 	}
 }
 
+// skipSlowLoad skips loading every region and score into SQLite under the
+// race detector when the test deadline is too near: that load takes many
+// minutes there on a shared 2-core machine, past go test's default
+// 10-minute timeout. make test (-timeout 30m) runs it; PostgreSQL runs it
+// always.
+func skipSlowLoad(t *testing.T, d store.Dialect) {
+	t.Helper()
+	if !raceEnabled || d != store.SQLite {
+		return
+	}
+	if deadline, ok := t.Deadline(); ok && time.Until(deadline) < 15*time.Minute {
+		t.Skipf("loading the embedded data into SQLite under -race needs more than the %s left; run with -timeout 30m (make test)",
+			time.Until(deadline).Round(time.Second))
+	}
+}
+
 func newID() string { return uuid.Must(uuid.NewV7()).String() }
 
 // TestLoadExampleProgram loads the example into a database with the
@@ -77,6 +94,7 @@ func TestLoadExampleProgram(t *testing.T) {
 		t.Skip("loads every region and IDM 2024")
 	}
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		skipSlowLoad(t, s.Dialect())
 		ctx := context.Background()
 		rs, err := seed.Regions()
 		if err != nil {
