@@ -363,8 +363,13 @@ func TestImportIndicatorValues(t *testing.T) {
 			status: 201, rows: 5, inserted: 2, rejected: 3,
 			errors: []rowErr{{3, "value", "malformed"}, {4, "unit", "unknown_field"}, {5, "", "malformed"}}},
 
-		{name: "bad header", query: "kind=indicator_values", body: "code,indicator,year,value\n64,idm_iks_01,2024,1\n", status: 422},
-		{name: "mixed header", query: "kind=indicator_values", body: "village_code,indicator_code,year,value\n", status: 422},
+		// A wrong header is refused with a stored report naming each column at row 0.
+		{name: "bad header", query: "kind=indicator_values", body: "code,indicator,year,value\n64,idm_iks_01,2024,1\n", status: 422,
+			errors: []rowErr{{0, "code", "bad_header"}, {0, "indicator", "bad_header"}, {0, "region_code", "bad_header"},
+				{0, "indicator_code", "bad_header"}}},
+		{name: "mixed header", query: "kind=indicator_values", body: "village_code,indicator_code,year,value\n", status: 422,
+			errors: []rowErr{{0, "indicator_code", "bad_header"}, {0, "value", "bad_header"}, {0, "dimension", "bad_header"},
+				{0, "number", "bad_header"}, {0, "score", "bad_header"}}},
 		{name: "a framework", query: "kind=indicator_values&framework=idm", body: generic, status: 400},
 		{name: "an unknown kind", query: "kind=values", body: generic, status: 400},
 		{name: "code_edition 2023", query: "kind=indicator_values&code_edition=2023", body: generic, status: 400},

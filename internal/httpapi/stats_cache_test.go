@@ -52,6 +52,10 @@ var getTargets = map[string]string{
 	"/v1/stats/transitions?region":       "/v1/stats/transitions?region=64",
 	"/v1/stats/status-distribution?2023": "/v1/stats/status-distribution?year=2023",
 	"/v1/agencies":                       "/v1/agencies",
+	"/v1/indicators":                     "/v1/indicators?dimension=iks",
+	"/v1/indicators/:code":               "/v1/indicators/idm_iks_01",
+	"/v1/regions/:code/indicators":       "/v1/regions/64.01/indicators",
+	"/v1/villages/:code/indicators":      "/v1/villages/64.01.01.2003/indicators",
 	"/v1/programs":                       "/v1/programs?province=64",
 }
 
