@@ -64,6 +64,9 @@ func TestIDM2024(t *testing.T) {
 	}
 	fromFile, fileErr := statusCountsFromFile(filepath.Join(sharedData, "idm_2024.csv"))
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		if raceEnabled && s.Dialect() == store.SQLite {
+			t.Skip("loading the national sets into SQLite takes many minutes under the race detector; run without -race")
+		}
 		a := newAPI(t, s)
 		loadIDM2024(t, a)
 
