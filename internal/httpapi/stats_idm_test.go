@@ -123,6 +123,9 @@ func TestStatsIDM2024ByProvince(t *testing.T) {
 	}
 
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		if raceEnabled && s.Dialect() == store.SQLite {
+			t.Skip("loading 75,259 scores into the pure-Go SQLite takes many minutes under the race detector; run without -race")
+		}
 		ctx := context.Background()
 		rs, err := seed.Regions()
 		if err != nil {
