@@ -133,6 +133,14 @@ func (s *Store) regionFilter(q *gorm.DB, f region.Filter) *gorm.DB {
 	if f.Score != nil {
 		q = q.Joins("LEFT JOIN scores s ON s.village_code = r.code AND s.framework = ? AND s.year = ?", f.Score.Framework, f.Score.Year)
 		q = whereIn(q, "s.status", f.Score.Status)
+		if len(f.Score.Status) > 0 {
+			// The same filters on the score's own copies of the ancestor
+			// codes: equal for every joined row, and they let PostgreSQL
+			// use scores_province (a status filter makes the join inner).
+			q = whereIn(q, "s.province_code", f.Province)
+			q = whereIn(q, "s.regency_code", f.Regency)
+			q = whereIn(q, "s.district_code", f.District)
+		}
 	}
 	if f.Q != "" {
 		q = q.Where("r.name "+s.likeOp()+` ? ESCAPE '\'`, likePattern(f.Q))
