@@ -33,8 +33,10 @@ build:
 	CGO_ENABLED=0 $(GO) build -trimpath -o bin/desa-api ./cmd/desa-api
 
 # Each fuzz target briefly (CI runs this); FUZZTIME=5m for a longer hunt.
-FUZZTIME ?= 10s
-FUZZ_TARGETS = ./internal/region:FuzzParseCode ./internal/auth:FuzzParseBearer ./internal/httpapi:FuzzListQuery
+# CI gives a count, not a duration: a time-boxed run on a loaded machine can
+# end in "context deadline exceeded" while a worker is still starting.
+FUZZTIME ?= 3000x
+FUZZ_TARGETS = ./internal/region:FuzzParseCode ./internal/auth:FuzzParseBearer ./internal/httpapi:FuzzListQuery ./internal/fixed:FuzzParse
 fuzz:
 	@for t in $(FUZZ_TARGETS); do \
 		pkg=$${t%%:*}; name=$${t##*:}; \
