@@ -125,6 +125,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	if err := autoSeed(ctx, svc, cfg.AutoSeed, log); err != nil {
 		return err
 	}
+	go s.WatchDataVersion(ctx) // PostgreSQL: the data version from notifications
 	e, err := httpapi.New(svc, httpapi.Config{RequestTimeout: cfg.RequestTimeout, BodyLimit: cfg.BodyLimit,
 		ImportBodyLimit: cfg.ImportBodyLimit, Logger: log, CacheControl: cfg.CacheControl, CacheBytes: cfg.CacheBytes,
 		Collectors:   []prometheus.Collector{collectors.NewDBStatsCollector(s.SQL(), "desa")},
@@ -172,13 +173,14 @@ func services(s *store.Store) (httpapi.Services, error) {
 		return httpapi.Services{}, err
 	}
 	return httpapi.Services{
-		Regions:     region.NewService(s),
-		Indicators:  indicator.NewService(store.IndicatorStore{Store: s}, s, crosswalk, newID),
-		Stats:       stats.NewService(s, s).WithPrograms(s),
-		Programs:    cooperation.NewService(store.CooperationStore{Store: s}, s, s, newID),
-		Keys:        auth.NewService(s),
-		Ping:        s.Ping,
-		DataVersion: s.DataVersion,
+		Regions:            region.NewService(s),
+		Indicators:         indicator.NewService(store.IndicatorStore{Store: s}, s, crosswalk, newID),
+		Stats:              stats.NewService(s, s).WithPrograms(s),
+		Programs:           cooperation.NewService(store.CooperationStore{Store: s}, s, s, newID),
+		Keys:               auth.NewService(s),
+		Ping:               s.Ping,
+		DataVersion:        s.DataVersion,
+		RefreshDataVersion: s.RefreshDataVersion,
 	}, nil
 }
 

@@ -36,6 +36,11 @@ type Services struct {
 	// DataVersion changes on every write to the data answers depend on; it
 	// keys ETags and the response cache.
 	DataVersion func(context.Context) (int64, error)
+	// RefreshDataVersion, when set, is called after every write request,
+	// before its answer goes out: where DataVersion answers from memory (kept
+	// current by notifications), the writer's next read must not depend on
+	// the notification having arrived.
+	RefreshDataVersion func(context.Context) (int64, error)
 }
 
 // Config tunes the HTTP layer.
@@ -116,8 +121,7 @@ func New(svc Services, cfg Config) (*echo.Echo, error) {
 	if cfg.RateLimitRPS > 0 {
 		e.Use(rateLimit(cfg.RateLimitRPS, max(cfg.RateLimitBurst, 1)))
 	}
-	e.Use(conditional(func(c echo.Context) (int64, error) { return svc.DataVersion(c.Request().Context()) },
-		h.cache, cfg.CacheControl))
+	e.Use(conditional(svc.DataVersion, svc.RefreshDataVersion, h.cache, cfg.CacheControl))
 	routes(e, h)
 	return e, nil
 }

@@ -46,6 +46,9 @@ type Store struct {
 	dialect Dialect
 	inTx    bool      // bound to a transaction by InTx
 	conn    *sql.Conn // PostgreSQL: the pinned connection of that transaction
+
+	dsn     string        // PostgreSQL: for the data version listener
+	version *versionWatch // PostgreSQL: the data version as last announced
 }
 
 // defaultIdleConns is how many idle connections the pool keeps when
@@ -157,7 +160,7 @@ func Connect(ctx context.Context, rawURL string, opt Options) (*Store, error) {
 		sqlDB.Close()
 		return nil, fmt.Errorf("store: connect to %s: %w", dialect, err)
 	}
-	return &Store{db: db, dialect: dialect}, nil
+	return &Store{db: db, dialect: dialect, dsn: dsn, version: &versionWatch{}}, nil
 }
 
 func withParam(rawURL, key, value string) string {
@@ -273,13 +276,4 @@ func translate(err error) error {
 		return apperr.Wrap(err, apperr.Unavailable, "the database is unavailable")
 	}
 	return err
-}
-
-// DataVersion returns the number that changes on every write to regions or
-// scores (and the other tables cached answers depend on): the key of every
-// cache and ETag.
-func (s *Store) DataVersion(ctx context.Context) (int64, error) {
-	var v int64
-	err := s.db.WithContext(ctx).Raw("SELECT version FROM data_version WHERE id = 1").Scan(&v).Error
-	return v, translate(err)
 }
