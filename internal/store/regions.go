@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/sync/errgroup"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
@@ -165,11 +166,6 @@ var regionOrder = map[string]string{"code": "r.code", "name": "r.name", "score":
 
 // Regions implements region.Store.
 func (s *Store) Regions(ctx context.Context, f region.Filter) ([]region.Region, int, error) {
-	var total int64
-	count := s.regionFilter(s.db.WithContext(ctx).Table("regions r"), f)
-	if err := count.Count(&total).Error; err != nil {
-		return nil, 0, translate(err)
-	}
 	col, ok := regionOrder[f.Sort.Field]
 	if !ok || col == "s.score" && f.Score == nil {
 		col = "r.code"
@@ -183,14 +179,23 @@ func (s *Store) Regions(ctx context.Context, f region.Filter) ([]region.Region, 
 	if col != "r.code" {
 		order = append(order, clause.OrderByColumn{Column: clause.Column{Name: "r.code", Raw: true}, Desc: f.Sort.Desc})
 	}
-	var views []regionView
-	sel := s.regionQuery(ctx)
-	if f.Score != nil {
-		sel = sel.Select(regionSelect + ", s.score AS score_value, s.status, s.derived_status")
-	}
-	err := s.regionFilter(sel, f).
-		Clauses(clause.OrderBy{Columns: order}).
-		Limit(f.Page.Limit).Offset(f.Page.Offset).Find(&views).Error
+	var (
+		total int64
+		views []regionView
+	)
+	// The count and the page are independent: outside a transaction they
+	// run in parallel, on two pooled connections.
+	err := s.parallel(ctx, func(ctx context.Context) error {
+		return s.regionFilter(s.db.WithContext(ctx).Table("regions r"), f).Count(&total).Error
+	}, func(ctx context.Context) error {
+		sel := s.regionQuery(ctx)
+		if f.Score != nil {
+			sel = sel.Select(regionSelect + ", s.score AS score_value, s.status, s.derived_status")
+		}
+		return s.regionFilter(sel, f).
+			Clauses(clause.OrderBy{Columns: order}).
+			Limit(f.Page.Limit).Offset(f.Page.Offset).Find(&views).Error
+	})
 	if err != nil {
 		return nil, 0, translate(err)
 	}
@@ -199,6 +204,24 @@ func (s *Store) Regions(ctx context.Context, f region.Filter) ([]region.Region, 
 		out[i] = v.toRegion(f.Score)
 	}
 	return out, int(total), nil
+}
+
+// parallel runs independent reads: in parallel, unless s is bound to a
+// transaction (whose one connection serves one statement at a time).
+func (s *Store) parallel(ctx context.Context, reads ...func(context.Context) error) error {
+	if s.inTx {
+		for _, read := range reads {
+			if err := read(ctx); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	for _, read := range reads {
+		g.Go(func() error { return read(gctx) })
+	}
+	return g.Wait()
 }
 
 // ChildCount implements region.Store.
