@@ -128,7 +128,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	go s.WatchDataVersion(ctx) // PostgreSQL: the data version from notifications
 	e, err := httpapi.New(svc, httpapi.Config{RequestTimeout: cfg.RequestTimeout, BodyLimit: cfg.BodyLimit,
 		ImportBodyLimit: cfg.ImportBodyLimit, Logger: log, CacheControl: cfg.CacheControl, CacheBytes: cfg.CacheBytes,
-		Collectors:   []prometheus.Collector{collectors.NewDBStatsCollector(s.SQL(), "desa")},
+		Collectors:   []prometheus.Collector{collectors.NewDBStatsCollector(s.SQL(), "desa"), listening(s)},
 		RateLimitRPS: cfg.RateLimitRPS, RateLimitBurst: cfg.RateLimitBurst, AllowedOrigins: cfg.AllowedOrigins})
 	if err != nil {
 		return err
@@ -164,6 +164,18 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		return err
 	}
 	return nil
+}
+
+// listening exports whether the data version comes from notifications.
+func listening(s *store.Store) prometheus.Collector {
+	return prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "desa_data_version_listening",
+		Help: "1 while the data version comes from PostgreSQL notifications, 0 while it is read per request."},
+		func() float64 {
+			if s.WatchingDataVersion() {
+				return 1
+			}
+			return 0
+		})
 }
 
 // services wires the domain services over the store.
