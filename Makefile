@@ -36,7 +36,8 @@ build:
 # CI gives a count, not a duration: a time-boxed run on a loaded machine can
 # end in "context deadline exceeded" while a worker is still starting.
 FUZZTIME ?= 3000x
-FUZZ_TARGETS = ./internal/region:FuzzParseCode ./internal/auth:FuzzParseBearer ./internal/httpapi:FuzzListQuery ./internal/fixed:FuzzParse
+FUZZ_TARGETS = ./internal/region:FuzzParseCode ./internal/auth:FuzzParseBearer ./internal/httpapi:FuzzListQuery ./internal/fixed:FuzzParse \
+	./internal/indicator:FuzzImport ./internal/httpapi:FuzzImportBody
 fuzz:
 	@for t in $(FUZZ_TARGETS); do \
 		pkg=$${t%%:*}; name=$${t##*:}; \
