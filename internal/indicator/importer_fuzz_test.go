@@ -41,8 +41,8 @@ func (importFake) Indicators(context.Context, IndicatorFilter) ([]Indicator, int
 
 func (importFake) UpsertScores(_ context.Context, s []Score) (int, int, error) { return len(s), 0, nil }
 func (importFake) UpsertValues(_ context.Context, v []Value) (int, int, error) { return 0, len(v), nil }
-func (f *importFake) SaveImport(context.Context, Report) error                { f.saved++; return nil }
-func (f *importFake) InTx(_ context.Context, fn func(Store) error) error      { return fn(f) }
+func (f *importFake) SaveImport(context.Context, Report) error                 { f.saved++; return nil }
+func (f *importFake) InTx(_ context.Context, fn func(Store) error) error       { return fn(f) }
 
 // importSeeds are bodies for both kinds: valid rows, wrong headers, quotes,
 // a byte-order mark, empty bodies, huge numbers and bad codes.
