@@ -3,7 +3,7 @@
 # 127.0.0.1:5432 or TEST_DATABASE_URL).
 GO ?= go
 
-.PHONY: run test docs fmt vet bench bench-load build fuzz
+.PHONY: run test docs fmt vet bench bench-load soak build fuzz
 
 run:
 	$(GO) run ./cmd/desa-api
@@ -28,6 +28,11 @@ bench:
 # benchmark". Extra flags: make bench-load BENCH_ARGS='-d 20s -only a'.
 bench-load:
 	$(GO) run ./cmd/desa-bench $(BENCH_ARGS)
+
+# Load and soak against PostgreSQL (about 90 s): the real binary, a mixed
+# workload; see README, "Load and soak". make soak SOAK_ARGS='-d 5m -c 16'.
+soak: build
+	$(GO) run ./cmd/desa-bench soak -server bin/desa-api $(SOAK_ARGS)
 
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -o bin/desa-api ./cmd/desa-api

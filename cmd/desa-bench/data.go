@@ -35,10 +35,11 @@ type database struct {
 	admin, name, url string
 }
 
-func createDatabase(ctx context.Context, admin string) (*database, error) {
+// createDatabase creates a database named prefix and a random suffix.
+func createDatabase(ctx context.Context, admin, prefix string) (*database, error) {
 	b := make([]byte, 6)
 	_, _ = rand.Read(b)
-	name := "desa_bench_" + hex.EncodeToString(b)
+	name := prefix + hex.EncodeToString(b)
 	adm, err := sql.Open("pgx", admin)
 	if err != nil {
 		return nil, err

@@ -23,6 +23,14 @@
 // Usage:
 //
 //	go run ./cmd/desa-bench [-admin URL] [-d 10s] [-c 16] [-j 2] [-db-conns 16] [-keep] [-only a,b,c] [-cpuprofile F]
+//	go run ./cmd/desa-bench soak [-server bin/desa-api] [-d 60s] [-c 8] [-write-rps 20] [-limited 10s] …
+//
+// The soak subcommand (make soak) runs the real desa-api binary on a fresh
+// database that the binary loads itself (AUTO_SEED), under a mixed workload
+// — reads, cached and varied stats, paced writes, periodic CSV imports, and
+// for the last part a second, rate-limited replica — and prints throughput,
+// p50/p99 per kind, answers by status and the servers' peak RSS. It exits 1
+// when any request failed, 429s from the rate-limited replica aside.
 //
 // The admin URL (default $TEST_DATABASE_URL, else
 // postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable) must allow
@@ -51,6 +59,14 @@ func main() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if len(os.Args) > 1 && os.Args[1] == "soak" {
+		if err := soak(ctx, os.Args[2:], os.Stdout); err != nil {
+			stop()
+			fmt.Fprintln(os.Stderr, "desa-bench soak:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if err := run(ctx, os.Args[1:], os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "desa-bench:", err)
 		os.Exit(1)
@@ -92,7 +108,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	}
 
 	start := time.Now()
-	db, err := createDatabase(ctx, o.admin)
+	db, err := createDatabase(ctx, o.admin, "desa_bench_")
 	if err != nil {
 		return err
 	}
