@@ -103,35 +103,34 @@ func soak(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	var b *binary
-	if o.limited > 0 {
-		limit := strconv.Itoa(o.limitRPS)
-		b, err = startBinary(ctx, exe, filepath.Join(o.logDir, db.name+"-b.log"),
-			append(env, "AUTO_SEED=false", "RATE_LIMIT_RPS="+limit, "RATE_LIMIT_BURST="+limit), o.readinessTimeout)
-		if err != nil {
-			return err
-		}
-		defer b.stop(o.stopGrace)
-		fmt.Fprintf(out, "server B: pid %d on %s, RATE_LIMIT_RPS=%s, driven for the last %s (log %s)\n",
-			b.cmd.Process.Pid, b.base, limit, o.limited, b.logPath)
+	// A second replica on the same database: the replica check runs
+	// through it all along, the rate-limited load for the last o.limited.
+	limit := strconv.Itoa(o.limitRPS)
+	b, err := startBinary(ctx, exe, filepath.Join(o.logDir, db.name+"-b.log"),
+		append(env, "AUTO_SEED=false", "RATE_LIMIT_RPS="+limit, "RATE_LIMIT_BURST="+limit), o.readinessTimeout)
+	if err != nil {
+		return err
 	}
+	defer b.stop(o.stopGrace)
+	fmt.Fprintf(out, "server B: pid %d on %s, RATE_LIMIT_RPS=%s per client, rate-limited load for the last %s (log %s)\n",
+		b.cmd.Process.Pid, b.base, limit, o.limited, b.logPath)
 
 	w, err := newWorkload(ctx, o, a, b, secret)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "workload: %d clients for %s; writes ≤ %g/s; an import of %d rows every %s; %d desa, %d regencies sampled\n\n",
-		o.conc, o.duration, o.writeRPS, o.importRows, o.importEvery, len(w.desa), len(w.regencies))
+	imports := fmt.Sprintf("an import of %d rows every %s", o.importRows, o.importEvery)
+	if o.importEvery <= 0 {
+		imports = "no imports"
+	}
+	fmt.Fprintf(out, "workload: %d clients for %s; writes ≤ %g/s; %s; %d desa, %d regencies sampled\n\n",
+		o.conc, o.duration, o.writeRPS, imports, len(w.desa), len(w.regencies))
 	before := a.metrics(ctx)
 	cpu0, _ := a.cpu()
 	res := w.run(ctx)
 	cpu1, _ := a.cpu()
 	after := a.metrics(ctx)
-	hwmA := a.peakRSS()
-	var hwmB string
-	if b != nil {
-		hwmB = b.peakRSS()
-	}
+	hwmA, hwmB := a.peakRSS(), b.peakRSS()
 
 	failed := res.print(out, o.verbose)
 	hits, misses := after["desa_cache_hits_total"]-before["desa_cache_hits_total"],
@@ -139,17 +138,10 @@ func soak(ctx context.Context, args []string, out io.Writer) error {
 	fmt.Fprintf(out, "\nserver A: CPU %s over the run (%.2f ms per request), peak RSS (VmHWM) %s; response cache %d hits, %d misses (%.0f %%)\n",
 		(cpu1 - cpu0).Round(time.Millisecond), float64((cpu1-cpu0).Microseconds())/1000/float64(max(res.total(a), 1)),
 		hwmA, int(hits), int(misses), 100*hits/max(hits+misses, 1))
-	if b != nil {
-		fmt.Fprintf(out, "server B: peak RSS (VmHWM) %s\n", hwmB)
-	}
+	fmt.Fprintf(out, "server B: peak RSS (VmHWM) %s\n", hwmB)
 	a.stop(o.stopGrace)
-	if b != nil {
-		b.stop(o.stopGrace)
-	}
+	b.stop(o.stopGrace)
 	for _, s := range []*binary{a, b} {
-		if s == nil {
-			continue
-		}
 		if err := s.exitErr(); err != nil {
 			failed++
 			fmt.Fprintf(out, "server %s: %v\n", s.base, err)

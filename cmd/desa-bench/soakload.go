@@ -26,9 +26,11 @@ const (
 	kindProgram    = "write: program"
 	kindImport     = "write: import CSV"
 	kindRateLimite = "read on B (rate-limited)"
+	kindReplica    = "check: write A, read B"
 )
 
-var soakKinds = []string{kindList, kindGet, kindStatsHot, kindStatsCold, kindPutScore, kindPatch, kindProgram, kindImport, kindRateLimite}
+var soakKinds = []string{kindList, kindGet, kindStatsHot, kindStatsCold, kindPutScore, kindPatch, kindProgram, kindImport,
+	kindRateLimite, kindReplica}
 
 var idmStatuses = []string{"sangat_tertinggal", "tertinggal", "berkembang", "maju", "mandiri"}
 
@@ -233,7 +235,18 @@ func (w *workload) run(ctx context.Context) *workload {
 			}
 		})
 	}
-	if w.b != nil && w.o.limited > 0 {
+	wg.Go(func() { // the replica check, once a second
+		rng := rand.New(rand.NewPCG(5, uint64(w.started.UnixNano())))
+		for n := 0; ; n++ {
+			w.replicaCheck(ctx, rng, n)
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(time.Second):
+			}
+		}
+	})
+	if w.o.limited > 0 {
 		wg.Go(func() {
 			select {
 			case <-ctx.Done():
@@ -305,6 +318,55 @@ func (w *workload) write(ctx context.Context, rng *rand.Rand, client, n int) {
 	}
 }
 
+// replicaCheck reads a village on replica B (which caches the answer),
+// renames it through A, and reads it on B again: B must answer the new
+// name at once, as its cache is keyed by the data version in the database.
+// The reads carry the key, whose rate limit the anonymous load on B does
+// not use up.
+func (w *workload) replicaCheck(ctx context.Context, rng *rand.Rand, n int) {
+	code := w.desa[rng.IntN(len(w.desa))]
+	name := fmt.Sprintf("Desa Replica Check %d", n)
+	steps := []struct{ base, method, body string }{
+		{w.b.base, http.MethodGet, ""},
+		{w.a.base, http.MethodPatch, `{"name":"` + name + `"}`},
+		{w.b.base, http.MethodGet, ""},
+	}
+	t0 := time.Now()
+	st, problem := 0, ""
+	for i, s := range steps {
+		ct := ""
+		if s.body != "" {
+			ct = "application/json"
+		}
+		var body []byte
+		var err error
+		st, body, err = w.do(ctx, s.base, s.method, "/v1/villages/"+code, ct, s.body, w.key)
+		if ctx.Err() != nil {
+			return
+		}
+		if err != nil || st != http.StatusOK {
+			problem = fmt.Sprintf("%s %s/v1/villages/%s: %d %.200s %v", s.method, s.base, code, st, body, err)
+			break
+		}
+		if renamed := strings.Contains(string(body), name); s.method == http.MethodGet && renamed != (i == 2) {
+			problem = fmt.Sprintf("replica B, step %d: answered %.200s; want the name %q only after the write", i+1, body, name)
+			break
+		}
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	t := w.tally[kindReplica]
+	t.statuses[st]++
+	if problem == "" {
+		t.lats = append(t.lats, time.Since(t0))
+		return
+	}
+	t.bad++
+	if len(w.failures) < 20 {
+		w.failures = append(w.failures, problem)
+	}
+}
+
 // importCSV posts o.importRows IDM scores of distinct desa for one year
 // 2021–2023, as a dry run or for real (atomic).
 func (w *workload) importCSV(ctx context.Context, rng *rand.Rand, dryRun bool) {
@@ -322,7 +384,7 @@ func (w *workload) importCSV(ctx context.Context, rng *rand.Rand, dryRun bool) {
 func (w *workload) total(*binary) int {
 	n := 0
 	for k, t := range w.tally {
-		if k != kindRateLimite {
+		if k != kindRateLimite && k != kindReplica {
 			for _, c := range t.statuses {
 				n += c
 			}
@@ -364,7 +426,7 @@ func (w *workload) print(out io.Writer, verbose bool) int {
 		fmt.Fprintf(tw, "%s\t%d\t%.1f\t%s\t%s\t%s\t%s\t%d\t\n", k, reqs, float64(reqs)/secs, ms(percentile(t.lats, 0.5)),
 			ms(percentile(t.lats, 0.99)), ms(mx), strings.Join(sts, " "), t.bad)
 		failed += t.bad
-		if k != kindRateLimite {
+		if k != kindRateLimite && k != kindReplica {
 			n += reqs
 		}
 	}
