@@ -86,14 +86,20 @@ type options struct {
 	profile  string
 }
 
-func run(ctx context.Context, args []string, out io.Writer) error {
-	var o options
-	fs := flag.NewFlagSet("desa-bench", flag.ContinueOnError)
+// adminFlag defines -admin: the PostgreSQL URL that creates and drops the
+// database, by default $TEST_DATABASE_URL or the local server as postgres.
+func adminFlag(fs *flag.FlagSet, dst *string) {
 	def := os.Getenv("TEST_DATABASE_URL")
 	if def == "" {
 		def = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
 	}
-	fs.StringVar(&o.admin, "admin", def, "PostgreSQL URL of a role that may CREATE DATABASE")
+	fs.StringVar(dst, "admin", def, "PostgreSQL URL of a role that may CREATE DATABASE")
+}
+
+func run(ctx context.Context, args []string, out io.Writer) error {
+	var o options
+	fs := flag.NewFlagSet("desa-bench", flag.ContinueOnError)
+	adminFlag(fs, &o.admin)
 	fs.DurationVar(&o.duration, "d", 10*time.Second, "duration of each measured run")
 	fs.DurationVar(&o.warmup, "warmup", 2*time.Second, "unmeasured load before each run")
 	fs.IntVar(&o.conc, "c", 16, "concurrent clients (HTTP and pgbench)")
@@ -108,22 +114,11 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	}
 
 	start := time.Now()
-	db, err := createDatabase(ctx, o.admin, "desa_bench_")
+	db, dropDB, err := freshDatabase(ctx, o.admin, "desa_bench_", o.keep, out)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "database %s (created)\n", db.name)
-	defer func() {
-		if o.keep {
-			fmt.Fprintf(out, "database %s kept\n", db.name)
-			return
-		}
-		if err := db.drop(); err != nil {
-			fmt.Fprintln(os.Stderr, "desa-bench: drop database:", err)
-		} else {
-			fmt.Fprintf(out, "database %s dropped\n", db.name)
-		}
-	}()
+	defer dropDB()
 
 	info, err := loadNational(ctx, db.url, out)
 	if err != nil {

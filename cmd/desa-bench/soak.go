@@ -45,11 +45,7 @@ type soakOptions struct {
 func soak(ctx context.Context, args []string, out io.Writer) error {
 	var o soakOptions
 	fs := flag.NewFlagSet("desa-bench soak", flag.ContinueOnError)
-	def := os.Getenv("TEST_DATABASE_URL")
-	if def == "" {
-		def = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
-	}
-	fs.StringVar(&o.admin, "admin", def, "PostgreSQL URL of a role that may CREATE DATABASE")
+	adminFlag(fs, &o.admin)
 	fs.StringVar(&o.server, "server", "bin/desa-api", "the desa-api binary to run (make build)")
 	fs.DurationVar(&o.duration, "d", 60*time.Second, "length of the mixed workload")
 	fs.DurationVar(&o.limited, "limited", 10*time.Second, "for this last part of the run, also drive a second, rate-limited replica (0: never)")
@@ -76,20 +72,11 @@ func soak(ctx context.Context, args []string, out io.Writer) error {
 	}
 
 	start := time.Now()
-	db, err := createDatabase(ctx, o.admin, "desa_soak_")
+	db, dropDB, err := freshDatabase(ctx, o.admin, "desa_soak_", o.keep, out)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "database %s (created)\n", db.name)
-	defer func() {
-		if o.keep {
-			fmt.Fprintf(out, "database %s kept\n", db.name)
-		} else if err := db.drop(); err != nil {
-			fmt.Fprintln(os.Stderr, "desa-bench soak: drop database:", err)
-		} else {
-			fmt.Fprintf(out, "database %s dropped\n", db.name)
-		}
-	}()
+	defer dropDB()
 
 	env := []string{"DATABASE_URL=" + db.url, "ADDR=127.0.0.1:0", "LOG_LEVEL=info", "DB_MAX_CONNS=" + strconv.Itoa(o.dbConns)}
 	a, err := startBinary(ctx, exe, filepath.Join(o.logDir, db.name+"-a.log"), append(env, "AUTO_SEED="+o.seed), o.readinessTimeout)

@@ -17,20 +17,20 @@ import (
 
 // The kinds of request the soak sends, in report order.
 const (
-	kindList       = "read: villages list"
-	kindGet        = "read: village GET"
-	kindStatsHot   = "stats: hot (cacheable)"
-	kindStatsCold  = "stats: cold (varied)"
-	kindPutScore   = "write: PUT score"
-	kindPatch      = "write: PATCH village"
-	kindProgram    = "write: program"
-	kindImport     = "write: import CSV"
-	kindRateLimite = "read on B (rate-limited)"
-	kindReplica    = "check: write A, read B"
+	kindList        = "read: villages list"
+	kindGet         = "read: village GET"
+	kindStatsHot    = "stats: hot (cacheable)"
+	kindStatsCold   = "stats: cold (varied)"
+	kindPutScore    = "write: PUT score"
+	kindPatch       = "write: PATCH village"
+	kindProgram     = "write: program"
+	kindImport      = "write: import CSV"
+	kindRateLimited = "read on B (rate-limited)"
+	kindReplica     = "check: write A, read B"
 )
 
 var soakKinds = []string{kindList, kindGet, kindStatsHot, kindStatsCold, kindPutScore, kindPatch, kindProgram, kindImport,
-	kindRateLimite, kindReplica}
+	kindRateLimited, kindReplica}
 
 var idmStatuses = []string{"sangat_tertinggal", "tertinggal", "berkembang", "maju", "mandiri"}
 
@@ -170,7 +170,7 @@ func (w *workload) send(ctx context.Context, kind, base, method, path, contentTy
 	switch {
 	case err == nil && slices.Contains(ok, st):
 		t.lats = append(t.lats, lat)
-	case err == nil && st == http.StatusTooManyRequests && kind == kindRateLimite:
+	case err == nil && st == http.StatusTooManyRequests && kind == kindRateLimited:
 	default:
 		t.bad++
 		if len(w.failures) < 20 {
@@ -194,19 +194,12 @@ func (w *workload) run(ctx context.Context) *workload {
 	var wg sync.WaitGroup
 	if w.o.writeRPS > 0 {
 		wg.Go(func() {
-			t := time.NewTicker(time.Duration(float64(time.Second) / w.o.writeRPS))
-			defer t.Stop()
-			for {
+			tick(ctx, time.Duration(float64(time.Second)/w.o.writeRPS), func() {
 				select {
-				case <-ctx.Done():
-					return
-				case <-t.C:
-					select {
-					case writes <- struct{}{}:
-					default:
-					}
+				case writes <- struct{}{}:
+				default:
 				}
-			}
+			})
 		})
 	}
 	for i := range w.o.conc {
@@ -223,29 +216,11 @@ func (w *workload) run(ctx context.Context) *workload {
 		})
 	}
 	if w.o.importEvery > 0 {
-		wg.Go(func() {
-			rng := rand.New(rand.NewPCG(99, uint64(w.started.UnixNano())))
-			for n := 0; ; n++ {
-				w.importCSV(ctx, rng, n%2 == 1)
-				select {
-				case <-ctx.Done():
-					return
-				case <-time.After(w.o.importEvery):
-				}
-			}
-		})
+		rng := rand.New(rand.NewPCG(99, uint64(w.started.UnixNano())))
+		wg.Go(func() { every(ctx, w.o.importEvery, func(n int) { w.importCSV(ctx, rng, n%2 == 1) }) })
 	}
-	wg.Go(func() { // the replica check, once a second
-		rng := rand.New(rand.NewPCG(5, uint64(w.started.UnixNano())))
-		for n := 0; ; n++ {
-			w.replicaCheck(ctx, rng, n)
-			select {
-			case <-ctx.Done():
-				return
-			case <-time.After(time.Second):
-			}
-		}
-	})
+	checkRng := rand.New(rand.NewPCG(5, uint64(w.started.UnixNano())))
+	wg.Go(func() { every(ctx, time.Second, func(n int) { w.replicaCheck(ctx, checkRng, n) }) })
 	if w.o.limited > 0 {
 		wg.Go(func() {
 			select {
@@ -258,22 +233,41 @@ func (w *workload) run(ctx context.Context) *workload {
 			w.mu.Unlock()
 			// Three times the limit, paced: about two in three answers are 429.
 			rng := rand.New(rand.NewPCG(7, 7))
-			t := time.NewTicker(time.Second / time.Duration(3*max(w.o.limitRPS, 1)))
-			defer t.Stop()
-			for {
-				select {
-				case <-ctx.Done():
-					return
-				case <-t.C:
-				}
+			tick(ctx, time.Second/time.Duration(3*max(w.o.limitRPS, 1)), func() {
 				p := w.provinces[rng.IntN(len(w.provinces))]
-				w.send(ctx, kindRateLimite, w.b.base, http.MethodGet, "/v1/villages?province="+p+"&limit=10", "", "", http.StatusOK)
-			}
+				w.send(ctx, kindRateLimited, w.b.base, http.MethodGet, "/v1/villages?province="+p+"&limit=10", "", "", http.StatusOK)
+			})
 		})
 	}
 	wg.Wait()
 	w.elapsed = time.Since(w.started)
 	return w
+}
+
+// tick calls fn at every tick of interval d until ctx ends.
+func tick(ctx context.Context, d time.Duration, fn func()) {
+	t := time.NewTicker(d)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			fn()
+		}
+	}
+}
+
+// every calls fn(0), fn(1), … with a pause of d after each, until ctx ends.
+func every(ctx context.Context, d time.Duration, fn func(n int)) {
+	for n := 0; ; n++ {
+		fn(n)
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(d):
+		}
+	}
 }
 
 func (w *workload) read(ctx context.Context, rng *rand.Rand) {
@@ -384,7 +378,7 @@ func (w *workload) importCSV(ctx context.Context, rng *rand.Rand, dryRun bool) {
 func (w *workload) total(*binary) int {
 	n := 0
 	for k, t := range w.tally {
-		if k != kindRateLimite && k != kindReplica {
+		if k != kindRateLimited && k != kindReplica {
 			for _, c := range t.statuses {
 				n += c
 			}
@@ -416,7 +410,7 @@ func (w *workload) print(out io.Writer, verbose bool) int {
 			continue
 		}
 		secs := w.elapsed.Seconds()
-		if k == kindRateLimite && !w.limitedFrom.IsZero() {
+		if k == kindRateLimited && !w.limitedFrom.IsZero() {
 			secs = w.started.Add(w.elapsed).Sub(w.limitedFrom).Seconds()
 		}
 		var mx time.Duration
@@ -426,13 +420,13 @@ func (w *workload) print(out io.Writer, verbose bool) int {
 		fmt.Fprintf(tw, "%s\t%d\t%.1f\t%s\t%s\t%s\t%s\t%d\t\n", k, reqs, float64(reqs)/secs, ms(percentile(t.lats, 0.5)),
 			ms(percentile(t.lats, 0.99)), ms(mx), strings.Join(sts, " "), t.bad)
 		failed += t.bad
-		if k != kindRateLimite && k != kindReplica {
+		if k != kindRateLimited && k != kindReplica {
 			n += reqs
 		}
 	}
 	fmt.Fprintf(tw, "all on server A\t%d\t%.1f\t\t\t\t\t%d\t\n", n, float64(n)/w.elapsed.Seconds(), failed)
 	tw.Flush()
-	if t := w.tally[kindRateLimite]; t.statuses[http.StatusTooManyRequests] > 0 {
+	if t := w.tally[kindRateLimited]; t.statuses[http.StatusTooManyRequests] > 0 {
 		fmt.Fprintf(out, "429s are deliberate: server B allows %d requests/s per client IP; the rate-limited client sends %d/s\n",
 			w.o.limitRPS, 3*w.o.limitRPS)
 	}
