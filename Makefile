@@ -41,11 +41,14 @@ build:
 # CI gives a count, not a duration: a time-boxed run on a loaded machine can
 # end in "context deadline exceeded" while a worker is still starting.
 FUZZTIME ?= 3000x
+# A new input is minimized for at most this long (go test's default is 60 s
+# per input, which a target whose executions touch a database can use up).
+FUZZMINIMIZETIME ?= 10s
 FUZZ_TARGETS = ./internal/region:FuzzParseCode ./internal/auth:FuzzParseBearer ./internal/httpapi:FuzzListQuery ./internal/fixed:FuzzParse \
 	./internal/indicator:FuzzImport ./internal/httpapi:FuzzImportBody
 fuzz:
 	@for t in $(FUZZ_TARGETS); do \
 		pkg=$${t%%:*}; name=$${t##*:}; \
 		echo "fuzz $$name ($$pkg, $(FUZZTIME))"; \
-		$(GO) test -run '^$$' -fuzz "^$$name$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+		$(GO) test -run '^$$' -fuzz "^$$name$$" -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZETIME) $$pkg || exit 1; \
 	done

@@ -52,9 +52,10 @@ func FuzzListQuery(f *testing.F) {
 // (scores or indicator values, CSV or JSON, by kind): whatever the body,
 // the answer is 200 or a client error in problem+json, never 5xx.
 func FuzzImportBody(f *testing.F) {
-	body, _, _ := importBody("csv")
-	jsonBody, _, _ := importBody("json")
-	for _, s := range []string{body, jsonBody, "", "\ufeff" + scoreHeader + "\n64.01.01.2009,2024,0.5,0.5,0.5,,\n",
+	// Short seeds: each execution runs a real import on SQLite, and the
+	// fuzzer minimizes every new input it finds, byte by byte.
+	for _, s := range []string{scoreHeader + "\n" + importRows[0].csv + "\n" + importRows[1].csv + "\n" + importRows[18].csv + "\n",
+		"[" + importRows[0].json + "," + importRows[19].json + "," + importRows[20].json + "]", "", "\ufeff" + scoreHeader + "\n64.01.01.2009,2024,0.5,0.5,0.5,,\n",
 		scoreHeader + ",extra\n", "village_code,year,score\n\"64.01.01.2009\",2024,\"0.5\n",
 		"village_code,year,score\n64.01.01.2009,2024,1e400\n6401012009,99999999999999999999,0.5\n64.01,2024,x\n",
 		"region_code,indicator_code,year,value\n64,idm_iks_01,2024,5\n64.01.01.2009,idm_iks_01,2024,9\n",
