@@ -163,7 +163,7 @@ func (s *Server) Stop(mode string) {
 func (s *Server) Restart() {
 	s.t.Helper()
 	opts := fmt.Sprintf("-c port=%d -c listen_addresses=127.0.0.1 -c unix_socket_directories=%s "+
-		"-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=60 "+
+		"-c fsync=off -c full_page_writes=off -c max_connections=60 "+
 		"-c shared_buffers=16MB -c max_wal_senders=4 -c wal_level=replica -c hot_standby=on",
 		s.Port, filepath.Dir(s.DataDir))
 	if out, err := s.cmd("pg_ctl", "restart", "-D", s.DataDir, "-l", s.log, "-w", "-t", "60", "-o", opts).CombinedOutput(); err != nil {
