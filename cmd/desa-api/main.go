@@ -157,7 +157,10 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownGrace)
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
+		// The grace period is over: cut the requests still running, so
+		// that the process exits now rather than when they end.
+		srv.Close()
+		return fmt.Errorf("shutdown: requests still running after SHUTDOWN_GRACE (%s) were cut off: %w", cfg.ShutdownGrace, err)
 	}
 	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
 		return err
