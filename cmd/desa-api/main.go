@@ -113,7 +113,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 
 func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	start := time.Now()
-	s, err := store.Open(ctx, cfg.DatabaseURL, cfg.storeOptions())
+	s, err := store.Open(ctx, cfg.DatabaseURL, cfg.serveOptions())
 	if err != nil {
 		return err
 	}
@@ -122,13 +122,15 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	if err := autoSeed(ctx, svc, cfg.AutoSeed, log); err != nil {
+	// Seeding decides by what the primary holds, not a replica's older copy.
+	if err := autoSeed(store.UsePrimary(ctx), svc, cfg.AutoSeed, log); err != nil {
 		return err
 	}
 	e, err := httpapi.New(svc, httpapi.Config{RequestTimeout: cfg.RequestTimeout, BodyLimit: cfg.BodyLimit,
 		ImportBodyLimit: cfg.ImportBodyLimit, Logger: log, CacheControl: cfg.CacheControl, CacheBytes: cfg.CacheBytes,
 		Collectors:   []prometheus.Collector{collectors.NewDBStatsCollector(s.SQL(), "desa")},
-		RateLimitRPS: cfg.RateLimitRPS, RateLimitBurst: cfg.RateLimitBurst, AllowedOrigins: cfg.AllowedOrigins})
+		RateLimitRPS: cfg.RateLimitRPS, RateLimitBurst: cfg.RateLimitBurst, AllowedOrigins: cfg.AllowedOrigins,
+		WriteContext: store.UsePrimary})
 	if err != nil {
 		return err
 	}
@@ -146,7 +148,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	log.Info("serving", "addr", ln.Addr().String(), "database", string(s.Dialect()),
+	log.Info("serving", "addr", ln.Addr().String(), "database", string(s.Dialect()), "read_replicas", len(cfg.ReadURLs),
 		"ready_in", time.Since(start).Round(time.Millisecond).String())
 	select {
 	case err := <-errc:

@@ -62,6 +62,11 @@ type Config struct {
 	// CacheBytes bounds the in-process response cache (0: 64 MiB; negative:
 	// no cache, ETags only).
 	CacheBytes int64
+	// WriteContext, when set, marks the context of every request that may
+	// write (any method but GET, HEAD and OPTIONS): with read replicas, the
+	// store then reads from the primary for that request, so that a write
+	// never checks or returns a replica's older copy.
+	WriteContext func(context.Context) context.Context
 }
 
 // New returns the router with every route and middleware installed.
@@ -101,6 +106,9 @@ func New(svc Services, cfg Config) (*echo.Echo, error) {
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = errorHandler(cfg.Logger)
 	e.Use(middleware.RequestID(), requestLog(cfg.Logger), h.metrics.observe)
+	if cfg.WriteContext != nil {
+		e.Use(markWrites(cfg.WriteContext))
+	}
 	e.Use(corsAndSecurity(cfg.AllowedOrigins)...) // before anything that can fail, so browsers see the errors
 	e.Use(
 		middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true, LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
@@ -129,6 +137,20 @@ type handlers struct {
 	importLimit echo.MiddlewareFunc
 	cache       *respCache
 	metrics     *metrics
+}
+
+// markWrites applies mark to the context of every request that may write.
+func markWrites(mark func(context.Context) context.Context) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			switch c.Request().Method {
+			case http.MethodGet, http.MethodHead, http.MethodOptions:
+			default:
+				c.SetRequest(c.Request().WithContext(mark(c.Request().Context())))
+			}
+			return next(c)
+		}
+	}
 }
 
 // wholeSegments answers 404 for a path that only matched a route because
