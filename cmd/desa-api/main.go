@@ -130,7 +130,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		ImportBodyLimit: cfg.ImportBodyLimit, Logger: log, CacheControl: cfg.CacheControl, CacheBytes: cfg.CacheBytes,
 		Collectors:   []prometheus.Collector{collectors.NewDBStatsCollector(s.SQL(), "desa")},
 		RateLimitRPS: cfg.RateLimitRPS, RateLimitBurst: cfg.RateLimitBurst, AllowedOrigins: cfg.AllowedOrigins,
-		WriteContext: store.UsePrimary})
+		RequestContext: store.ForRequest})
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math/rand/v2"
+	"time"
 
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
@@ -12,13 +14,18 @@ import (
 )
 
 // useReplicas sends the reads of db to the PostgreSQL streaming replicas
-// at readURLs through GORM's dbresolver: a query (SELECT) goes to one of
-// them at random; inserts, updates, deletes, raw statements that are not a
-// plain SELECT, and everything inside InTx go to the primary, as do the
-// reads of a context marked by UsePrimary.
+// at readURLs through GORM's dbresolver. Each replica is a resolver of its
+// own (named by replicaName) and there is no global one, so that a
+// statement goes to a replica only when Store.with names it: one replica
+// for all the reads of a request (ForRequest), so that the data version
+// behind its ETag and the rows it answers come from the same, monotonically
+// replaying copy. Inserts, updates, deletes and raw statements that are not
+// a plain SELECT go to the primary whatever the name (the resolvers'
+// default source); so does everything inside InTx and every read of a
+// context marked by UsePrimary.
 func useReplicas(db *gorm.DB, readURLs []string, opt Options) error {
-	replicas := make([]gorm.Dialector, 0, len(readURLs))
-	for _, raw := range readURLs {
+	var r *dbresolver.DBResolver
+	for i, raw := range readURLs {
 		dialect, dsn, err := ParseURL(raw)
 		if err != nil {
 			return err
@@ -26,30 +33,50 @@ func useReplicas(db *gorm.DB, readURLs []string, opt Options) error {
 		if dialect != Postgres {
 			return errors.New("store: read replicas must be postgres:// URLs")
 		}
-		replicas = append(replicas, postgres.Open(pgDSN(dsn, opt)))
+		cfg := dbresolver.Config{Replicas: []gorm.Dialector{postgres.Open(pgDSN(dsn, opt))}}
+		if r == nil {
+			r = dbresolver.Register(cfg, replicaName(i))
+		} else {
+			r.Register(cfg, replicaName(i))
+		}
 	}
-	r := dbresolver.Register(dbresolver.Config{Replicas: replicas, Policy: dbresolver.RandomPolicy{}})
 	idle := defaultIdleConns
 	if opt.MaxOpenConns > 0 {
 		r.SetMaxOpenConns(opt.MaxOpenConns)
 		idle = opt.MaxOpenConns
 	}
 	r.SetMaxIdleConns(idle)
+	r.SetConnMaxIdleTime(5 * time.Minute)
 	return db.Use(r)
 }
+
+// replicaName names the resolver of the i-th replica. It is no table's
+// name, so only an explicit dbresolver.Use selects it.
+func replicaName(i int) string { return fmt.Sprintf("desa:replica:%d", i) }
 
 // pingReplicas checks that every replica answers, so that a wrong
 // DATABASE_READ_URLS fails at start rather than on the first read.
 func pingReplicas(ctx context.Context, db *gorm.DB, n int) error {
 	for i := range n {
 		var one int
-		// A read lands on a random replica: ask until each has answered
-		// or enough tries prove one wrong.
-		if err := db.WithContext(ctx).Clauses(dbresolver.Read).Raw("SELECT 1").Scan(&one).Error; err != nil {
-			return fmt.Errorf("store: connect to a read replica (%d of %d tried): %w", i+1, n, err)
+		err := db.WithContext(ctx).Clauses(dbresolver.Use(replicaName(i)), dbresolver.Read).Raw("SELECT 1").Scan(&one).Error
+		if err != nil {
+			return fmt.Errorf("store: connect to read replica %d: %w", i+1, err)
 		}
 	}
 	return nil
+}
+
+type replicaKey struct{}
+
+// ForRequest prepares the context of one request: a request that may write
+// reads from the primary (UsePrimary); any other reads from one replica,
+// chosen at random, for all its statements.
+func ForRequest(ctx context.Context, write bool) context.Context {
+	if write {
+		return UsePrimary(ctx)
+	}
+	return context.WithValue(ctx, replicaKey{}, rand.Uint32())
 }
 
 type primaryKey struct{}
@@ -62,14 +89,22 @@ func UsePrimary(ctx context.Context) context.Context {
 	return context.WithValue(ctx, primaryKey{}, true)
 }
 
-// with starts a statement for ctx: on the primary when the Store has
-// replicas and ctx is marked by UsePrimary.
+// with starts a statement for ctx. With replicas: on the primary when ctx
+// is marked by UsePrimary or the Store is in a transaction; else a read goes
+// to the replica ForRequest chose for ctx, or one at random.
 func (s *Store) with(ctx context.Context) *gorm.DB {
 	db := s.db.WithContext(ctx)
-	if s.replicas && !s.inTx && ctx.Value(primaryKey{}) != nil {
-		db = db.Clauses(dbresolver.Write)
+	if s.replicas == 0 || s.inTx {
+		return db
 	}
-	return db
+	if ctx.Value(primaryKey{}) != nil {
+		return db.Clauses(dbresolver.Write)
+	}
+	n, ok := ctx.Value(replicaKey{}).(uint32)
+	if !ok {
+		n = rand.Uint32()
+	}
+	return db.Clauses(dbresolver.Use(replicaName(int(n % uint32(s.replicas)))))
 }
 
 // pinnedConn is the connection of an InTx transaction on PostgreSQL. It

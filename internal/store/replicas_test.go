@@ -93,3 +93,55 @@ func TestReadReplicasNeedPostgres(t *testing.T) {
 		t.Error("SQLite with read replicas accepted")
 	}
 }
+
+// TestReadReplicasPerRequest runs a Store on two replicas, one of which has
+// paused its replay: every read of one request context lands on the same
+// replica (so the rows agree with each other and with the data version),
+// different requests spread over both, and a write request's context reads
+// the primary.
+func TestReadReplicasPerRequest(t *testing.T) {
+	ctx := context.Background()
+	pg := pgcluster.Start(t)
+	primaryURL := pg.CreateDatabase("desa")
+	paused, live := pg.Replica(), pg.Replica()
+	s, err := store.Open(ctx, primaryURL, store.Options{ReadURLs: []string{paused.URL("desa"), live.URL("desa")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	paused.WaitReplay(pg)
+	db, err := sql.Open("pgx", paused.URL("desa"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec("SELECT pg_wal_replay_pause()"); err != nil {
+		t.Fatal(err)
+	}
+	r, _ := region.New("64", "Kalimantan Timur", "")
+	if err := s.CreateRegion(ctx, r); err != nil {
+		t.Fatal(err)
+	}
+	live.WaitReplay(pg)
+
+	seen := map[bool]int{}
+	for range 16 {
+		rctx := store.ForRequest(ctx, false)
+		_, err := s.Region(rctx, "64")
+		found := err == nil
+		for range 4 {
+			if _, err := s.Region(rctx, "64"); (err == nil) != found {
+				t.Fatalf("one request's reads disagree: found %v, then %v", found, err)
+			}
+		}
+		seen[found]++
+	}
+	if seen[true] == 0 || seen[false] == 0 {
+		t.Errorf("16 requests found the new province %d times and missed it %d times: want both replicas used", seen[true], seen[false])
+	}
+	for range 4 {
+		if _, err := s.Region(store.ForRequest(ctx, true), "64"); err != nil {
+			t.Errorf("a write request's read: %v, want the province from the primary", err)
+		}
+	}
+}

@@ -46,7 +46,7 @@ type Store struct {
 	dialect  Dialect
 	inTx     bool      // bound to a transaction by InTx
 	conn     *sql.Conn // PostgreSQL: the pinned connection of that transaction
-	replicas bool      // reads may go to read replicas (Options.ReadURLs)
+	replicas int       // how many read replicas reads may go to (Options.ReadURLs)
 }
 
 // defaultIdleConns is how many idle connections the pool keeps when
@@ -171,7 +171,7 @@ func Connect(ctx context.Context, rawURL string, opt Options) (*Store, error) {
 			return nil, err
 		}
 	}
-	return &Store{db: db, dialect: dialect, replicas: len(opt.ReadURLs) > 0}, nil
+	return &Store{db: db, dialect: dialect, replicas: len(opt.ReadURLs)}, nil
 }
 
 // pgDSN adds the options of opt to a PostgreSQL URL.
