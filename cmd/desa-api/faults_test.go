@@ -36,13 +36,20 @@ func faultServer(t *testing.T) (*server, *pgcluster.Server, string, string) {
 	s, ready := start(t, vars)
 	t.Cleanup(func() { s.cancel(); <-s.done })
 	t.Logf("server ready on PostgreSQL port %d in %s", pg.Port, ready.Round(time.Millisecond))
+	return s, pg, url, createKey(t, url, "write:indicators")
+}
+
+// createKey creates an API key with the given scopes on the database at
+// url and returns its secret.
+func createKey(t *testing.T, url, scopes string) string {
+	t.Helper()
 	var out bytes.Buffer
-	if err := run(context.Background(), []string{"keys", "create", "--name", "faults", "--scopes", "write:indicators"},
+	if err := run(context.Background(), []string{"keys", "create", "--name", "test", "--scopes", scopes},
 		env(map[string]string{"DATABASE_URL": url}), &out, io.Discard); err != nil {
 		t.Fatalf("keys create: %v", err)
 	}
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
-	return s, pg, url, lines[len(lines)-1]
+	return lines[len(lines)-1]
 }
 
 // probe is one request of the fault tests.

@@ -1,9 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"context"
-	"database/sql"
 	"io"
 	"net/http"
 	"strings"
@@ -20,32 +17,15 @@ func TestServeReadReplica(t *testing.T) {
 	pg := pgcluster.Start(t)
 	url := pg.CreateDatabase("desa")
 	rep := pg.Replica()
-	var out bytes.Buffer
-	if err := run(context.Background(), []string{"keys", "create", "--name", "replicas", "--scopes", "write:regions"},
-		env(map[string]string{"DATABASE_URL": url}), &out, io.Discard); err != nil {
-		t.Fatalf("keys create: %v", err)
-	}
-	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
-	key := lines[len(lines)-1]
+	key := createKey(t, url, "write:regions")
 	s, _ := start(t, map[string]string{"DATABASE_URL": url, "DATABASE_READ_URLS": rep.URL("desa"), "AUTO_SEED": "false"})
 	defer s.stop(t)
 	if !strings.Contains(s.logs.String(), `"read_replicas":1`) {
 		t.Errorf("the start line does not report one read replica:\n%s", s.logs)
 	}
 
-	pause := func(q string) {
-		t.Helper()
-		db, err := sql.Open("pgx", rep.URL("desa"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer db.Close()
-		if _, err := db.Exec(q); err != nil {
-			t.Fatal(err)
-		}
-	}
 	rep.WaitReplay(pg)
-	pause("SELECT pg_wal_replay_pause()")
+	rep.Exec("desa", "SELECT pg_wal_replay_pause()")
 	post := func(path, body string) int {
 		t.Helper()
 		req, _ := http.NewRequest(http.MethodPost, s.base+path, strings.NewReader(body))
@@ -69,7 +49,7 @@ func TestServeReadReplica(t *testing.T) {
 	if p := get(t, s.base+"/v1/provinces/64"); p.status != http.StatusNotFound {
 		t.Errorf("GET /v1/provinces/64 with the replica paused: %d, want 404 (read from the replica)", p.status)
 	}
-	pause("SELECT pg_wal_replay_resume()")
+	rep.Exec("desa", "SELECT pg_wal_replay_resume()")
 	rep.WaitReplay(pg)
 	for _, path := range []string{"/v1/provinces/64", "/v1/regencies/64.01"} {
 		if p := get(t, s.base+path); p.status != http.StatusOK {

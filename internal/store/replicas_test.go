@@ -2,7 +2,6 @@ package store_test
 
 import (
 	"context"
-	"database/sql"
 	"testing"
 
 	"github.com/desa-api/desa-api/internal/apperr"
@@ -27,17 +26,6 @@ func TestReadReplicas(t *testing.T) {
 	}
 	defer s.Close()
 	rep.WaitReplay(pg) // the migrations
-	exec := func(url, q string) {
-		t.Helper()
-		db, err := sql.Open("pgx", url)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer db.Close()
-		if _, err := db.Exec(q); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
 	newRegion := func(code, name, typ string) region.Region {
 		r, err := region.New(code, name, typ)
 		if err != nil {
@@ -45,7 +33,7 @@ func TestReadReplicas(t *testing.T) {
 		}
 		return r
 	}
-	exec(rep.URL("desa"), "SELECT pg_wal_replay_pause()")
+	rep.Exec("desa", "SELECT pg_wal_replay_pause()")
 
 	// A write goes to the primary: the replica is read-only and would refuse it.
 	if err := s.CreateRegion(ctx, newRegion("64", "Kalimantan Timur", "")); err != nil {
@@ -79,7 +67,7 @@ func TestReadReplicas(t *testing.T) {
 	}
 
 	// Once the replica replays, plain reads see everything.
-	exec(rep.URL("desa"), "SELECT pg_wal_replay_resume()")
+	rep.Exec("desa", "SELECT pg_wal_replay_resume()")
 	rep.WaitReplay(pg)
 	if got, err := s.Region(ctx, "64.01"); err != nil || got.ProvinceName != "Kalimantan Timur" {
 		t.Errorf("plain read after replay: %+v, %v", got, err)
@@ -110,14 +98,7 @@ func TestReadReplicasPerRequest(t *testing.T) {
 	}
 	defer s.Close()
 	paused.WaitReplay(pg)
-	db, err := sql.Open("pgx", paused.URL("desa"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := db.Exec("SELECT pg_wal_replay_pause()"); err != nil {
-		t.Fatal(err)
-	}
+	paused.Exec("desa", "SELECT pg_wal_replay_pause()")
 	r, _ := region.New("64", "Kalimantan Timur", "")
 	if err := s.CreateRegion(ctx, r); err != nil {
 		t.Fatal(err)

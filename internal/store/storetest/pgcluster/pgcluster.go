@@ -149,6 +149,20 @@ func (s *Server) CreateDatabase(name string) string {
 	return s.URL(name)
 }
 
+// Exec runs one statement on database name, failing the test on error:
+// for set-up and for steering a replica (SELECT pg_wal_replay_pause()).
+func (s *Server) Exec(name, query string) {
+	s.t.Helper()
+	db, err := sql.Open("pgx", s.URL(name))
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec(query); err != nil {
+		s.t.Fatalf("%s on port %d: %v", query, s.Port, err)
+	}
+}
+
 // Stop stops the server; mode is pg_ctl's: "smart", "fast" or
 // "immediate" (a crash, recovered from on the next start).
 func (s *Server) Stop(mode string) {
