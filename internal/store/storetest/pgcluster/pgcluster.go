@@ -46,8 +46,8 @@ type Server struct {
 	t     testing.TB
 }
 
-// binDirs are where the PostgreSQL binaries are looked for after $PG_BIN and
-// $PATH; newest first.
+// binDirs are where the PostgreSQL binaries are looked for after $PATH,
+// newest first, unless $PG_BIN names the one directory to use.
 var binDirs = []string{
 	"/usr/lib/postgresql/17/bin", "/usr/lib/postgresql/16/bin", "/usr/lib/postgresql/15/bin",
 	"/usr/lib/postgresql/14/bin", "/usr/local/pgsql/bin",
@@ -63,8 +63,8 @@ func binDir() (string, bool) {
 		}
 		return true
 	}
-	if dir := os.Getenv("PG_BIN"); dir != "" && has(dir) {
-		return dir, true
+	if dir := os.Getenv("PG_BIN"); dir != "" {
+		return dir, has(dir) // when set, the only place to look
 	}
 	if p, err := exec.LookPath("pg_ctl"); err == nil && has(filepath.Dir(p)) {
 		return filepath.Dir(p), true
@@ -97,6 +97,7 @@ func Start(t testing.TB) *Server {
 		}
 		s.runAs = u
 	}
+	sweep(s)
 	s.DataDir = s.tempDir("pgdata-")
 	// initdb wants an empty directory it can create; give it a child.
 	s.DataDir = filepath.Join(s.DataDir, "data")
@@ -306,8 +307,37 @@ func (s *Server) tempDir(prefix string) string {
 		s.t.Fatal(err)
 	}
 	s.t.Cleanup(func() { os.RemoveAll(dir) })
+	if err := os.WriteFile(filepath.Join(dir, ownerFile), []byte(strconv.Itoa(os.Getpid())), 0o644); err != nil {
+		s.t.Fatal(err)
+	}
 	s.chown(dir)
 	return dir
+}
+
+// ownerFile holds, in each directory tempDir makes, the pid of the test
+// process that owns it.
+const ownerFile = "owner.pid"
+
+// sweep stops the servers and removes the directories that test processes
+// no longer running left behind: a test binary killed by -timeout runs no
+// cleanup.
+func sweep(like *Server) {
+	for _, prefix := range []string{"pgdata-", "pgreplica-"} {
+		dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), prefix+"*"))
+		for _, dir := range dirs {
+			b, err := os.ReadFile(filepath.Join(dir, ownerFile))
+			if err != nil {
+				continue // not ours, or still being made
+			}
+			pid, err := strconv.Atoi(string(b))
+			if err != nil || pid == os.Getpid() || syscall.Kill(pid, 0) != syscall.ESRCH {
+				continue // its owner still runs
+			}
+			stale := &Server{bin: like.bin, runAs: like.runAs, DataDir: filepath.Join(dir, "data"), t: like.t}
+			stale.stopQuietly()
+			os.RemoveAll(dir)
+		}
+	}
 }
 
 func (s *Server) mkdir(dir string) {

@@ -2,6 +2,11 @@ package pgcluster_test
 
 import (
 	"database/sql"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -42,5 +47,34 @@ func TestPrimaryAndReplica(t *testing.T) {
 	p.Restart()
 	if err := p.Ready(5 * time.Second); err != nil {
 		t.Errorf("after restart: %v", err)
+	}
+}
+
+// TestSweep starts a server in a child process that then exits without
+// cleaning up, as a test binary killed by -timeout does: the next Start
+// stops that server and removes its directory.
+func TestSweep(t *testing.T) {
+	if os.Getenv("PGCLUSTER_ORPHAN") == "1" {
+		p := pgcluster.Start(t)
+		fmt.Println(p.DataDir)
+		os.Exit(0) // no cleanup
+	}
+	child := exec.Command(os.Args[0], "-test.run=^TestSweep$", "-test.v")
+	child.Env = append(os.Environ(), "PGCLUSTER_ORPHAN=1")
+	out, err := child.CombinedOutput()
+	if err != nil {
+		t.Fatalf("child: %v\n%s", err, out)
+	}
+	if strings.Contains(string(out), "--- SKIP") {
+		t.Skipf("child skipped:\n%s", out)
+	}
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	orphan := filepath.Dir(lines[len(lines)-1])
+	if _, err := os.Stat(filepath.Join(orphan, "data", "postmaster.pid")); err != nil {
+		t.Fatalf("the child left no running server to sweep (%v)\n%s", err, out)
+	}
+	pgcluster.Start(t)
+	if _, err := os.Stat(orphan); !os.IsNotExist(err) {
+		t.Errorf("the orphan's directory %s is still there (%v)", orphan, err)
 	}
 }
