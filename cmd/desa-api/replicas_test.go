@@ -12,7 +12,7 @@ import (
 // TestServeReadReplica serves with DATABASE_READ_URLS naming a real
 // streaming replica whose replay the test pauses: a write request's own
 // reads (the parent a new regency needs) see the primary, while plain GETs
-// read the replica until it replays.
+// read the replica until it replays. Then it stops the replica.
 func TestServeReadReplica(t *testing.T) {
 	pg := pgcluster.Start(t)
 	url := pg.CreateDatabase("desa")
@@ -55,6 +55,17 @@ func TestServeReadReplica(t *testing.T) {
 		if p := get(t, s.base+path); p.status != http.StatusOK {
 			t.Errorf("GET %s after replay: %d, want 200", path, p.status)
 		}
+	}
+
+	// With the replica gone, reads answer 503 at once; writes, their reads
+	// and /readyz use the primary and go on.
+	rep.Stop("immediate")
+	if p := get(t, s.base+"/v1/regencies/64.01"); p.status != http.StatusServiceUnavailable {
+		t.Errorf("GET with the replica stopped: %d, want 503", p.status)
+	}
+	post("/v1/regencies", `{"code":"64.02","name":"Kabupaten Kutai Kartanegara","type":"kabupaten"}`)
+	if p := get(t, s.base+"/readyz"); p.status != http.StatusOK {
+		t.Errorf("/readyz with the replica stopped: %d, want 200 (the primary answers)", p.status)
 	}
 }
 
