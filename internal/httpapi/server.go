@@ -67,6 +67,13 @@ type Config struct {
 	// CacheBytes bounds the in-process response cache (0: 64 MiB; negative:
 	// no cache, ETags only).
 	CacheBytes int64
+	// RequestContext, when set, prepares the context of every request;
+	// write says whether the request may write (any method but GET, HEAD
+	// and OPTIONS). With read replicas the store then reads a write
+	// request's rows from the primary, so that a write never checks or
+	// returns a replica's older copy, and all of a read request's rows
+	// (and the data version behind its ETag) from one replica.
+	RequestContext func(ctx context.Context, write bool) context.Context
 }
 
 // New returns the router with every route and middleware installed.
@@ -106,6 +113,9 @@ func New(svc Services, cfg Config) (*echo.Echo, error) {
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = errorHandler(cfg.Logger)
 	e.Use(middleware.RequestID(), requestLog(cfg.Logger), h.metrics.observe)
+	if cfg.RequestContext != nil {
+		e.Use(requestContext(cfg.RequestContext))
+	}
 	e.Use(corsAndSecurity(cfg.AllowedOrigins)...) // before anything that can fail, so browsers see the errors
 	e.Use(
 		middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true, LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
@@ -133,6 +143,18 @@ type handlers struct {
 	importLimit echo.MiddlewareFunc
 	cache       *respCache
 	metrics     *metrics
+}
+
+// requestContext applies prepare to the context of every request.
+func requestContext(prepare func(context.Context, bool) context.Context) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			r := c.Request()
+			write := r.Method != http.MethodGet && r.Method != http.MethodHead && r.Method != http.MethodOptions
+			c.SetRequest(r.WithContext(prepare(r.Context(), write)))
+			return next(c)
+		}
+	}
 }
 
 // wholeSegments answers 404 for a path that only matched a route because

@@ -125,7 +125,7 @@ func (v agencyView) toAgency() cooperation.Agency {
 }
 
 func (s *Store) agencyQuery(ctx context.Context) *gorm.DB {
-	return s.db.WithContext(ctx).Table("agencies a").Select("a.*, r.name AS province_name").
+	return s.with(ctx).Table("agencies a").Select("a.*, r.name AS province_name").
 		Joins("LEFT JOIN regions r ON r.code = a.province_code")
 }
 
@@ -177,7 +177,7 @@ func (s *Store) Agencies(ctx context.Context, f cooperation.AgencyFilter) ([]coo
 		return q
 	}
 	var total int64
-	if err := filter(s.db.WithContext(ctx).Table("agencies a")).Count(&total).Error; err != nil {
+	if err := filter(s.with(ctx).Table("agencies a")).Count(&total).Error; err != nil {
 		return nil, 0, translate(err)
 	}
 	var views []agencyView
@@ -198,25 +198,25 @@ func (s *Store) CreateAgency(ctx context.Context, a cooperation.Agency) error {
 	row := toAgencyRow(a)
 	row.CreatedAt = time.Now().UTC()
 	row.UpdatedAt = row.CreatedAt
-	return translate(s.db.WithContext(ctx).Create(&row).Error)
+	return translate(s.with(ctx).Create(&row).Error)
 }
 
 // UpdateAgency implements cooperation.Store.
 func (s *Store) UpdateAgency(ctx context.Context, a cooperation.Agency) error {
-	return rowsAffected(s.db.WithContext(ctx).Model(&agencyRow{}).Where("id = ?", a.ID).Updates(map[string]any{
+	return rowsAffected(s.with(ctx).Model(&agencyRow{}).Where("id = ?", a.ID).Updates(map[string]any{
 		"name": a.Name, "acronym": a.Acronym, "kind": a.Kind, "province_code": nullable(a.ProvinceCode),
 		"website": a.Website, "updated_at": time.Now().UTC()}))
 }
 
 // DeleteAgency implements cooperation.Store.
 func (s *Store) DeleteAgency(ctx context.Context, id string) error {
-	return rowsAffected(s.db.WithContext(ctx).Where("id = ?", id).Delete(&agencyRow{}))
+	return rowsAffected(s.with(ctx).Where("id = ?", id).Delete(&agencyRow{}))
 }
 
 // ProgramsWithAgency implements cooperation.Store.
 func (s *Store) ProgramsWithAgency(ctx context.Context, agencyID string) ([]string, error) {
 	var ids []string
-	err := s.db.WithContext(ctx).Table("program_parties").Distinct("program_id").
+	err := s.with(ctx).Table("program_parties").Distinct("program_id").
 		Where("agency_id = ?", agencyID).Order("program_id").Pluck("program_id", &ids).Error
 	return ids, translate(err)
 }
@@ -287,7 +287,7 @@ func (s *Store) withDetails(ctx context.Context, rows []programRow) ([]cooperati
 	}
 	err := inChunks(ids, func(chunk []string) error {
 		var agreements []agreementRow
-		if err := s.db.WithContext(ctx).Where("program_id IN ?", chunk).Order("program_id, position").Find(&agreements).Error; err != nil {
+		if err := s.with(ctx).Where("program_id IN ?", chunk).Order("program_id, position").Find(&agreements).Error; err != nil {
 			return translate(err)
 		}
 		for _, a := range agreements {
@@ -308,7 +308,7 @@ func (s *Store) withDetails(ctx context.Context, rows []programRow) ([]cooperati
 			Kind      string
 			Total     int64
 		}
-		err = s.db.WithContext(ctx).Table("program_budgets").
+		err = s.with(ctx).Table("program_budgets").
 			Select("program_id, kind, CAST(SUM(amount_idr) AS bigint) AS total").
 			Where("program_id IN ?", chunk).Group("program_id, kind").Scan(&totals).Error
 		if err != nil {
@@ -324,7 +324,7 @@ func (s *Store) withDetails(ctx context.Context, rows []programRow) ([]cooperati
 
 func (s *Store) programWhere(ctx context.Context, cond string, arg any) (cooperation.Program, error) {
 	var row programRow
-	if err := s.db.WithContext(ctx).Where(cond, arg).Take(&row).Error; err != nil {
+	if err := s.with(ctx).Where(cond, arg).Take(&row).Error; err != nil {
 		return cooperation.Program{}, translate(err)
 	}
 	ps, err := s.withDetails(ctx, []programRow{row})
@@ -365,7 +365,7 @@ WHERE pp.province_code IN ? OR a.province_code IN ?)`, f.Province, f.Province)
 		return q
 	}
 	var total int64
-	if err := filter(s.db.WithContext(ctx).Table("programs p")).Count(&total).Error; err != nil {
+	if err := filter(s.with(ctx).Table("programs p")).Count(&total).Error; err != nil {
 		return nil, 0, translate(err)
 	}
 	var rows []programRow
@@ -374,7 +374,7 @@ WHERE pp.province_code IN ? OR a.province_code IN ?)`, f.Province, f.Province)
 		// Open-ended programs last in both directions, on both engines.
 		order.Columns = append([]clause.OrderByColumn{{Column: clause.Column{Name: "p.end_date IS NULL", Raw: true}}}, order.Columns...)
 	}
-	err := filter(s.db.WithContext(ctx).Table("programs p").Select("p.*")).Clauses(order).
+	err := filter(s.with(ctx).Table("programs p").Select("p.*")).Clauses(order).
 		Limit(f.Page.Limit).Offset(f.Page.Offset).Find(&rows).Error
 	if err != nil {
 		return nil, 0, translate(err)
@@ -386,7 +386,7 @@ WHERE pp.province_code IN ? OR a.province_code IN ?)`, f.Province, f.Province)
 // CountPrograms implements cooperation.Store.
 func (s *Store) CountPrograms(ctx context.Context) (int, error) {
 	var n int64
-	err := s.db.WithContext(ctx).Table("programs").Count(&n).Error
+	err := s.with(ctx).Table("programs").Count(&n).Error
 	return int(n), translate(err)
 }
 
@@ -457,7 +457,7 @@ func (s *Store) LockProgram(ctx context.Context, id string) error {
 		q += " FOR UPDATE"
 	}
 	var got []string
-	if err := s.db.WithContext(ctx).Raw(q, id).Scan(&got).Error; err != nil {
+	if err := s.with(ctx).Raw(q, id).Scan(&got).Error; err != nil {
 		return translate(err)
 	}
 	if len(got) == 0 {
@@ -496,7 +496,7 @@ func (v partyView) toParty() cooperation.Party {
 // parties reads the parties of the programs, in the order they were added.
 func (s *Store) parties(ctx context.Context, programIDs []string) ([]cooperation.Party, error) {
 	var views []partyView
-	err := s.db.WithContext(ctx).Table("program_parties pp").
+	err := s.with(ctx).Table("program_parties pp").
 		Select("pp.*, COALESCE(r.name, a.name) AS name, a.province_code AS agency_province").
 		Joins("LEFT JOIN regions r ON r.code = pp.province_code").
 		Joins("LEFT JOIN agencies a ON a.id = pp.agency_id").
@@ -524,12 +524,12 @@ func toPartyRow(p cooperation.Party, at time.Time) partyRow {
 // CreateParty implements cooperation.Store.
 func (s *Store) CreateParty(ctx context.Context, p cooperation.Party) error {
 	row := toPartyRow(p, time.Now().UTC())
-	return translate(s.db.WithContext(ctx).Create(&row).Error)
+	return translate(s.with(ctx).Create(&row).Error)
 }
 
 // DeleteParty implements cooperation.Store.
 func (s *Store) DeleteParty(ctx context.Context, programID, partyID string) error {
-	return rowsAffected(s.db.WithContext(ctx).Where("program_id = ? AND id = ?", programID, partyID).Delete(&partyRow{}))
+	return rowsAffected(s.with(ctx).Where("program_id = ? AND id = ?", programID, partyID).Delete(&partyRow{}))
 }
 
 // ReplaceParties implements cooperation.Store.
@@ -590,7 +590,7 @@ func (v budgetView) toBudget() cooperation.Budget {
 }
 
 func (s *Store) budgetQuery(ctx context.Context, programID string) *gorm.DB {
-	return s.db.WithContext(ctx).Table("program_budgets b").Select("b.*, COALESCE(r.name, a.name) AS payer_name").
+	return s.with(ctx).Table("program_budgets b").Select("b.*, COALESCE(r.name, a.name) AS payer_name").
 		Joins("LEFT JOIN regions r ON r.code = b.province_code").
 		Joins("LEFT JOIN agencies a ON a.id = b.agency_id").
 		Where("b.program_id = ?", programID)
@@ -615,7 +615,7 @@ func (s *Store) Budgets(ctx context.Context, programID string, f cooperation.Bud
 		return whereIn(q, "b.kind", f.Kind)
 	}
 	var total int64
-	if err := filter(s.db.WithContext(ctx).Table("program_budgets b").Where("b.program_id = ?", programID)).Count(&total).Error; err != nil {
+	if err := filter(s.with(ctx).Table("program_budgets b").Where("b.program_id = ?", programID)).Count(&total).Error; err != nil {
 		return nil, 0, translate(err)
 	}
 	var views []budgetView
@@ -650,24 +650,24 @@ func (s *Store) CreateBudget(ctx context.Context, b cooperation.Budget) error {
 	row := toBudgetRow(b)
 	row.CreatedAt = time.Now().UTC()
 	row.UpdatedAt = row.CreatedAt
-	return translate(s.db.WithContext(ctx).Create(&row).Error)
+	return translate(s.with(ctx).Create(&row).Error)
 }
 
 // UpdateBudget implements cooperation.Store.
 func (s *Store) UpdateBudget(ctx context.Context, b cooperation.Budget) error {
-	return rowsAffected(s.db.WithContext(ctx).Model(&budgetRow{}).Where("program_id = ? AND id = ?", b.ProgramID, b.ID).
+	return rowsAffected(s.with(ctx).Model(&budgetRow{}).Where("program_id = ? AND id = ?", b.ProgramID, b.ID).
 		Updates(map[string]any{"year": b.Year, "province_code": nullable(b.ProvinceCode), "agency_id": nullable(b.AgencyID),
 			"kind": b.Kind, "amount_idr": b.AmountIDR, "source": b.Source, "updated_at": time.Now().UTC()}))
 }
 
 // DeleteBudget implements cooperation.Store.
 func (s *Store) DeleteBudget(ctx context.Context, programID, id string) error {
-	return rowsAffected(s.db.WithContext(ctx).Where("program_id = ? AND id = ?", programID, id).Delete(&budgetRow{}))
+	return rowsAffected(s.with(ctx).Where("program_id = ? AND id = ?", programID, id).Delete(&budgetRow{}))
 }
 
 // DeleteBudgets implements cooperation.Store.
 func (s *Store) DeleteBudgets(ctx context.Context, programID string) error {
-	return translate(s.db.WithContext(ctx).Where("program_id = ?", programID).Delete(&budgetRow{}).Error)
+	return translate(s.with(ctx).Where("program_id = ?", programID).Delete(&budgetRow{}).Error)
 }
 
 // ---- activities ----
@@ -709,7 +709,7 @@ func (v activityView) toActivity() cooperation.Activity {
 }
 
 func (s *Store) activityQuery(ctx context.Context, programID string) *gorm.DB {
-	return s.db.WithContext(ctx).Table("program_activities v").Select("v.*, r.name AS region_name").
+	return s.with(ctx).Table("program_activities v").Select("v.*, r.name AS region_name").
 		Joins("LEFT JOIN regions r ON r.code = v.region_code").Where("v.program_id = ?", programID)
 }
 
@@ -718,7 +718,7 @@ var activityOrder = map[string]string{"date": "v.date", "kind": "v.kind", "title
 // Activities implements cooperation.Store.
 func (s *Store) Activities(ctx context.Context, programID string, f cooperation.ActivityFilter) ([]cooperation.Activity, int, error) {
 	var total int64
-	count := whereIn(s.db.WithContext(ctx).Table("program_activities v").Where("v.program_id = ?", programID), "v.kind", f.Kind)
+	count := whereIn(s.with(ctx).Table("program_activities v").Where("v.program_id = ?", programID), "v.kind", f.Kind)
 	if err := count.Count(&total).Error; err != nil {
 		return nil, 0, translate(err)
 	}
@@ -749,13 +749,13 @@ func (s *Store) CreateActivity(ctx context.Context, a cooperation.Activity) erro
 	row := toActivityRow(a)
 	row.CreatedAt = time.Now().UTC()
 	row.UpdatedAt = row.CreatedAt
-	return translate(s.db.WithContext(ctx).Create(&row).Error)
+	return translate(s.with(ctx).Create(&row).Error)
 }
 
 // UpdateActivity implements cooperation.Store.
 func (s *Store) UpdateActivity(ctx context.Context, a cooperation.Activity) error {
 	row := toActivityRow(a)
-	return rowsAffected(s.db.WithContext(ctx).Model(&activityRow{}).Where("program_id = ? AND id = ?", a.ProgramID, a.ID).
+	return rowsAffected(s.with(ctx).Model(&activityRow{}).Where("program_id = ? AND id = ?", a.ProgramID, a.ID).
 		Updates(map[string]any{"date": row.Date, "kind": row.Kind, "title": row.Title, "venue": row.Venue,
 			"region_code": row.RegionCode, "summary": row.Summary, "participants": row.Participants,
 			"updated_at": time.Now().UTC()}))
@@ -763,12 +763,12 @@ func (s *Store) UpdateActivity(ctx context.Context, a cooperation.Activity) erro
 
 // DeleteActivity implements cooperation.Store.
 func (s *Store) DeleteActivity(ctx context.Context, programID, id string) error {
-	return rowsAffected(s.db.WithContext(ctx).Where("program_id = ? AND id = ?", programID, id).Delete(&activityRow{}))
+	return rowsAffected(s.with(ctx).Where("program_id = ? AND id = ?", programID, id).Delete(&activityRow{}))
 }
 
 // DeleteActivities implements cooperation.Store.
 func (s *Store) DeleteActivities(ctx context.Context, programID string) error {
-	return translate(s.db.WithContext(ctx).Where("program_id = ?", programID).Delete(&activityRow{}).Error)
+	return translate(s.with(ctx).Where("program_id = ?", programID).Delete(&activityRow{}).Error)
 }
 
 // ---- targets ----
@@ -848,7 +848,7 @@ func (s *Store) Targets(ctx context.Context, programID, framework string, f coop
 		return whereIn(q, "t.baseline_status", f.BaselineStatus)
 	}
 	var total int64
-	count := filter(s.db.WithContext(ctx).Table("program_targets t").Joins("JOIN regions r ON r.code = t.village_code").
+	count := filter(s.with(ctx).Table("program_targets t").Joins("JOIN regions r ON r.code = t.village_code").
 		Where("t.program_id = ?", programID))
 	if err := count.Count(&total).Error; err != nil {
 		return nil, 0, translate(err)
@@ -865,7 +865,7 @@ func (s *Store) Targets(ctx context.Context, programID, framework string, f coop
 	}
 	order = append(order, clause.OrderByColumn{Column: clause.Column{Name: "t.village_code", Raw: true}, Desc: f.Sort.Desc})
 	var views []targetView
-	err := filter(s.db.WithContext(ctx).Table("program_targets t").
+	err := filter(s.with(ctx).Table("program_targets t").
 		Select(`t.*, r.name AS village_name, r.type AS village_type, r.district_code, r.regency_code, r.province_code,
 cur.year AS current_year, cur.score AS current_score, cur.status AS current_status`).
 		Joins("JOIN regions r ON r.code = t.village_code").
@@ -891,7 +891,7 @@ func (s *Store) TargetRefs(ctx context.Context, programID string) ([]cooperation
 		RegencyCode  string
 		TargetStatus *string
 	}
-	err := s.db.WithContext(ctx).Table("program_targets t").Select("t.village_code, r.regency_code, t.target_status").
+	err := s.with(ctx).Table("program_targets t").Select("t.village_code, r.regency_code, t.target_status").
 		Joins("JOIN regions r ON r.code = t.village_code").Where("t.program_id = ?", programID).
 		Order("t.village_code").Scan(&rows).Error
 	if err != nil {
@@ -907,13 +907,13 @@ func (s *Store) TargetRefs(ctx context.Context, programID string) ([]cooperation
 // CountTargets implements cooperation.Store.
 func (s *Store) CountTargets(ctx context.Context, programID string) (int, error) {
 	var n int64
-	err := s.db.WithContext(ctx).Table("program_targets").Where("program_id = ?", programID).Count(&n).Error
+	err := s.with(ctx).Table("program_targets").Where("program_id = ?", programID).Count(&n).Error
 	return int(n), translate(err)
 }
 
 // DeleteTarget implements cooperation.Store.
 func (s *Store) DeleteTarget(ctx context.Context, programID, villageCode string) error {
-	return rowsAffected(s.db.WithContext(ctx).Where("program_id = ? AND village_code = ?", programID, villageCode).Delete(&targetRow{}))
+	return rowsAffected(s.with(ctx).Where("program_id = ? AND village_code = ?", programID, villageCode).Delete(&targetRow{}))
 }
 
 // ---- regions and scores, as the cooperation service reads them ----
@@ -944,12 +944,12 @@ func (s *Store) VillageCodes(ctx context.Context, q cooperation.VillageQuery) ([
 	typeCol := "a.type"
 	if len(q.Status) > 0 {
 		typeCol = "r.type"
-		db = s.db.WithContext(ctx).Table("scores a").Select("a.village_code").
+		db = s.with(ctx).Table("scores a").Select("a.village_code").
 			Joins("JOIN regions r ON r.code = a.village_code").
 			Where("a.framework = ? AND a.year = ?", q.Framework, q.Year)
 		db = whereIn(db, "a.status", q.Status).Order("a.village_code")
 	} else {
-		db = s.db.WithContext(ctx).Table("regions a").Select("a.code").Where("a.level = ?", string(region.LevelVillage)).
+		db = s.with(ctx).Table("regions a").Select("a.code").Where("a.level = ?", string(region.LevelVillage)).
 			Order("a.code")
 	}
 	for _, f := range []struct{ col, val string }{{"a.province_code", q.Province}, {"a.regency_code", q.Regency}, {"a.district_code", q.District}} {
@@ -974,7 +974,7 @@ func (s *Store) villageScores(ctx context.Context, framework string, year int, c
 	out := make(map[string]cooperation.VillageScore, len(vals))
 	err := inChunks(vals, func(chunk []string) error {
 		var rows []villageScoreRow
-		err := s.db.WithContext(ctx).Table("scores").Select("village_code, regency_code, score, status").
+		err := s.with(ctx).Table("scores").Select("village_code, regency_code, score, status").
 			Where("framework = ? AND year = ? AND "+col+" IN ?", framework, year, chunk).Scan(&rows).Error
 		if err != nil {
 			return translate(err)

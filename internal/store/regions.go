@@ -89,7 +89,7 @@ const regionSelect = `r.code, r.level, r.parent_code, r.name, r.type, r.province
 r.district_code, p.name AS province_name, g.name AS regency_name, d.name AS district_name`
 
 func (s *Store) regionQuery(ctx context.Context) *gorm.DB {
-	return s.db.WithContext(ctx).Table("regions r").Select(regionSelect).
+	return s.with(ctx).Table("regions r").Select(regionSelect).
 		Joins("LEFT JOIN regions p ON p.code = r.province_code").
 		Joins("LEFT JOIN regions g ON g.code = r.regency_code").
 		Joins("LEFT JOIN regions d ON d.code = r.district_code")
@@ -186,7 +186,7 @@ func (s *Store) Regions(ctx context.Context, f region.Filter) ([]region.Region, 
 	// The count and the page are independent: outside a transaction they
 	// run in parallel, on two pooled connections.
 	err := s.parallel(ctx, func(ctx context.Context) error {
-		return s.regionFilter(s.db.WithContext(ctx).Table("regions r"), f).Count(&total).Error
+		return s.regionFilter(s.with(ctx).Table("regions r"), f).Count(&total).Error
 	}, func(ctx context.Context) error {
 		sel := s.regionQuery(ctx)
 		if f.Score != nil {
@@ -227,19 +227,19 @@ func (s *Store) parallel(ctx context.Context, reads ...func(context.Context) err
 // ChildCount implements region.Store.
 func (s *Store) ChildCount(ctx context.Context, code string) (int, error) {
 	var n int64
-	err := s.db.WithContext(ctx).Table("regions").Where("parent_code = ?", code).Count(&n).Error
+	err := s.with(ctx).Table("regions").Where("parent_code = ?", code).Count(&n).Error
 	return int(n), translate(err)
 }
 
 // CreateRegion implements region.Store.
 func (s *Store) CreateRegion(ctx context.Context, r region.Region) error {
 	row := toRegionRow(r)
-	return translate(s.db.WithContext(ctx).Create(&row).Error)
+	return translate(s.with(ctx).Create(&row).Error)
 }
 
 // UpdateRegion implements region.Store.
 func (s *Store) UpdateRegion(ctx context.Context, r region.Region) error {
-	res := s.db.WithContext(ctx).Model(&regionRow{}).Where("code = ?", r.Code).
+	res := s.with(ctx).Model(&regionRow{}).Where("code = ?", r.Code).
 		Updates(map[string]any{"name": r.Name, "type": nullable(r.Type), "updated_at": time.Now().UTC()})
 	if res.Error == nil && res.RowsAffected == 0 {
 		return translate(gorm.ErrRecordNotFound)
@@ -249,7 +249,7 @@ func (s *Store) UpdateRegion(ctx context.Context, r region.Region) error {
 
 // DeleteRegion implements region.Store.
 func (s *Store) DeleteRegion(ctx context.Context, code string) error {
-	res := s.db.WithContext(ctx).Where("code = ?", code).Delete(&regionRow{})
+	res := s.with(ctx).Where("code = ?", code).Delete(&regionRow{})
 	if res.Error == nil && res.RowsAffected == 0 {
 		return translate(gorm.ErrRecordNotFound)
 	}
@@ -262,7 +262,7 @@ func (s *Store) RegionCounts(ctx context.Context) (map[region.Level]int, error) 
 		Level string
 		N     int
 	}
-	err := s.db.WithContext(ctx).Table("regions").Select("level, COUNT(*) AS n").Group("level").Scan(&rows).Error
+	err := s.with(ctx).Table("regions").Select("level, COUNT(*) AS n").Group("level").Scan(&rows).Error
 	if err != nil {
 		return nil, translate(err)
 	}

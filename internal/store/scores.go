@@ -74,7 +74,7 @@ func (r scoreRow) toScore() indicator.Score {
 
 // VillageTypes implements indicator.Store.
 func (s *Store) VillageTypes(ctx context.Context) (map[string]string, error) {
-	rows, err := s.db.WithContext(ctx).Table("regions").Select("code, type").Where("level = ?", "village").Rows()
+	rows, err := s.with(ctx).Table("regions").Select("code, type").Where("level = ?", "village").Rows()
 	if err != nil {
 		return nil, translate(err)
 	}
@@ -92,7 +92,7 @@ func (s *Store) VillageTypes(ctx context.Context) (map[string]string, error) {
 
 // Scores implements indicator.Store.
 func (s *Store) Scores(ctx context.Context, village, framework string) ([]indicator.Score, error) {
-	q := s.db.WithContext(ctx).Where("village_code = ?", village)
+	q := s.with(ctx).Where("village_code = ?", village)
 	if framework != "" {
 		q = q.Where("framework = ?", framework)
 	}
@@ -117,7 +117,7 @@ func (s *Store) ExistingScores(ctx context.Context, framework string, keys []ind
 	for year, codes := range byYear {
 		for start := 0; start < len(codes); start += 900 { // under SQLite's parameter limit
 			var rows []scoreRow
-			err := s.db.WithContext(ctx).Where("framework = ? AND year = ? AND village_code IN ?", framework, year,
+			err := s.with(ctx).Where("framework = ? AND year = ? AND village_code IN ?", framework, year,
 				codes[start:min(start+900, len(codes))]).Find(&rows).Error
 			if err != nil {
 				return nil, translate(err)
@@ -230,7 +230,7 @@ type importDetails struct {
 // CountScores implements indicator.Store.
 func (s *Store) CountScores(ctx context.Context, framework string) (int, error) {
 	var n int64
-	err := s.db.WithContext(ctx).Table("scores").Where("framework = ?", framework).Count(&n).Error
+	err := s.with(ctx).Table("scores").Where("framework = ?", framework).Count(&n).Error
 	return int(n), translate(err)
 }
 
@@ -244,13 +244,13 @@ func (s *Store) SaveImport(ctx context.Context, r indicator.Report) error {
 		CodeEdition: r.CodeEdition, Format: r.Format, RowsTotal: r.Rows, Inserted: r.Inserted, Updated: r.Updated,
 		Unchanged: r.Unchanged, Rejected: r.Rejected, Translated: r.Translated, Applied: r.Applied,
 		Details: string(details), KeyID: nullable(r.KeyID), CreatedAt: r.CreatedAt}
-	return translate(s.db.WithContext(ctx).Create(&row).Error)
+	return translate(s.with(ctx).Create(&row).Error)
 }
 
 // ImportReport implements indicator.Store.
 func (s *Store) ImportReport(ctx context.Context, id string) (indicator.Report, error) {
 	var row importRow
-	if err := s.db.WithContext(ctx).Where("id = ?", id).Take(&row).Error; err != nil {
+	if err := s.with(ctx).Where("id = ?", id).Take(&row).Error; err != nil {
 		return indicator.Report{}, translate(err)
 	}
 	var d importDetails

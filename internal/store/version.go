@@ -49,7 +49,7 @@ func (s *Store) WatchingDataVersion() bool { return s.version != nil && s.versio
 // next read on this replica never waits for the notification.
 func (s *Store) RefreshDataVersion(ctx context.Context) (int64, error) {
 	var v int64
-	if err := s.db.WithContext(ctx).Raw("SELECT version FROM data_version WHERE id = 1").Scan(&v).Error; err != nil {
+	if err := s.with(ctx).Raw("SELECT version FROM data_version WHERE id = 1").Scan(&v).Error; err != nil {
 		return 0, translate(err)
 	}
 	if s.version != nil {
