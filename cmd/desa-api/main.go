@@ -162,6 +162,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
+	svc.Keys.Wait() // the last-use writes under way, before the store closes
 	return nil
 }
 

@@ -108,6 +108,12 @@ func conditional(version func(echo.Context) (int64, error), rc *respCache, cache
 			if req.Method != http.MethodGet || !strings.HasPrefix(req.URL.Path, "/v1/") {
 				return next(c)
 			}
+			if private(req.URL.Path) {
+				// Runs before the route's scope check: a cached answer here
+				// would reach callers the route refuses.
+				c.Response().Header().Set("Cache-Control", "no-store")
+				return next(c)
+			}
 			v, err := version(c)
 			if err != nil {
 				return err
@@ -154,6 +160,13 @@ func conditional(version func(echo.Context) (int64, error), rc *respCache, cache
 			return err
 		}
 	}
+}
+
+// private reports whether a path answers data that is not open (API keys),
+// which is neither cached nor given an ETag, and changes without moving the
+// data version.
+func private(path string) bool {
+	return path == "/v1/keys" || strings.HasPrefix(path, "/v1/keys/")
 }
 
 // recorder passes writes through and keeps a copy up to limit bytes.

@@ -77,6 +77,8 @@ type api struct {
 	writer, reader, admin string
 	// Secret of a key with the scope write:indicators.
 	indicators string
+	// keys is the key service the router uses.
+	keys *auth.Service
 }
 
 // eachEngine runs fn on every engine with a fresh database holding the
@@ -111,6 +113,7 @@ func newAPIWith(t testing.TB, s *store.Store, cfg httpapi.Config) *api {
 		t.Fatalf("import fixture: got %d, %v; want %d, nil", n, err, len(fixture))
 	}
 	keys := auth.NewService(s)
+	t.Cleanup(keys.Wait) // before the store closes: last-use writes run in the background
 	secret := func(name string, scopes ...auth.Scope) string {
 		_, sec, err := keys.Create(ctx, name, scopes, nil)
 		if err != nil {
@@ -132,6 +135,7 @@ func newAPIWith(t testing.TB, s *store.Store, cfg httpapi.Config) *api {
 		reader:     secret("reader", auth.ScopeRead),
 		admin:      secret("admin", auth.ScopeAdmin),
 		indicators: secret("indicators", auth.ScopeWriteIndicators),
+		keys:       keys,
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/desa-api/desa-api/internal/auth"
+	"github.com/desa-api/desa-api/internal/paging"
 )
 
 // keyRow is a row of api_keys. The secret itself is never stored.
@@ -66,6 +67,34 @@ func (s *Store) KeyByHash(ctx context.Context, hash string) (auth.Key, error) {
 // TouchKey implements auth.Store.
 func (s *Store) TouchKey(ctx context.Context, id string, at time.Time) error {
 	return translate(s.db.WithContext(ctx).Model(&keyRow{}).Where("id = ?", id).Update("last_used_at", at).Error)
+}
+
+// ListKeys implements auth.Store.
+func (s *Store) ListKeys(ctx context.Context, page paging.Page) ([]auth.Key, int, error) {
+	var total int64
+	if err := s.db.WithContext(ctx).Model(&keyRow{}).Count(&total).Error; err != nil {
+		return nil, 0, translate(err)
+	}
+	var rows []keyRow
+	if err := s.db.WithContext(ctx).Order("created_at, id").Limit(page.Limit).Offset(page.Offset).Find(&rows).Error; err != nil {
+		return nil, 0, translate(err)
+	}
+	out := make([]auth.Key, len(rows))
+	for i, r := range rows {
+		out[i] = r.toKey()
+	}
+	return out, int(total), nil
+}
+
+// RevokeKey implements auth.Store.
+func (s *Store) RevokeKey(ctx context.Context, id string, at time.Time) error {
+	db := s.db.WithContext(ctx)
+	res := db.Model(&keyRow{}).Where("id = ? AND revoked_at IS NULL", id).Update("revoked_at", at)
+	if res.Error != nil || res.RowsAffected > 0 {
+		return translate(res.Error)
+	}
+	var row keyRow // revoked already, or not there
+	return translate(db.Select("id").Where("id = ?", id).Take(&row).Error)
 }
 
 func utc(t *time.Time) *time.Time {
