@@ -23,6 +23,7 @@ type config struct {
 	WriteTimeout     time.Duration
 	IdleTimeout      time.Duration
 	ShutdownGrace    time.Duration
+	IdempotencyTTL   time.Duration
 	BodyLimit        string
 	ImportBodyLimit  string
 	MaxOpenConns     int
@@ -81,6 +82,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		{"WRITE_TIMEOUT", &c.WriteTimeout, 120 * time.Second},
 		{"IDLE_TIMEOUT", &c.IdleTimeout, 120 * time.Second},
 		{"SHUTDOWN_GRACE", &c.ShutdownGrace, 30 * time.Second},
+		{"IDEMPOTENCY_TTL", &c.IdempotencyTTL, 24 * time.Hour},
 	}
 	for _, d := range durations {
 		*d.dst = d.def

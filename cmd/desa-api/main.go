@@ -38,6 +38,7 @@ import (
 	"github.com/desa-api/desa-api/internal/auth"
 	"github.com/desa-api/desa-api/internal/cooperation"
 	"github.com/desa-api/desa-api/internal/httpapi"
+	"github.com/desa-api/desa-api/internal/idempotency"
 	"github.com/desa-api/desa-api/internal/indicator"
 	"github.com/desa-api/desa-api/internal/region"
 	"github.com/desa-api/desa-api/internal/seed"
@@ -122,6 +123,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	svc.Idempotency = idempotency.NewService(s, cfg.IdempotencyTTL)
 	if err := autoSeed(ctx, svc, cfg.AutoSeed, log); err != nil {
 		return err
 	}

@@ -31,6 +31,7 @@ import (
 	"github.com/desa-api/desa-api/internal/auth"
 	"github.com/desa-api/desa-api/internal/cooperation"
 	"github.com/desa-api/desa-api/internal/httpapi"
+	"github.com/desa-api/desa-api/internal/idempotency"
 	"github.com/desa-api/desa-api/internal/indicator"
 	"github.com/desa-api/desa-api/internal/region"
 	"github.com/desa-api/desa-api/internal/stats"
@@ -124,7 +125,8 @@ func newAPIWith(t testing.TB, s *store.Store, cfg httpapi.Config) *api {
 	indicators := indicator.NewService(store.IndicatorStore{Store: s}, s, crosswalk, newImportID)
 	e, err := httpapi.New(httpapi.Services{Regions: regions, Indicators: indicators, Keys: keys, Ping: s.Ping,
 		DataVersion: s.DataVersion, Stats: stats.NewService(s, s).WithPrograms(s),
-		Programs: cooperation.NewService(store.CooperationStore{Store: s}, s, s, newImportID)}, cfg)
+		Programs:    cooperation.NewService(store.CooperationStore{Store: s}, s, s, newImportID),
+		Idempotency: idempotency.NewService(s, 0)}, cfg)
 	if err != nil {
 		t.Fatalf("httpapi.New: %v", err)
 	}
