@@ -182,6 +182,8 @@ type Store interface {
 	CreateKey(ctx context.Context, k Key, hash string) error
 	// KeyByHash returns the key with that hash, or NotFound.
 	KeyByHash(ctx context.Context, hash string) (Key, error)
+	// KeyByID returns the key with that id, or NotFound.
+	KeyByID(ctx context.Context, id string) (Key, error)
 	TouchKey(ctx context.Context, id string, at time.Time) error
 	// ListKeys returns a page of the keys, revoked ones included, oldest
 	// first, with their total.
@@ -248,6 +250,9 @@ func (s *Service) Create(ctx context.Context, name string, scopes []Scope, provi
 		return Key{}, "", err
 	}
 	provinces = provs
+	if err := requireWithin(FromContext(ctx), provinces, "create"); err != nil {
+		return Key{}, "", err
+	}
 	secret, hash := NewSecret()
 	k := Key{ID: s.newID(), Name: name, Prefix: secret[:len(secretPrefix)+6], Scopes: scopes,
 		Provinces: provinces, CreatedAt: s.now().UTC()}
@@ -304,11 +309,43 @@ func (s *Service) Keys(ctx context.Context, page paging.Page) ([]Key, int, error
 // request, so the revocation holds from the next request on, on every
 // replica. Revoking a revoked key changes nothing.
 func (s *Service) Revoke(ctx context.Context, id string) error {
+	if by := FromContext(ctx); by != nil && len(by.Provinces) > 0 {
+		k, err := s.store.KeyByID(ctx, id)
+		if apperr.Is(err, apperr.NotFound) {
+			return apperr.Wrap(err, apperr.NotFound, fmt.Sprintf("no API key with id %q", id))
+		} else if err != nil {
+			return err
+		}
+		if err := requireWithin(by, k.Provinces, "revoke"); err != nil {
+			return err
+		}
+	}
 	err := s.store.RevokeKey(ctx, id, s.now().UTC())
 	if apperr.Is(err, apperr.NotFound) {
 		return apperr.Wrap(err, apperr.NotFound, fmt.Sprintf("no API key with id %q", id))
 	}
 	return err
+}
+
+// requireWithin checks that a key by (nil: trusted code) may create or
+// revoke a key restricted to provinces: a province-restricted admin only
+// manages keys restricted to some of its own provinces, so that it cannot
+// mint a key that writes where it may not.
+func requireWithin(by *Key, provinces []string, verb string) error {
+	if by == nil || len(by.Provinces) == 0 {
+		return nil
+	}
+	if len(provinces) == 0 {
+		return apperr.New(apperr.Forbidden, "API key %q is restricted to provinces %s: it may %s only keys restricted to some of them, not an unrestricted key",
+			by.Name, strings.Join(by.Provinces, ", "), verb)
+	}
+	for _, p := range provinces {
+		if !slices.Contains(by.Provinces, p) {
+			return apperr.New(apperr.Forbidden, "API key %q is restricted to provinces %s: it may %s only keys restricted to some of them, and %s is not",
+				by.Name, strings.Join(by.Provinces, ", "), verb, p)
+		}
+	}
+	return nil
 }
 
 // Require checks that k (nil: no key given) carries scope.

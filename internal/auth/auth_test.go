@@ -253,6 +253,17 @@ func (f *fakeStore) KeyByHash(_ context.Context, hash string) (Key, error) {
 	return k, nil
 }
 
+func (f *fakeStore) KeyByID(_ context.Context, id string) (Key, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, k := range f.keys {
+		if k.ID == id {
+			return k, nil
+		}
+	}
+	return Key{}, apperr.NotFoundf("no key")
+}
+
 func (f *fakeStore) TouchKey(_ context.Context, id string, at time.Time) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -408,5 +419,46 @@ func TestRequireProgram(t *testing.T) {
 	}
 	if k := FromContext(context.Background()); k != nil {
 		t.Errorf("FromContext of a bare context = %v, want nil", k)
+	}
+}
+
+func TestRestrictedAdminManagesOnlyItsProvinces(t *testing.T) {
+	svc := NewService(&fakeStore{})
+	ctx := context.Background()
+	jatim, _, err := svc.Create(ctx, "jatim", []Scope{ScopeRead}, []string{"35"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	both, _, err := svc.Create(ctx, "both", []Scope{ScopeRead}, []string{"35", "64"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	kaltimAdmin := NewContext(ctx, &Key{Name: "kaltim-admin", Scopes: []Scope{ScopeAdmin}, Provinces: []string{"64", "35"}})
+	jatimAdmin := NewContext(ctx, &Key{Name: "jatim-admin", Scopes: []Scope{ScopeAdmin}, Provinces: []string{"35"}})
+	for _, tt := range []struct {
+		name      string
+		ctx       context.Context
+		provinces []string
+		allowed   bool
+	}{
+		{"unrestricted admin, any key", NewContext(ctx, &Key{Name: "root", Scopes: []Scope{ScopeAdmin}}), nil, true},
+		{"restricted admin, unrestricted key", jatimAdmin, nil, false},
+		{"restricted admin, its province", jatimAdmin, []string{"35"}, true},
+		{"restricted admin, another province", jatimAdmin, []string{"35", "64"}, false},
+		{"restricted admin, a subset", kaltimAdmin, []string{"64"}, true},
+	} {
+		_, _, err := svc.Create(tt.ctx, "k", []Scope{ScopeWriteRegions}, tt.provinces)
+		if tt.allowed != (err == nil) || err != nil && apperr.KindOf(err) != apperr.Forbidden {
+			t.Errorf("%s: Create = %v, want allowed %v", tt.name, err, tt.allowed)
+		}
+	}
+	if err := svc.Revoke(jatimAdmin, both.ID); apperr.KindOf(err) != apperr.Forbidden {
+		t.Errorf("jatim admin revokes a 35+64 key: %v, want Forbidden", err)
+	}
+	if err := svc.Revoke(jatimAdmin, jatim.ID); err != nil {
+		t.Errorf("jatim admin revokes a 35 key: %v", err)
+	}
+	if err := svc.Revoke(jatimAdmin, "nope"); apperr.KindOf(err) != apperr.NotFound {
+		t.Errorf("revoke unknown: %v, want NotFound", err)
 	}
 }

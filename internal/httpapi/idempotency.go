@@ -3,6 +3,7 @@ package httpapi
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -47,7 +48,10 @@ func idempotent(svc *idempotency.Service, importLimit int64, log *slog.Logger) e
 				body = http.MaxBytesReader(c.Response(), body, importLimit)
 			}
 			b, err := io.ReadAll(body)
-			if err != nil {
+			var he *echo.HTTPError // the body limit's 413
+			if errors.As(err, &he) {
+				return err
+			} else if err != nil {
 				return bodyError(err)
 			}
 			req.Body = io.NopCloser(bytes.NewReader(b))

@@ -2,7 +2,9 @@ package httpapi_test
 
 import (
 	"context"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -11,6 +13,10 @@ import (
 
 	"github.com/desa-api/desa-api/internal/auth"
 	"github.com/desa-api/desa-api/internal/httpapi"
+	"github.com/desa-api/desa-api/internal/idempotency"
+	"github.com/desa-api/desa-api/internal/region"
+	"github.com/desa-api/desa-api/internal/store"
+	"github.com/desa-api/desa-api/internal/store/storetest"
 )
 
 // TestIdempotencyKey: a retried POST with the same Idempotency-Key and
@@ -132,4 +138,44 @@ func TestIdempotencyKeyConcurrent(t *testing.T) {
 func (a *progAPI) budgetCount(t *testing.T, path string) int {
 	t.Helper()
 	return decode[httpapi.BudgetList](t, a.do(t, request{target: path})).Page.Total
+}
+
+// TestIdempotencyKeyOversizeBody: reading the body to fingerprint it keeps
+// the body limit (413, streamed or not), and a refused body holds no key.
+func TestIdempotencyKeyOversizeBody(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		keys := auth.NewService(s)
+		_, secret, err := keys.Create(ctx, "w", []auth.Scope{auth.ScopeWriteRegions}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e, err := httpapi.New(httpapi.Services{Regions: region.NewService(s), Keys: keys, Ping: s.Ping,
+			DataVersion: s.DataVersion, Idempotency: idempotency.NewService(s, 0)}, httpapi.Config{BodyLimit: "1K"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(keys.Wait)
+		post := func(body io.Reader, chunked bool) *httptest.ResponseRecorder {
+			req := httptest.NewRequest(http.MethodPost, "/v1/provinces", body)
+			if chunked {
+				req.ContentLength = -1
+			}
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Authorization", "Bearer "+secret)
+			req.Header.Set("Idempotency-Key", "p-1")
+			rec := httptest.NewRecorder()
+			e.ServeHTTP(rec, req)
+			return rec
+		}
+		big := `{"code":"35","name":"` + strings.Repeat("x", 2000) + `"}`
+		for _, chunked := range []bool{false, true} {
+			if rec := post(strings.NewReader(big), chunked); rec.Code != http.StatusRequestEntityTooLarge {
+				t.Errorf("oversize body (chunked %v): %d %s, want 413", chunked, rec.Code, rec.Body)
+			}
+		}
+		if rec := post(strings.NewReader(`{"code":"35","name":"Jawa Timur"}`), false); rec.Code != http.StatusCreated {
+			t.Errorf("after the refused bodies: %d %s, want 201", rec.Code, rec.Body)
+		}
+	})
 }

@@ -85,6 +85,23 @@ func TestKeyEndpoints(t *testing.T) {
 			t.Errorf("CSV list: %d rows, want 5", len(rows))
 		}
 
+		// A province-restricted admin manages only keys within its provinces.
+		ra := decode[httpapi.NewAPIKey](t, a.do(t, request{method: http.MethodPost, target: "/v1/keys", key: a.admin,
+			body: `{"name":"kaltim admin","scopes":["admin"],"provinces":["64"]}`}))
+		p = problemOf(t, a.do(t, request{method: http.MethodPost, target: "/v1/keys", key: ra.Secret,
+			body: `{"name":"anywhere","scopes":["write:regions"]}`}))
+		if p.Status != http.StatusForbidden || !strings.Contains(p.Detail, "not an unrestricted key") {
+			t.Errorf("restricted admin creates an unrestricted key: %+v", p)
+		}
+		wantStatus(t, "restricted admin, own province", a.do(t, request{method: http.MethodPost, target: "/v1/keys", key: ra.Secret,
+			body: `{"name":"kaltim writer","scopes":["write:regions"],"provinces":["64"]}`}), http.StatusCreated)
+		writer := decode[httpapi.APIKeyList](t, a.do(t, request{target: "/v1/keys?limit=1", key: a.admin})).Data[0]
+		if writer.Name != "writer" || len(writer.Provinces) != 0 {
+			t.Fatalf("first key: %+v, want the unrestricted writer", writer)
+		}
+		wantStatus(t, "restricted admin revokes an unrestricted key", a.do(t, request{method: http.MethodDelete,
+			target: "/v1/keys/" + writer.ID, key: ra.Secret}), http.StatusForbidden)
+
 		// Bad input.
 		for _, tc := range []struct {
 			body   string
@@ -109,7 +126,7 @@ func TestKeyEndpoints(t *testing.T) {
 		wantStatus(t, "revoked key reads", a.do(t, request{target: "/v1/provinces", key: nk.Secret}), http.StatusUnauthorized)
 		wantStatus(t, "revoke again", a.do(t, request{method: http.MethodDelete, target: "/v1/keys/" + nk.ID, key: a.admin}), http.StatusNoContent)
 		wantStatus(t, "revoke unknown", a.do(t, request{method: http.MethodDelete, target: "/v1/keys/nope", key: a.admin}), http.StatusNotFound)
-		list = decode[httpapi.APIKeyList](t, a.do(t, request{target: "/v1/keys?offset=4", key: a.admin}))
+		list = decode[httpapi.APIKeyList](t, a.do(t, request{target: "/v1/keys?offset=4&limit=1", key: a.admin}))
 		if len(list.Data) != 1 || list.Data[0].RevokedAt == nil {
 			t.Errorf("the revoked key is not listed as revoked: %+v", list.Data)
 		}

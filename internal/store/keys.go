@@ -64,6 +64,15 @@ func (s *Store) KeyByHash(ctx context.Context, hash string) (auth.Key, error) {
 	return row.toKey(), nil
 }
 
+// KeyByID implements auth.Store.
+func (s *Store) KeyByID(ctx context.Context, id string) (auth.Key, error) {
+	var row keyRow
+	if err := s.db.WithContext(ctx).Where("id = ?", id).Take(&row).Error; err != nil {
+		return auth.Key{}, translate(err)
+	}
+	return row.toKey(), nil
+}
+
 // TouchKey implements auth.Store.
 func (s *Store) TouchKey(ctx context.Context, id string, at time.Time) error {
 	return translate(s.db.WithContext(ctx).Model(&keyRow{}).Where("id = ?", id).Update("last_used_at", at).Error)
