@@ -8566,7 +8566,7 @@ const docTemplate = `{
     },
     "securityDefinitions": {
         "BearerKey": {
-            "description": "\"Bearer \u003ckey\u003e\": an API key made with ` + "`" + `desa-api keys create` + "`" + `. Reads are open; writes need a key with the right scope.",
+            "description": "\"Bearer \u003ckey\u003e\": an API key made with ` + "`" + `desa-api keys create` + "`" + ` or ` + "`" + `POST /v1/keys` + "`" + `. Reads are open; writes need a key with the right scope, and a province-restricted key writes only inside its provinces (and programs where one of them is a party).",
             "type": "apiKey",
             "name": "Authorization",
             "in": "header"
