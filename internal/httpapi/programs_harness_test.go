@@ -120,6 +120,7 @@ func newProgramAPI(t *testing.T, s *store.Store) *progAPI {
 		t.Fatalf("import scores: %v (%+v)", err, rep.Errors)
 	}
 	keys := auth.NewService(s)
+	t.Cleanup(keys.Wait) // last-use writes run in the background
 	_, secret, err := keys.Create(ctx, "programs", []auth.Scope{auth.ScopeWritePrograms}, nil)
 	if err != nil {
 		t.Fatal(err)
