@@ -124,6 +124,23 @@ func RequireProgram(k *Key, provinces []string) error {
 		k.Name, strings.Join(k.Provinces, ", "), among)
 }
 
+// RequireAgency checks that k (nil: no key) may write an agency of the
+// given province ("" for a national agency). Agencies stand for their
+// province in programs, so a province-restricted key writes only agencies of
+// its provinces: otherwise moving an agency would make it a party of others'
+// programs.
+func RequireAgency(k *Key, province string) error {
+	if k == nil || len(k.Provinces) == 0 || slices.Contains(k.Provinces, province) {
+		return nil
+	}
+	where := "this agency is national"
+	if province != "" {
+		where = "this agency is in province " + province
+	}
+	return apperr.New(apperr.Forbidden, "API key %q may write only agencies of its provinces (%s); %s",
+		k.Name, strings.Join(k.Provinces, ", "), where)
+}
+
 // keyContext is the context key of the request's verified key.
 type keyContext struct{}
 

@@ -189,6 +189,9 @@ func (s *Service) createAgency(ctx context.Context, st Store, a Agency) (Agency,
 	if err != nil {
 		return Agency{}, err
 	}
+	if err := auth.RequireAgency(auth.FromContext(ctx), a.ProvinceCode); err != nil {
+		return Agency{}, err
+	}
 	if a.ProvinceCode != "" {
 		if err := s.checkRegions(ctx, region.LevelProvince, map[string]string{"province_code": a.ProvinceCode}); err != nil {
 			return Agency{}, err
@@ -213,6 +216,9 @@ func (s *Service) UpdateAgency(ctx context.Context, id string, p AgencyPatch) (A
 			return notFound(err, "no agency with id %q", id)
 		}
 		oldProvince := cur.ProvinceCode
+		if err := auth.RequireAgency(auth.FromContext(ctx), oldProvince); err != nil {
+			return err
+		}
 		for _, f := range []struct {
 			dst *string
 			src *string
@@ -223,6 +229,9 @@ func (s *Service) UpdateAgency(ctx context.Context, id string, p AgencyPatch) (A
 		}
 		a, err := NewAgency(cur)
 		if err != nil {
+			return err
+		}
+		if err := auth.RequireAgency(auth.FromContext(ctx), a.ProvinceCode); err != nil {
 			return err
 		}
 		if a.ProvinceCode != "" {
@@ -280,10 +289,14 @@ func (s *Service) checkAgencyPrograms(ctx context.Context, tx Store, a Agency) e
 // DeleteAgency removes an agency that is no party and pays no budget line
 // (Conflict otherwise).
 func (s *Service) DeleteAgency(ctx context.Context, id string) error {
-	if _, err := s.Agency(ctx, id); err != nil {
+	a, err := s.Agency(ctx, id)
+	if err != nil {
 		return err
 	}
-	err := s.store.DeleteAgency(ctx, id)
+	if err := auth.RequireAgency(auth.FromContext(ctx), a.ProvinceCode); err != nil {
+		return err
+	}
+	err = s.store.DeleteAgency(ctx, id)
 	if apperr.Is(err, apperr.Conflict) {
 		return apperr.Wrap(err, apperr.Conflict, fmt.Sprintf("agency %s is a party of a program; remove it from the program first", id))
 	}

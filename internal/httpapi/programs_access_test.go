@@ -98,3 +98,37 @@ func TestProgramProvinceRestriction(t *testing.T) {
 		a.mustWrite(t, http.MethodDelete, path, "", http.StatusNoContent)
 	})
 }
+
+// TestAgencyProvinceRestriction: agencies stand for their province in
+// programs, so a province-restricted key writes only agencies of its
+// provinces, and cannot move one out of them (or another in).
+func TestAgencyProvinceRestriction(t *testing.T) {
+	eachProgramEngine(t, func(t *testing.T, a *progAPI) {
+		kaltim := a.restrictedKey(t, "kaltim", "64")
+		dpmd := a.agency(t, "Dinas PMD Prov. Jawa Timur", "dinas", "35")
+		national := a.agency(t, "Kemendes PDTT", "ministry", "")
+		as := func(method, target, body string) response {
+			return a.do(t, request{method: method, target: target, body: body, key: kaltim})
+		}
+		forbidden := func(what string, res response, mention string) {
+			t.Helper()
+			p := wantProblem(t, what, res, http.StatusForbidden)
+			if !strings.Contains(p.Detail, "only agencies of its provinces (64)") || !strings.Contains(p.Detail, mention) {
+				t.Errorf("%s: problem does not say why: %+v", what, p)
+			}
+		}
+		own := decode[httpapi.Agency](t, as(http.MethodPost, "/v1/agencies", `{"name":"Biro Kesra Kaltim","kind":"provincial_bureau","province_code":"64"}`))
+		if own.ID == "" {
+			t.Fatal("kaltim could not create an agency in 64")
+		}
+		forbidden("create in 35", as(http.MethodPost, "/v1/agencies", `{"name":"X","kind":"dinas","province_code":"35"}`), "in province 35")
+		forbidden("create national", as(http.MethodPost, "/v1/agencies", `{"name":"Y","kind":"ministry"}`), "national")
+		forbidden("patch 35", as(http.MethodPatch, "/v1/agencies/"+dpmd, `{"acronym":"DPMD"}`), "in province 35")
+		forbidden("move 35 into 64", as(http.MethodPatch, "/v1/agencies/"+dpmd, `{"province_code":"64"}`), "in province 35")
+		forbidden("patch national", as(http.MethodPatch, "/v1/agencies/"+national, `{"acronym":"K"}`), "national")
+		forbidden("delete 35", as(http.MethodDelete, "/v1/agencies/"+dpmd, ""), "in province 35")
+		forbidden("move own out", as(http.MethodPatch, "/v1/agencies/"+own.ID, `{"province_code":"35"}`), "in province 35")
+		wantStatus(t, "patch own", as(http.MethodPatch, "/v1/agencies/"+own.ID, `{"acronym":"Kesra"}`), http.StatusOK)
+		wantStatus(t, "delete own", as(http.MethodDelete, "/v1/agencies/"+own.ID, ""), http.StatusNoContent)
+	})
+}
