@@ -96,7 +96,7 @@ func idempotent(svc *idempotency.Service, importLimit int64, log *slog.Logger) e
 			}
 			fctx, cancel := bg()
 			defer cancel()
-			if err := svc.Finish(fctx, k.ID, key, res.Status, header, capture.buf.Bytes()); err != nil {
+			if err := svc.Finish(fctx, k.ID, key, res.Status, header, capture.buf.Bytes(), holdsSecret(c)); err != nil {
 				// The write stands and was answered; the claim stays in
 				// progress until it expires, so a retry gets 409, never a
 				// second effect.
@@ -105,6 +105,12 @@ func idempotent(svc *idempotency.Service, importLimit int64, log *slog.Logger) e
 			return nil
 		}
 	}
+}
+
+// holdsSecret reports whether a route's answer holds a secret (a new API
+// key's), which is never stored: a retry of it is refused, not replayed.
+func holdsSecret(c echo.Context) bool {
+	return c.Path() == "/v1/keys" && c.Request().Method == http.MethodPost
 }
 
 // replay writes a stored answer again.

@@ -102,6 +102,24 @@ func TestKeyEndpoints(t *testing.T) {
 		wantStatus(t, "restricted admin revokes an unrestricted key", a.do(t, request{method: http.MethodDelete,
 			target: "/v1/keys/" + writer.ID, key: ra.Secret}), http.StatusForbidden)
 
+		// An Idempotency-Key guards key creation too, but the answer holds
+		// the secret, which is never stored: a retry is a 409 naming the key.
+		idem := request{method: http.MethodPost, target: "/v1/keys", key: a.admin, body: `{"name":"retried","scopes":["read"]}`,
+			header: map[string]string{"Idempotency-Key": "new-key-1"}}
+		made := a.do(t, idem)
+		wantStatus(t, "create with Idempotency-Key", made, http.StatusCreated)
+		p = wantProblem(t, "retry create", a.do(t, idem), http.StatusConflict)
+		if !strings.Contains(p.Detail, made.header.Get("Location")) || !strings.Contains(p.Detail, "shown only once") {
+			t.Errorf("retry of a key creation: %+v", p)
+		}
+		var stored int
+		if err := a.s.SQL().QueryRow("SELECT COUNT(*) FROM idempotency_keys WHERE idem_key = 'new-key-1' AND body IS NOT NULL").Scan(&stored); err != nil {
+			t.Fatal(err)
+		}
+		if stored != 0 {
+			t.Errorf("the answer holding a secret is stored in idempotency_keys")
+		}
+
 		// Bad input.
 		for _, tc := range []struct {
 			body   string

@@ -28,8 +28,11 @@ type Record struct {
 	Status      int
 	Header      map[string][]string
 	Body        []byte
-	CreatedAt   time.Time
-	ExpiresAt   time.Time
+	// Withheld marks an answer that held a secret (a new API key's): only
+	// its status and headers are kept, and a retry cannot replay it.
+	Withheld  bool
+	CreatedAt time.Time
+	ExpiresAt time.Time
 }
 
 // InProgress reports whether the claiming request has not answered yet.
@@ -41,8 +44,9 @@ type Store interface {
 	// Key) — an expired one is replaced — and reports whether it did; when
 	// it did not, it returns the record that holds the key.
 	ClaimIdempotency(ctx context.Context, r Record) (Record, bool, error)
-	// FinishIdempotency stores the answer of a claimed key.
-	FinishIdempotency(ctx context.Context, apiKeyID, key string, status int, header map[string][]string, body []byte) error
+	// FinishIdempotency stores the answer of the claim r names (its
+	// Status, Header, Body and Withheld).
+	FinishIdempotency(ctx context.Context, r Record) error
 	// ReleaseIdempotency deletes a claim whose request failed without
 	// effect, so that a retry runs again.
 	ReleaseIdempotency(ctx context.Context, apiKeyID, key string) error
@@ -118,14 +122,29 @@ func (s *Service) Claim(ctx context.Context, apiKeyID, key, fingerprint string) 
 		return Record{}, false, apperr.Field(apperr.Invalid, "Idempotency-Key",
 			"was used with a different request (method, path, query or body) in the last "+s.ttl.String()+"; use a new key for a new request")
 	case held.InProgress():
-		return Record{}, false, apperr.New(apperr.Conflict, "the first request with this Idempotency-Key is still running; retry in a moment")
+		return Record{}, false, apperr.New(apperr.Conflict,
+			"the first request with this Idempotency-Key is still running; retry in a moment. Should it have been interrupted, "+
+				"the key stays taken until %s: check whether the change was made, and use a new key if it was not",
+			held.ExpiresAt.Format(time.RFC3339))
+	case held.Withheld:
+		made := ""
+		if loc := held.Header["Location"]; len(loc) > 0 {
+			made = " (" + loc[0] + ")"
+		}
+		return Record{}, false, apperr.New(apperr.Conflict,
+			"the first request with this Idempotency-Key succeeded%s, but its answer held a secret, which is shown only once and never kept, so it cannot be replayed; revoke the key if its secret was lost",
+			made)
 	}
 	return held, false, nil
 }
 
-// Finish stores the answer of a claimed key for replays.
-func (s *Service) Finish(ctx context.Context, apiKeyID, key string, status int, header map[string][]string, body []byte) error {
-	return s.store.FinishIdempotency(ctx, apiKeyID, key, status, header, body)
+// Finish stores the answer of a claimed key for replays: status, headers
+// and body, or, withheld, only status and headers.
+func (s *Service) Finish(ctx context.Context, apiKeyID, key string, status int, header map[string][]string, body []byte, withheld bool) error {
+	if withheld {
+		body = nil
+	}
+	return s.store.FinishIdempotency(ctx, Record{APIKeyID: apiKeyID, Key: key, Status: status, Header: header, Body: body, Withheld: withheld})
 }
 
 // Release gives up a claim whose request failed without effect.

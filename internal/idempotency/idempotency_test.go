@@ -23,10 +23,10 @@ func (f *fakeStore) ClaimIdempotency(_ context.Context, r Record) (Record, bool,
 	return r, true, nil
 }
 
-func (f *fakeStore) FinishIdempotency(_ context.Context, _, key string, status int, header map[string][]string, body []byte) error {
-	r := f.recs[key]
-	r.Status, r.Header, r.Body = status, header, body
-	f.recs[key] = r
+func (f *fakeStore) FinishIdempotency(_ context.Context, in Record) error {
+	r := f.recs[in.Key]
+	r.Status, r.Header, r.Body, r.Withheld = in.Status, in.Header, in.Body, in.Withheld
+	f.recs[in.Key] = r
 	return nil
 }
 
@@ -56,7 +56,7 @@ func TestClaim(t *testing.T) {
 	if _, _, err := svc.Claim(ctx, "k", "a", "f2"); apperr.KindOf(err) != apperr.Invalid {
 		t.Errorf("claim with another request: %v, want Invalid", err)
 	}
-	if err := svc.Finish(ctx, "k", "a", 201, nil, []byte("x")); err != nil {
+	if err := svc.Finish(ctx, "k", "a", 201, nil, []byte("x"), false); err != nil {
 		t.Fatal(err)
 	}
 	if r, ok, err := svc.Claim(ctx, "k", "a", "f1"); err != nil || ok || r.Status != 201 || string(r.Body) != "x" {
@@ -65,6 +65,18 @@ func TestClaim(t *testing.T) {
 	now = now.Add(2 * time.Hour)
 	if _, ok, err := svc.Claim(ctx, "k", "a", "f2"); err != nil || !ok {
 		t.Errorf("claim after expiry: %v, %v", ok, err)
+	}
+	if _, ok, err := svc.Claim(ctx, "k", "secret", "f1"); err != nil || !ok {
+		t.Fatal(ok, err)
+	}
+	if err := svc.Finish(ctx, "k", "secret", 201, map[string][]string{"Location": {"/v1/keys/1"}}, []byte("desa_x"), true); err != nil {
+		t.Fatal(err)
+	}
+	if st.recs["secret"].Body != nil {
+		t.Errorf("a withheld answer kept its body")
+	}
+	if _, _, err := svc.Claim(ctx, "k", "secret", "f1"); apperr.KindOf(err) != apperr.Conflict || !strings.Contains(err.Error(), "/v1/keys/1") {
+		t.Errorf("retry of a withheld answer: %v, want a Conflict naming what was made", err)
 	}
 	if st.purged != 2 {
 		t.Errorf("purged %d times, want 2 (once a minute at most)", st.purged)

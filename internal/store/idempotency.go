@@ -20,6 +20,7 @@ type idempotencyRow struct {
 	Status      *int
 	Header      string
 	Body        []byte
+	Withheld    bool
 	CreatedAt   time.Time
 	ExpiresAt   time.Time
 }
@@ -28,7 +29,7 @@ func (idempotencyRow) TableName() string { return "idempotency_keys" }
 
 func (r idempotencyRow) toRecord() (idempotency.Record, error) {
 	out := idempotency.Record{APIKeyID: r.APIKeyID, Key: r.IdemKey, Fingerprint: r.Fingerprint, Body: r.Body,
-		CreatedAt: r.CreatedAt.UTC(), ExpiresAt: r.ExpiresAt.UTC()}
+		Withheld: r.Withheld, CreatedAt: r.CreatedAt.UTC(), ExpiresAt: r.ExpiresAt.UTC()}
 	if r.Status != nil {
 		out.Status = *r.Status
 	}
@@ -75,13 +76,17 @@ func (s *Store) ClaimIdempotency(ctx context.Context, r idempotency.Record) (ide
 }
 
 // FinishIdempotency implements idempotency.Store.
-func (s *Store) FinishIdempotency(ctx context.Context, apiKeyID, key string, status int, header map[string][]string, body []byte) error {
-	h, err := json.Marshal(header)
+func (s *Store) FinishIdempotency(ctx context.Context, r idempotency.Record) error {
+	h, err := json.Marshal(r.Header)
 	if err != nil {
 		return err
 	}
-	return translate(s.db.WithContext(ctx).Model(&idempotencyRow{}).Where("api_key_id = ? AND idem_key = ?", apiKeyID, key).
-		Updates(map[string]any{"status": status, "header": string(h), "body": body}).Error)
+	var body any // NULL, not an empty blob, for no body
+	if r.Body != nil {
+		body = r.Body
+	}
+	return translate(s.db.WithContext(ctx).Model(&idempotencyRow{}).Where("api_key_id = ? AND idem_key = ?", r.APIKeyID, r.Key).
+		Updates(map[string]any{"status": r.Status, "header": string(h), "body": body, "withheld": r.Withheld}).Error)
 }
 
 // ReleaseIdempotency implements idempotency.Store.

@@ -39,7 +39,8 @@ func TestIdempotencyClaims(t *testing.T) {
 		}
 
 		header := map[string][]string{"Content-Type": {"application/json"}, "Location": {"/v1/x/1"}}
-		if err := s.FinishIdempotency(ctx, "k1", "a", 201, header, []byte(`{"id":"1"}`)); err != nil {
+		if err := s.FinishIdempotency(ctx, idempotency.Record{APIKeyID: "k1", Key: "a", Status: 201, Header: header,
+			Body: []byte(`{"id":"1"}`)}); err != nil {
 			t.Fatal(err)
 		}
 		held, ok, err = s.ClaimIdempotency(ctx, rec("a", "f1", t0.Add(time.Minute)))
