@@ -25,8 +25,11 @@ var savedHeaders = []string{echo.HeaderContentType, echo.HeaderLocation, "Cache-
 // database before the handler runs, so of concurrent duplicates only one
 // runs; the others get 409 while it runs, and its answer afterwards. A 2xx
 // answer is stored and replayed to retries with the same request; the same
-// key with a different request is a 422. A failure (4xx, 5xx) had no effect
-// (writes are transactional), so it releases the key and a retry runs anew.
+// key with a different request is a 422. A failure (4xx, 5xx) releases the
+// key and a retry runs anew: writes are transactional, so a failure almost
+// always had no effect. The exception is a 5xx between a write's commit and
+// its answer; closing that needs the claim finished in the write's own
+// transaction, inside the store.
 //
 // The body is read whole to fingerprint it, within the route's body limit
 // (importLimit for imports; the global limit has been applied to the rest).
