@@ -1316,6 +1316,13 @@ const docTemplate = `{
                 "parameters": [
                     {
                         "type": "string",
+                        "default": "created_at",
+                        "description": "name, created_at; prefix - for descending",
+                        "name": "sort",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
                         "description": "comma-separated fields to return",
                         "name": "fields",
                         "in": "query"

@@ -505,7 +505,7 @@ func keysList(ctx context.Context, keys *auth.Service, stdout io.Writer) error {
 	w := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(w, "ID\tNAME\tPREFIX\tSCOPES\tPROVINCES\tCREATED\tLAST USED\tREVOKED")
 	for page := (paging.Page{Limit: 1000}); ; page.Offset += page.Limit {
-		ks, total, err := keys.Keys(ctx, page)
+		ks, total, err := keys.Keys(ctx, auth.KeyFilter{Page: page})
 		if err != nil {
 			return err
 		}

@@ -202,9 +202,9 @@ type Store interface {
 	// KeyByID returns the key with that id, or NotFound.
 	KeyByID(ctx context.Context, id string) (Key, error)
 	TouchKey(ctx context.Context, id string, at time.Time) error
-	// ListKeys returns a page of the keys, revoked ones included, oldest
-	// first, with their total.
-	ListKeys(ctx context.Context, page paging.Page) ([]Key, int, error)
+	// ListKeys returns a page of the keys, revoked ones included, in the
+	// filter's order (oldest first by default), with their total.
+	ListKeys(ctx context.Context, f KeyFilter) ([]Key, int, error)
 	// RevokeKey marks the key revoked at at, unless it already is; NotFound
 	// when no key has the id.
 	RevokeKey(ctx context.Context, id string, at time.Time) error
@@ -317,9 +317,18 @@ func (s *Service) Authenticate(ctx context.Context, secret string) (Key, error) 
 // before they read last use).
 func (s *Service) Wait() { s.touches.Wait() }
 
+// KeyFilter is a window on the list of keys and its order.
+type KeyFilter struct {
+	Sort paging.Sort // one of KeySortFields; default created_at
+	Page paging.Page
+}
+
+// KeySortFields are the fields keys sort by.
+var KeySortFields = []string{"name", "created_at"}
+
 // Keys lists a page of the keys, revoked ones included.
-func (s *Service) Keys(ctx context.Context, page paging.Page) ([]Key, int, error) {
-	return s.store.ListKeys(ctx, page)
+func (s *Service) Keys(ctx context.Context, f KeyFilter) ([]Key, int, error) {
+	return s.store.ListKeys(ctx, f)
 }
 
 // Revoke revokes a key. Keys are checked against the database on every

@@ -11,7 +11,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/desa-api/desa-api/internal/apperr"
-	"github.com/desa-api/desa-api/internal/paging"
 )
 
 func TestParseScopes(t *testing.T) {
@@ -277,7 +276,7 @@ func (f *fakeStore) TouchKey(_ context.Context, id string, at time.Time) error {
 	return nil
 }
 
-func (f *fakeStore) ListKeys(_ context.Context, page paging.Page) ([]Key, int, error) {
+func (f *fakeStore) ListKeys(_ context.Context, _ KeyFilter) ([]Key, int, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	var out []Key

@@ -115,6 +115,7 @@ func toAPIKey(k auth.Key) APIKey {
 //	@Tags			keys
 //	@Produce		json,text/csv
 //	@Security		BearerKey
+//	@Param			sort	query		string	false	"name, created_at; prefix - for descending"	default(created_at)
 //	@Param			fields	query		string	false	"comma-separated fields to return"
 //	@Param			format	query		string	false	"json or csv (or send Accept: text/csv); in CSV, scopes and provinces are JSON"	Enums(json, csv)
 //	@Param			limit	query		int		false	"page size, 1–1000"																default(50)
@@ -127,16 +128,16 @@ func toAPIKey(k auth.Key) APIKey {
 //	@Router			/v1/keys [get]
 func (h *handlers) listKeys(c echo.Context) error {
 	q := &query{c: c}
-	page := q.page()
+	f := auth.KeyFilter{Sort: q.sort(auth.KeySortFields), Page: q.page()}
 	out := newListOut[APIKey](q)
 	if q.err != nil {
 		return q.err
 	}
-	ks, total, err := h.svc.Keys.Keys(c.Request().Context(), page)
+	ks, total, err := h.svc.Keys.Keys(c.Request().Context(), f)
 	if err != nil {
 		return err
 	}
-	return out.write(c, convert(ks, toAPIKey), page, total)
+	return out.write(c, convert(ks, toAPIKey), f.Page, total)
 }
 
 // createKey godoc

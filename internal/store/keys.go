@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/desa-api/desa-api/internal/auth"
-	"github.com/desa-api/desa-api/internal/paging"
 )
 
 // keyRow is a row of api_keys. The secret itself is never stored.
@@ -79,13 +78,14 @@ func (s *Store) TouchKey(ctx context.Context, id string, at time.Time) error {
 }
 
 // ListKeys implements auth.Store.
-func (s *Store) ListKeys(ctx context.Context, page paging.Page) ([]auth.Key, int, error) {
+func (s *Store) ListKeys(ctx context.Context, f auth.KeyFilter) ([]auth.Key, int, error) {
 	var total int64
 	if err := s.db.WithContext(ctx).Model(&keyRow{}).Count(&total).Error; err != nil {
 		return nil, 0, translate(err)
 	}
 	var rows []keyRow
-	if err := s.db.WithContext(ctx).Order("created_at, id").Limit(page.Limit).Offset(page.Offset).Find(&rows).Error; err != nil {
+	order := orderBy(map[string]string{"name": "name", "created_at": "created_at"}, f.Sort, "created_at", "id")
+	if err := s.db.WithContext(ctx).Clauses(order).Limit(f.Page.Limit).Offset(f.Page.Offset).Find(&rows).Error; err != nil {
 		return nil, 0, translate(err)
 	}
 	out := make([]auth.Key, len(rows))
