@@ -1297,6 +1297,208 @@ const docTemplate = `{
                 }
             }
         },
+        "/v1/keys": {
+            "get": {
+                "security": [
+                    {
+                        "BearerKey": []
+                    }
+                ],
+                "description": "Revoked keys are listed too, with revoked_at. Secrets and their hashes are never shown. provinces is empty for a key that may write anywhere. last_used_at is written at most once a minute per key.",
+                "produces": [
+                    "application/json",
+                    "text/csv"
+                ],
+                "tags": [
+                    "keys"
+                ],
+                "summary": "List API keys",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "default": "created_at",
+                        "description": "name, created_at; prefix - for descending",
+                        "name": "sort",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "comma-separated fields to return",
+                        "name": "fields",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "json",
+                            "csv"
+                        ],
+                        "type": "string",
+                        "description": "json or csv (or send Accept: text/csv); in CSV, scopes and provinces are JSON",
+                        "name": "format",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "default": 50,
+                        "description": "page size, 1–1000",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "default": 0,
+                        "description": "rows to skip",
+                        "name": "offset",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/APIKeyList"
+                        },
+                        "headers": {
+                            "Link": {
+                                "type": "string",
+                                "description": "RFC 8288 links to the first, prev, next and last pages"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "BearerKey": []
+                    }
+                ],
+                "description": "Answers the key with its secret, which is shown this once: only its SHA-256 hash is stored. Scopes: read, write:regions, write:indicators, write:programs, admin (admin implies all). provinces (codes) restrict the key's writes to regions, scores and indicator values inside them, and to programs where one of them is a party.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "keys"
+                ],
+                "summary": "Create an API key",
+                "parameters": [
+                    {
+                        "description": "the new key",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/APIKeyInput"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/NewAPIKey"
+                        },
+                        "headers": {
+                            "Location": {
+                                "type": "string",
+                                "description": "the path of the new key"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/v1/keys/{id}": {
+            "delete": {
+                "security": [
+                    {
+                        "BearerKey": []
+                    }
+                ],
+                "description": "The key is refused (401) from the very next request on, on every replica: keys are checked against the database on each request. The key stays listed, with revoked_at. Revoking a revoked key changes nothing.",
+                "tags": [
+                    "keys"
+                ],
+                "summary": "Revoke an API key",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "key id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "No Content"
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/v1/programs": {
             "get": {
                 "produces": [
@@ -5116,6 +5318,114 @@ const docTemplate = `{
         }
     },
     "definitions": {
+        "APIKey": {
+            "type": "object",
+            "required": [
+                "created_at",
+                "id",
+                "last_used_at",
+                "name",
+                "prefix",
+                "provinces",
+                "revoked_at",
+                "scopes"
+            ],
+            "properties": {
+                "created_at": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "string",
+                    "example": "3f0c2a9e5b7d4c1a8e6f0b2d4a6c8e01"
+                },
+                "last_used_at": {
+                    "type": "string",
+                    "x-nullable": true
+                },
+                "name": {
+                    "type": "string",
+                    "example": "Biro Kesra Kaltim – dashboard sync"
+                },
+                "prefix": {
+                    "type": "string",
+                    "example": "desa_Zk3vQ1"
+                },
+                "provinces": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "64"
+                    ]
+                },
+                "revoked_at": {
+                    "type": "string",
+                    "x-nullable": true
+                },
+                "scopes": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "write:programs"
+                    ]
+                }
+            }
+        },
+        "APIKeyInput": {
+            "type": "object",
+            "properties": {
+                "name": {
+                    "type": "string",
+                    "example": "Biro Kesra Kaltim – dashboard sync"
+                },
+                "provinces": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "64"
+                    ]
+                },
+                "scopes": {
+                    "type": "array",
+                    "items": {
+                        "type": "string",
+                        "enum": [
+                            "read",
+                            "write:regions",
+                            "write:indicators",
+                            "write:programs",
+                            "admin"
+                        ]
+                    },
+                    "example": [
+                        "write:programs"
+                    ]
+                }
+            }
+        },
+        "APIKeyList": {
+            "type": "object",
+            "required": [
+                "data",
+                "page"
+            ],
+            "properties": {
+                "data": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/APIKey"
+                    }
+                },
+                "page": {
+                    "$ref": "#/definitions/Page"
+                }
+            }
+        },
         "Activity": {
             "type": "object",
             "required": [
@@ -6469,6 +6779,67 @@ const docTemplate = `{
                     "items": {
                         "$ref": "#/definitions/IndicatorValue"
                     }
+                }
+            }
+        },
+        "NewAPIKey": {
+            "type": "object",
+            "required": [
+                "created_at",
+                "id",
+                "last_used_at",
+                "name",
+                "prefix",
+                "provinces",
+                "revoked_at",
+                "scopes",
+                "secret"
+            ],
+            "properties": {
+                "created_at": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "string",
+                    "example": "3f0c2a9e5b7d4c1a8e6f0b2d4a6c8e01"
+                },
+                "last_used_at": {
+                    "type": "string",
+                    "x-nullable": true
+                },
+                "name": {
+                    "type": "string",
+                    "example": "Biro Kesra Kaltim – dashboard sync"
+                },
+                "prefix": {
+                    "type": "string",
+                    "example": "desa_Zk3vQ1"
+                },
+                "provinces": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "64"
+                    ]
+                },
+                "revoked_at": {
+                    "type": "string",
+                    "x-nullable": true
+                },
+                "scopes": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "write:programs"
+                    ]
+                },
+                "secret": {
+                    "type": "string",
+                    "example": "desa_Zk3vQ1mJ2bX9yT8rW7qP6oN5lK4jH3gF2dS1aZ0xC9v"
                 }
             }
         },
@@ -8202,7 +8573,7 @@ const docTemplate = `{
     },
     "securityDefinitions": {
         "BearerKey": {
-            "description": "\"Bearer \u003ckey\u003e\": an API key made with ` + "`" + `desa-api keys create` + "`" + `. Reads are open; writes need a key with the right scope.",
+            "description": "\"Bearer \u003ckey\u003e\": an API key made with ` + "`" + `desa-api keys create` + "`" + ` or ` + "`" + `POST /v1/keys` + "`" + `. Reads are open; writes need a key with the right scope, and a province-restricted key writes only inside its provinces (and programs where one of them is a party).",
             "type": "apiKey",
             "name": "Authorization",
             "in": "header"

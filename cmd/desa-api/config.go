@@ -26,6 +26,7 @@ type config struct {
 	WriteTimeout     time.Duration
 	IdleTimeout      time.Duration
 	ShutdownGrace    time.Duration
+	IdempotencyTTL   time.Duration
 	BodyLimit        string
 	ImportBodyLimit  string
 	MaxOpenConns     int
@@ -84,6 +85,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		{"WRITE_TIMEOUT", &c.WriteTimeout, 120 * time.Second},
 		{"IDLE_TIMEOUT", &c.IdleTimeout, 120 * time.Second},
 		{"SHUTDOWN_GRACE", &c.ShutdownGrace, 30 * time.Second},
+		{"IDEMPOTENCY_TTL", &c.IdempotencyTTL, 24 * time.Hour},
 	}
 	for _, d := range durations {
 		*d.dst = d.def
@@ -94,6 +96,17 @@ func loadConfig(getenv func(string) string) (config, error) {
 			}
 			*d.dst = parsed
 		}
+	}
+	// A request may run until REQUEST_TIMEOUT and then answer: the server
+	// must still be allowed to write that answer, or a write that committed
+	// would reach the client as a dropped connection.
+	requestTimeout := c.RequestTimeout
+	if requestTimeout == 0 {
+		requestTimeout = 30 * time.Second // httpapi's default
+	}
+	if c.WriteTimeout > 0 && c.WriteTimeout <= requestTimeout {
+		return c, fmt.Errorf("WRITE_TIMEOUT (%s) must exceed REQUEST_TIMEOUT (%s, 0 meaning 30s): a request must be able to send its answer",
+			c.WriteTimeout, c.RequestTimeout)
 	}
 	if v := getenv("RATE_LIMIT_RPS"); v != "" {
 		if _, err := fmt.Sscan(v, &c.RateLimitRPS); err != nil || c.RateLimitRPS < 0 {

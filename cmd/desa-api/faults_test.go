@@ -77,11 +77,19 @@ func get(t *testing.T, url string) probe {
 var faultPaths = []string{"/readyz", "/v1/villages?limit=5&province=35", "/v1/villages/3578011001",
 	"/v1/stats/status-distribution?framework=idm&year=2024"}
 
-// expectUnavailable asks every fault path and wants 503 problem+json within
-// the timeout.
-func expectUnavailable(t *testing.T, s *server, what string) {
+// uncachedPaths are faultPaths asked differently, so that no answer can come
+// from the response cache. The server knows the data version from
+// PostgreSQL's notifications: a frozen PostgreSQL (which can commit nothing,
+// so the data cannot change) goes unnoticed until the listener's heartbeat
+// fails, and meanwhile answers already cached are still served.
+var uncachedPaths = []string{"/readyz", "/v1/villages?limit=6&province=35", "/v1/villages/3578011001?fields=code,name",
+	"/v1/stats/status-distribution?framework=idm&year=2023"}
+
+// expectUnavailable asks every one of paths and wants 503 problem+json
+// within the timeout.
+func expectUnavailable(t *testing.T, s *server, what string, paths []string) {
 	t.Helper()
-	for _, path := range faultPaths {
+	for _, path := range paths {
 		p := get(t, s.base+path)
 		if p.status != http.StatusServiceUnavailable || !strings.HasPrefix(p.contentType, "application/problem+json") {
 			t.Errorf("%s: GET %s: %d %s, want 503 application/problem+json", what, path, p.status, p.contentType)
@@ -127,12 +135,12 @@ func TestDatabaseFaults(t *testing.T) {
 	}
 
 	pg.Stop("immediate")
-	expectUnavailable(t, s, "stopped")
+	expectUnavailable(t, s, "stopped", faultPaths)
 	pg.Restart()
 	expectRecovery(t, s, "stopped")
 
 	pg.Freeze()
-	expectUnavailable(t, s, "frozen")
+	expectUnavailable(t, s, "frozen", uncachedPaths)
 	pg.Thaw()
 	expectRecovery(t, s, "frozen")
 }

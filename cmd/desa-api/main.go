@@ -11,6 +11,7 @@
 //	desa-api import indicator-values [--file F …]
 //	                                      load indicator values (embedded IDM sample, or a file)
 //	desa-api keys create --name N --scopes S[,S] [--provinces P[,P]]
+//	desa-api keys list | keys revoke ID   list keys (never secrets); revoke one
 //	desa-api openapi                      print the OpenAPI 3 document
 //	desa-api healthcheck                  exit 0 when the server on $ADDR is ready
 package main
@@ -29,6 +30,7 @@ import (
 	"slices"
 	"strings"
 	"syscall"
+	"text/tabwriter"
 	"time"
 
 	"github.com/google/uuid"
@@ -38,7 +40,9 @@ import (
 	"github.com/desa-api/desa-api/internal/auth"
 	"github.com/desa-api/desa-api/internal/cooperation"
 	"github.com/desa-api/desa-api/internal/httpapi"
+	"github.com/desa-api/desa-api/internal/idempotency"
 	"github.com/desa-api/desa-api/internal/indicator"
+	"github.com/desa-api/desa-api/internal/paging"
 	"github.com/desa-api/desa-api/internal/region"
 	"github.com/desa-api/desa-api/internal/seed"
 	"github.com/desa-api/desa-api/internal/stats"
@@ -62,6 +66,8 @@ const usage = `usage:
   desa-api import program [--file F]
   desa-api import indicator-values [--file F] [--code-edition 2022|2025] [--mode atomic|partial] [--source S] [--dry-run]
   desa-api keys create --name NAME --scopes SCOPE[,SCOPE] [--provinces CODE[,CODE]]
+  desa-api keys list
+  desa-api keys revoke ID
   desa-api openapi
   desa-api healthcheck`
 
@@ -122,6 +128,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	svc.Idempotency = idempotency.NewService(s, cfg.IdempotencyTTL)
 	// Seeding decides by what the primary holds, not a replica's older copy.
 	if err := autoSeed(store.UsePrimary(ctx), svc, cfg.AutoSeed, log); err != nil {
 		return err
@@ -168,6 +175,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
+	svc.Keys.Wait() // the last-use writes under way, before the store closes
 	return nil
 }
 
@@ -477,14 +485,74 @@ func importProgram(ctx context.Context, cfg config, args []string, stdout io.Wri
 }
 
 func keysCmd(ctx context.Context, cfg config, args []string, stdout io.Writer) error {
-	if len(args) == 0 || args[0] != "create" {
+	if len(args) == 0 {
 		return fmt.Errorf("keys what? %s", usage)
 	}
+	switch args[0] {
+	case "create":
+		return keysCreate(ctx, cfg, args[1:], stdout)
+	case "list", "revoke":
+		if args[0] == "list" && len(args) != 1 || args[0] == "revoke" && len(args) != 2 {
+			return fmt.Errorf("keys %s: wrong arguments; %s", args[0], usage)
+		}
+		s, err := store.Open(ctx, cfg.DatabaseURL, cfg.storeOptions())
+		if err != nil {
+			return err
+		}
+		defer s.Close()
+		keys := auth.NewService(s)
+		if args[0] == "revoke" {
+			if err := keys.Revoke(ctx, args[1]); err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "revoked key %s\n", args[1])
+			return nil
+		}
+		return keysList(ctx, keys, stdout)
+	}
+	return fmt.Errorf("keys what? %s", usage)
+}
+
+// keysList prints every key, one a line, without secrets.
+func keysList(ctx context.Context, keys *auth.Service, stdout io.Writer) error {
+	stamp := func(t *time.Time) string {
+		if t == nil {
+			return "-"
+		}
+		return t.Format(time.RFC3339)
+	}
+	w := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(w, "ID\tNAME\tPREFIX\tSCOPES\tPROVINCES\tCREATED\tLAST USED\tREVOKED")
+	for page := (paging.Page{Limit: 1000}); ; page.Offset += page.Limit {
+		ks, total, err := keys.Keys(ctx, auth.KeyFilter{Page: page})
+		if err != nil {
+			return err
+		}
+		for _, k := range ks {
+			scopes := make([]string, len(k.Scopes))
+			for i, sc := range k.Scopes {
+				scopes[i] = string(sc)
+			}
+			provs := strings.Join(k.Provinces, ",")
+			if provs == "" {
+				provs = "all"
+			}
+			fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", k.ID, k.Name, k.Prefix, strings.Join(scopes, ","), provs,
+				k.CreatedAt.Format(time.RFC3339), stamp(k.LastUsedAt), stamp(k.RevokedAt))
+		}
+		if page.Offset+page.Limit >= total {
+			break
+		}
+	}
+	return w.Flush()
+}
+
+func keysCreate(ctx context.Context, cfg config, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("keys create", flag.ContinueOnError)
 	name := fs.String("name", "", "who or what the key is for")
 	scopes := fs.String("scopes", "", "comma-separated: read, write:regions, write:indicators, write:programs, admin")
 	provinces := fs.String("provinces", "", "comma-separated province codes the key may write (default: all)")
-	if err := fs.Parse(args[1:]); err != nil {
+	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	sc, err := auth.ParseScopes(*scopes)

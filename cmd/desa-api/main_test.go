@@ -249,6 +249,22 @@ func TestCommands(t *testing.T) {
 			if err := run(ctx, []string{"keys", "create", "--name", "x", "--scopes", "root"}, vars, io.Discard, io.Discard); err == nil {
 				t.Error("keys create accepted an unknown scope")
 			}
+			out.Reset()
+			if err := run(ctx, []string{"keys", "list"}, vars, &out, io.Discard); err != nil {
+				t.Fatalf("keys list: %v", err)
+			}
+			listed := strings.Split(strings.TrimSpace(out.String()), "\n")
+			id := strings.Fields(listed[len(listed)-1])[0]
+			if len(listed) != 2 || !strings.Contains(listed[1], " ci ") || strings.Contains(out.String(), secret) {
+				t.Fatalf("keys list said:\n%s", out.String())
+			}
+			out.Reset()
+			if err := run(ctx, []string{"keys", "revoke", id}, vars, &out, io.Discard); err != nil || !strings.Contains(out.String(), "revoked key "+id) {
+				t.Fatalf("keys revoke: %v, %q", err, out.String())
+			}
+			if err := run(ctx, []string{"keys", "revoke", "nope"}, vars, io.Discard, io.Discard); err == nil {
+				t.Error("keys revoke of an unknown key succeeded")
+			}
 			s, err := store.Open(ctx, vars("DATABASE_URL"), store.Options{})
 			if err != nil {
 				t.Fatal(err)
@@ -357,6 +373,31 @@ func TestAutoSeedConfig(t *testing.T) {
 		cfg, err := loadConfig(env(map[string]string{"AUTO_SEED": tt.value}))
 		if (err == nil) != tt.ok || tt.ok && !slices.Equal(cfg.AutoSeed, tt.want) {
 			t.Errorf("AUTO_SEED=%q: %v, %v; want %v (ok %v)", tt.value, cfg.AutoSeed, err, tt.want, tt.ok)
+		}
+	}
+}
+
+func TestTimeoutConfig(t *testing.T) {
+	for _, tt := range []struct {
+		env map[string]string
+		ok  bool
+	}{
+		{nil, true},
+		{map[string]string{"WRITE_TIMEOUT": "0"}, true},
+		{map[string]string{"REQUEST_TIMEOUT": "0"}, true},
+		{map[string]string{"REQUEST_TIMEOUT": "10s", "WRITE_TIMEOUT": "15s"}, true},
+		{map[string]string{"REQUEST_TIMEOUT": "30s", "WRITE_TIMEOUT": "30s"}, false},
+		{map[string]string{"REQUEST_TIMEOUT": "0", "WRITE_TIMEOUT": "10s"}, false},
+		{map[string]string{"IDEMPOTENCY_TTL": "1h"}, true},
+		{map[string]string{"IDEMPOTENCY_TTL": "a day"}, false},
+	} {
+		cfg, err := loadConfig(env(tt.env))
+		if (err == nil) != tt.ok {
+			t.Errorf("%v: %v, want ok %v", tt.env, err, tt.ok)
+		}
+		if err == nil && tt.env == nil && (cfg.IdempotencyTTL != 24*time.Hour || cfg.StatementTimeout != 30*time.Second ||
+			cfg.ReadTimeout != 60*time.Second || cfg.WriteTimeout != 120*time.Second || cfg.IdleTimeout != 120*time.Second) {
+			t.Errorf("defaults: %+v", cfg)
 		}
 	}
 }

@@ -32,6 +32,7 @@ var domain = []string{
 	module + "/internal/fixed",
 	module + "/internal/region",
 	module + "/internal/auth",
+	module + "/internal/idempotency",
 	module + "/internal/indicator",
 	module + "/internal/cooperation",
 	module + "/internal/stats",

@@ -10,11 +10,16 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/desa-api/desa-api/internal/apperr"
+	"github.com/desa-api/desa-api/internal/paging"
+	"github.com/desa-api/desa-api/internal/region"
 )
 
 // Scope is a permission a key may carry.
@@ -91,6 +96,68 @@ func RequireRegion(k *Key, code string) error {
 		k.Name, strings.Join(k.Provinces, ", "), code)
 }
 
+// RequireProgram checks that k (nil: no key) may write a program whose
+// parties stand for the given provinces (an agency party counts with its
+// province; a national agency, "", with none). It is the one rule for
+// programs and their parts: a province-restricted key writes only programs
+// where one of its provinces is a party, and may not leave a program it
+// writes (creates, or changes the parties of) without one.
+func RequireProgram(k *Key, provinces []string) error {
+	if k == nil || len(k.Provinces) == 0 {
+		return nil
+	}
+	var parties []string
+	for _, p := range provinces {
+		if slices.Contains(k.Provinces, p) {
+			return nil
+		}
+		if p != "" && !slices.Contains(parties, p) {
+			parties = append(parties, p)
+		}
+	}
+	slices.Sort(parties)
+	among := "it has no province among its parties"
+	if len(parties) > 0 {
+		among = "its parties are in provinces " + strings.Join(parties, ", ")
+	}
+	return apperr.New(apperr.Forbidden, "API key %q may write only programs with one of its provinces (%s) as a party; %s",
+		k.Name, strings.Join(k.Provinces, ", "), among)
+}
+
+// RequireAgency checks that k (nil: no key) may write an agency of the
+// given province ("" for a national agency). Agencies stand for their
+// province in programs, so a province-restricted key writes only agencies of
+// its provinces: otherwise moving an agency would make it a party of others'
+// programs.
+func RequireAgency(k *Key, province string) error {
+	if k == nil || len(k.Provinces) == 0 || slices.Contains(k.Provinces, province) {
+		return nil
+	}
+	where := "this agency is national"
+	if province != "" {
+		where = "this agency is in province " + province
+	}
+	return apperr.New(apperr.Forbidden, "API key %q may write only agencies of its provinces (%s); %s",
+		k.Name, strings.Join(k.Provinces, ", "), where)
+}
+
+// keyContext is the context key of the request's verified key.
+type keyContext struct{}
+
+// NewContext returns ctx carrying k, the verified key of a request, so that
+// domain services can apply the key's restrictions where they decide.
+func NewContext(ctx context.Context, k *Key) context.Context {
+	return context.WithValue(ctx, keyContext{}, k)
+}
+
+// FromContext returns the key ctx carries, or nil (no key: the caller is
+// trusted code such as the CLI or the seed loader, or an open request that
+// scope checks have already let through).
+func FromContext(ctx context.Context) *Key {
+	k, _ := ctx.Value(keyContext{}).(*Key)
+	return k
+}
+
 // secretPrefix marks desa-api secrets so that leaked ones are recognisable.
 const secretPrefix = "desa_"
 
@@ -132,7 +199,15 @@ type Store interface {
 	CreateKey(ctx context.Context, k Key, hash string) error
 	// KeyByHash returns the key with that hash, or NotFound.
 	KeyByHash(ctx context.Context, hash string) (Key, error)
+	// KeyByID returns the key with that id, or NotFound.
+	KeyByID(ctx context.Context, id string) (Key, error)
 	TouchKey(ctx context.Context, id string, at time.Time) error
+	// ListKeys returns a page of the keys, revoked ones included, in the
+	// filter's order (oldest first by default), with their total.
+	ListKeys(ctx context.Context, f KeyFilter) ([]Key, int, error)
+	// RevokeKey marks the key revoked at at, unless it already is; NotFound
+	// when no key has the id.
+	RevokeKey(ctx context.Context, id string, at time.Time) error
 }
 
 // Service creates and verifies keys.
@@ -140,6 +215,11 @@ type Service struct {
 	store Store
 	now   func() time.Time
 	newID func() string
+	// touching holds the ids of keys whose last use is being written, so
+	// that a burst of requests writes it once; touches counts the writes
+	// under way, for Wait.
+	touching sync.Map
+	touches  sync.WaitGroup
 }
 
 // NewService returns a key service over s.
@@ -148,14 +228,47 @@ func NewService(s Store) *Service {
 }
 
 // Create makes a key with the given name, scopes and province restriction
-// and returns it with its secret, which is never available again.
+// (province codes, none: unrestricted) and returns it with its secret,
+// which is never available again.
 func (s *Service) Create(ctx context.Context, name string, scopes []Scope, provinces []string) (Key, string, error) {
 	name = strings.TrimSpace(name)
-	if name == "" {
-		return Key{}, "", apperr.Invalidf("name", "is required")
+	var errs apperr.Fields
+	switch {
+	case name == "":
+		errs.Add("name", "is required")
+	case utf8.RuneCountInString(name) > 200:
+		errs.Add("name", "is longer than 200 characters")
 	}
 	if len(scopes) == 0 {
-		return Key{}, "", apperr.Invalidf("scopes", "at least one scope is required")
+		errs.Add("scopes", "at least one scope is required")
+	}
+	var unique []Scope
+	for i, sc := range scopes {
+		switch {
+		case !slices.Contains(Scopes, sc):
+			errs.Add(fmt.Sprintf("scopes[%d]", i), "unknown scope %q (known: read, write:regions, write:indicators, write:programs, admin)", sc)
+		case !slices.Contains(unique, sc):
+			unique = append(unique, sc)
+		}
+	}
+	scopes = unique
+	var provs []string
+	for i, p := range provinces {
+		code, err := region.ParseCodeAt(strings.TrimSpace(p), region.LevelProvince)
+		if err != nil {
+			errs.Add(fmt.Sprintf("provinces[%d]", i), "%s", err)
+			continue
+		}
+		if !slices.Contains(provs, code) {
+			provs = append(provs, code)
+		}
+	}
+	if err := errs.Err(); err != nil {
+		return Key{}, "", err
+	}
+	provinces = provs
+	if err := requireWithin(FromContext(ctx), provinces, "create"); err != nil {
+		return Key{}, "", err
 	}
 	secret, hash := NewSecret()
 	k := Key{ID: s.newID(), Name: name, Prefix: secret[:len(secretPrefix)+6], Scopes: scopes,
@@ -180,15 +293,85 @@ func (s *Service) Authenticate(ctx context.Context, secret string) (Key, error) 
 		return Key{}, apperr.New(apperr.Unauthorized, "the API key has been revoked")
 	}
 	now := s.now().UTC()
-	// Write last use at most once a minute per key: a hot key must not turn
-	// every request into a write.
+	// Write last use at most once a minute per key (a hot key must not turn
+	// every request into a write), in the background: the request neither
+	// waits for it nor fails with it. A failed write only leaves last use
+	// older until the next try.
 	if k.LastUsedAt == nil || now.Sub(*k.LastUsedAt) > time.Minute {
-		if err := s.store.TouchKey(ctx, k.ID, now); err != nil {
-			return Key{}, err
+		if _, busy := s.touching.LoadOrStore(k.ID, true); !busy {
+			s.touches.Add(1)
+			go func(id string) {
+				defer s.touches.Done()
+				defer s.touching.Delete(id)
+				tctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+				defer cancel()
+				_ = s.store.TouchKey(tctx, id, now)
+			}(k.ID)
 		}
 		k.LastUsedAt = &now
 	}
 	return k, nil
+}
+
+// Wait waits for the last-use writes under way (on shutdown, and in tests
+// before they read last use).
+func (s *Service) Wait() { s.touches.Wait() }
+
+// KeyFilter is a window on the list of keys and its order.
+type KeyFilter struct {
+	Sort paging.Sort // one of KeySortFields; default created_at
+	Page paging.Page
+}
+
+// KeySortFields are the fields keys sort by.
+var KeySortFields = []string{"name", "created_at"}
+
+// Keys lists a page of the keys, revoked ones included.
+func (s *Service) Keys(ctx context.Context, f KeyFilter) ([]Key, int, error) {
+	return s.store.ListKeys(ctx, f)
+}
+
+// Revoke revokes a key. Keys are checked against the database on every
+// request, so the revocation holds from the next request on, on every
+// replica. Revoking a revoked key changes nothing.
+func (s *Service) Revoke(ctx context.Context, id string) error {
+	if by := FromContext(ctx); by != nil && len(by.Provinces) > 0 {
+		k, err := s.store.KeyByID(ctx, id)
+		if apperr.Is(err, apperr.NotFound) {
+			return apperr.Wrap(err, apperr.NotFound, fmt.Sprintf("no API key with id %q", id))
+		} else if err != nil {
+			return err
+		}
+		if err := requireWithin(by, k.Provinces, "revoke"); err != nil {
+			return err
+		}
+	}
+	err := s.store.RevokeKey(ctx, id, s.now().UTC())
+	if apperr.Is(err, apperr.NotFound) {
+		return apperr.Wrap(err, apperr.NotFound, fmt.Sprintf("no API key with id %q", id))
+	}
+	return err
+}
+
+// requireWithin checks that a key by (nil: trusted code) may create or
+// revoke a key restricted to provinces: a province-restricted admin only
+// manages keys restricted to some of its own provinces, so that it cannot
+// mint a key that writes where it may not.
+func requireWithin(by *Key, provinces []string, verb string) error {
+	if by == nil || len(by.Provinces) == 0 {
+		return nil
+	}
+	if len(provinces) == 0 {
+		return apperr.New(apperr.Forbidden, "API key %q is restricted to provinces %s: it may %s only keys restricted to some of them, not an unrestricted key",
+			by.Name, strings.Join(by.Provinces, ", "), verb)
+	}
+	for _, p := range provinces {
+		if !slices.Contains(by.Provinces, p) {
+			return apperr.New(apperr.Forbidden, "API key %q is restricted to provinces %s: it may %s only keys restricted to some of them, and %s is not",
+				by.Name, strings.Join(by.Provinces, ", "), verb, p)
+		}
+	}
+	return nil
 }
 
 // Require checks that k (nil: no key given) carries scope.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -223,13 +224,17 @@ func TestRequire(t *testing.T) {
 	}
 }
 
-// fakeStore is an in-memory Store.
+// fakeStore is an in-memory Store. Last use is written in the
+// background, hence the lock.
 type fakeStore struct {
+	mu      sync.Mutex
 	keys    map[string]Key // by hash
 	touched []time.Time
 }
 
 func (f *fakeStore) CreateKey(_ context.Context, k Key, hash string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
 	if f.keys == nil {
 		f.keys = map[string]Key{}
 	}
@@ -238,6 +243,8 @@ func (f *fakeStore) CreateKey(_ context.Context, k Key, hash string) error {
 }
 
 func (f *fakeStore) KeyByHash(_ context.Context, hash string) (Key, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
 	k, ok := f.keys[hash]
 	if !ok {
 		return Key{}, apperr.NotFoundf("no key")
@@ -245,7 +252,20 @@ func (f *fakeStore) KeyByHash(_ context.Context, hash string) (Key, error) {
 	return k, nil
 }
 
+func (f *fakeStore) KeyByID(_ context.Context, id string) (Key, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, k := range f.keys {
+		if k.ID == id {
+			return k, nil
+		}
+	}
+	return Key{}, apperr.NotFoundf("no key")
+}
+
 func (f *fakeStore) TouchKey(_ context.Context, id string, at time.Time) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
 	f.touched = append(f.touched, at)
 	for h, k := range f.keys {
 		if k.ID == id {
@@ -254,6 +274,31 @@ func (f *fakeStore) TouchKey(_ context.Context, id string, at time.Time) error {
 		}
 	}
 	return nil
+}
+
+func (f *fakeStore) ListKeys(_ context.Context, _ KeyFilter) ([]Key, int, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []Key
+	for _, k := range f.keys {
+		out = append(out, k)
+	}
+	return out, len(out), nil
+}
+
+func (f *fakeStore) RevokeKey(_ context.Context, id string, at time.Time) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for h, k := range f.keys {
+		if k.ID == id {
+			if k.RevokedAt == nil {
+				k.RevokedAt = &at
+				f.keys[h] = k
+			}
+			return nil
+		}
+	}
+	return apperr.NotFoundf("no key")
 }
 
 func TestServiceCreateAndAuthenticate(t *testing.T) {
@@ -287,6 +332,7 @@ func TestServiceCreateAndAuthenticate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	svc.Wait()
 	if got.LastUsedAt == nil || !got.LastUsedAt.Equal(now) || len(st.touched) != 1 {
 		t.Errorf("first use: LastUsedAt = %v, touches = %d; want %v and 1", got.LastUsedAt, len(st.touched), now)
 	}
@@ -294,6 +340,7 @@ func TestServiceCreateAndAuthenticate(t *testing.T) {
 	if _, err := svc.Authenticate(ctx, secret); err != nil {
 		t.Fatal(err)
 	}
+	svc.Wait()
 	if len(st.touched) != 1 {
 		t.Errorf("a second use within a minute wrote last use again (%d touches)", len(st.touched))
 	}
@@ -301,6 +348,7 @@ func TestServiceCreateAndAuthenticate(t *testing.T) {
 	if _, err := svc.Authenticate(ctx, secret); err != nil {
 		t.Fatal(err)
 	}
+	svc.Wait()
 	if len(st.touched) != 2 {
 		t.Errorf("a use after more than a minute did not write last use (%d touches)", len(st.touched))
 	}
@@ -308,10 +356,108 @@ func TestServiceCreateAndAuthenticate(t *testing.T) {
 	if _, err := svc.Authenticate(ctx, goodSecret); apperr.KindOf(err) != apperr.Unauthorized {
 		t.Errorf("unknown secret: %v, want Unauthorized", err)
 	}
-	revoked := st.keys[Hash(secret)]
-	revoked.RevokedAt = &now
-	st.keys[Hash(secret)] = revoked
+	if err := svc.Revoke(ctx, "nope"); apperr.KindOf(err) != apperr.NotFound {
+		t.Errorf("revoke an unknown key: %v, want NotFound", err)
+	}
+	if err := svc.Revoke(ctx, k.ID); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := svc.Authenticate(ctx, secret); apperr.KindOf(err) != apperr.Unauthorized {
 		t.Errorf("revoked key: %v, want Unauthorized", err)
+	}
+}
+
+func TestCreateChecksItsInput(t *testing.T) {
+	svc := NewService(&fakeStore{})
+	_, _, err := svc.Create(context.Background(), "", []Scope{"root", ScopeRead}, []string{"64", "6401", "x"})
+	var e *apperr.Error
+	if !errors.As(err, &e) || e.Kind != apperr.Invalid {
+		t.Fatalf("Create = %v, want Invalid", err)
+	}
+	var fields []string
+	for _, f := range e.Fields {
+		fields = append(fields, f.Field)
+	}
+	if diff := cmp.Diff([]string{"name", "scopes[0]", "provinces[1]", "provinces[2]"}, fields); diff != "" {
+		t.Errorf("fields mismatch (-want +got):\n%s", diff)
+	}
+	k, _, err := svc.Create(context.Background(), "k", []Scope{ScopeRead, ScopeRead}, []string{"64", " 64", "35"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"64", "35"}, k.Provinces); diff != "" || len(k.Scopes) != 1 {
+		t.Errorf("provinces mismatch (-want +got):\n%s; scopes %v", diff, k.Scopes)
+	}
+}
+
+func TestRequireProgram(t *testing.T) {
+	kaltim := &Key{Name: "kaltim", Provinces: []string{"64"}}
+	for _, tt := range []struct {
+		name      string
+		key       *Key
+		provinces []string
+		allowed   bool
+	}{
+		{"no key", nil, []string{"35"}, true},
+		{"unrestricted", &Key{Name: "all"}, []string{"35"}, true},
+		{"party", kaltim, []string{"35", "64"}, true},
+		{"not a party", kaltim, []string{"35", "91", "35"}, false},
+		{"national agency only", kaltim, []string{""}, false},
+		{"no parties", kaltim, nil, false},
+	} {
+		err := RequireProgram(tt.key, tt.provinces)
+		if tt.allowed != (err == nil) {
+			t.Errorf("%s: RequireProgram = %v, want allowed %v", tt.name, err, tt.allowed)
+		}
+		if err != nil && (apperr.KindOf(err) != apperr.Forbidden || !strings.Contains(err.Error(), "kaltim")) {
+			t.Errorf("%s: error %v is not a Forbidden naming the key", tt.name, err)
+		}
+	}
+	if k := FromContext(NewContext(context.Background(), kaltim)); k != kaltim {
+		t.Errorf("FromContext = %v, want the key", k)
+	}
+	if k := FromContext(context.Background()); k != nil {
+		t.Errorf("FromContext of a bare context = %v, want nil", k)
+	}
+}
+
+func TestRestrictedAdminManagesOnlyItsProvinces(t *testing.T) {
+	svc := NewService(&fakeStore{})
+	ctx := context.Background()
+	jatim, _, err := svc.Create(ctx, "jatim", []Scope{ScopeRead}, []string{"35"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	both, _, err := svc.Create(ctx, "both", []Scope{ScopeRead}, []string{"35", "64"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	kaltimAdmin := NewContext(ctx, &Key{Name: "kaltim-admin", Scopes: []Scope{ScopeAdmin}, Provinces: []string{"64", "35"}})
+	jatimAdmin := NewContext(ctx, &Key{Name: "jatim-admin", Scopes: []Scope{ScopeAdmin}, Provinces: []string{"35"}})
+	for _, tt := range []struct {
+		name      string
+		ctx       context.Context
+		provinces []string
+		allowed   bool
+	}{
+		{"unrestricted admin, any key", NewContext(ctx, &Key{Name: "root", Scopes: []Scope{ScopeAdmin}}), nil, true},
+		{"restricted admin, unrestricted key", jatimAdmin, nil, false},
+		{"restricted admin, its province", jatimAdmin, []string{"35"}, true},
+		{"restricted admin, another province", jatimAdmin, []string{"35", "64"}, false},
+		{"restricted admin, a subset", kaltimAdmin, []string{"64"}, true},
+	} {
+		_, _, err := svc.Create(tt.ctx, "k", []Scope{ScopeWriteRegions}, tt.provinces)
+		if tt.allowed != (err == nil) || err != nil && apperr.KindOf(err) != apperr.Forbidden {
+			t.Errorf("%s: Create = %v, want allowed %v", tt.name, err, tt.allowed)
+		}
+	}
+	if err := svc.Revoke(jatimAdmin, both.ID); apperr.KindOf(err) != apperr.Forbidden {
+		t.Errorf("jatim admin revokes a 35+64 key: %v, want Forbidden", err)
+	}
+	if err := svc.Revoke(jatimAdmin, jatim.ID); err != nil {
+		t.Errorf("jatim admin revokes a 35 key: %v", err)
+	}
+	if err := svc.Revoke(jatimAdmin, "nope"); apperr.KindOf(err) != apperr.NotFound {
+		t.Errorf("revoke unknown: %v, want NotFound", err)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/desa-api/desa-api/internal/apperr"
+	"github.com/desa-api/desa-api/internal/auth"
 	"github.com/desa-api/desa-api/internal/region"
 )
 
@@ -188,6 +189,9 @@ func (s *Service) createAgency(ctx context.Context, st Store, a Agency) (Agency,
 	if err != nil {
 		return Agency{}, err
 	}
+	if err := auth.RequireAgency(auth.FromContext(ctx), a.ProvinceCode); err != nil {
+		return Agency{}, err
+	}
 	if a.ProvinceCode != "" {
 		if err := s.checkRegions(ctx, region.LevelProvince, map[string]string{"province_code": a.ProvinceCode}); err != nil {
 			return Agency{}, err
@@ -212,6 +216,9 @@ func (s *Service) UpdateAgency(ctx context.Context, id string, p AgencyPatch) (A
 			return notFound(err, "no agency with id %q", id)
 		}
 		oldProvince := cur.ProvinceCode
+		if err := auth.RequireAgency(auth.FromContext(ctx), oldProvince); err != nil {
+			return err
+		}
 		for _, f := range []struct {
 			dst *string
 			src *string
@@ -222,6 +229,9 @@ func (s *Service) UpdateAgency(ctx context.Context, id string, p AgencyPatch) (A
 		}
 		a, err := NewAgency(cur)
 		if err != nil {
+			return err
+		}
+		if err := auth.RequireAgency(auth.FromContext(ctx), a.ProvinceCode); err != nil {
 			return err
 		}
 		if a.ProvinceCode != "" {
@@ -279,10 +289,14 @@ func (s *Service) checkAgencyPrograms(ctx context.Context, tx Store, a Agency) e
 // DeleteAgency removes an agency that is no party and pays no budget line
 // (Conflict otherwise).
 func (s *Service) DeleteAgency(ctx context.Context, id string) error {
-	if _, err := s.Agency(ctx, id); err != nil {
+	a, err := s.Agency(ctx, id)
+	if err != nil {
 		return err
 	}
-	err := s.store.DeleteAgency(ctx, id)
+	if err := auth.RequireAgency(auth.FromContext(ctx), a.ProvinceCode); err != nil {
+		return err
+	}
+	err = s.store.DeleteAgency(ctx, id)
 	if apperr.Is(err, apperr.Conflict) {
 		return apperr.Wrap(err, apperr.Conflict, fmt.Sprintf("agency %s is a party of a program; remove it from the program first", id))
 	}
@@ -400,7 +414,20 @@ func (s *Service) checkParties(ctx context.Context, tx Store, programID, scope s
 	if vs := PartyRules(scope, parties); len(vs) > 0 {
 		return nil, violationsErr(vs, func(Violation) string { return "parties" })
 	}
+	if err := auth.RequireProgram(auth.FromContext(ctx), provincesOf(parties)); err != nil {
+		return nil, err
+	}
 	return parties, nil
+}
+
+// provincesOf lists the provinces the parties stand for, for the province
+// restriction of API keys.
+func provincesOf(parties []Party) []string {
+	out := make([]string, len(parties))
+	for i, p := range parties {
+		out[i] = p.Province()
+	}
+	return out
 }
 
 // UpdateProgram applies a patch and checks the program as a whole again:
@@ -415,6 +442,9 @@ func (s *Service) UpdateProgram(ctx context.Context, id string, patch ProgramPat
 		}
 		cur, err := tx.Program(ctx, id)
 		if err != nil {
+			return err
+		}
+		if err := auth.RequireProgram(auth.FromContext(ctx), provincesOf(cur.Parties)); err != nil {
 			return err
 		}
 		return s.updateProgram(ctx, tx, cur, patch)
@@ -497,16 +527,14 @@ func payerOf(b Budget) string {
 // DeleteProgram removes a program with its parties, agreements, budgets,
 // activities and targets, in one transaction.
 func (s *Service) DeleteProgram(ctx context.Context, id string) error {
-	return s.store.InTx(ctx, func(tx Store) error {
-		if err := tx.LockProgram(ctx, id); err != nil {
-			return notFound(err, "no program with id %q", id)
-		}
+	return s.inProgram(ctx, id, func(tx Store, _ Program) error {
 		return tx.DeleteProgram(ctx, id)
 	})
 }
 
 // inProgram runs fn in a transaction holding the program's lock, after
-// checking that the program exists (NotFound otherwise).
+// checking that the program exists (NotFound otherwise) and that the
+// request's API key may write it (Forbidden otherwise).
 func (s *Service) inProgram(ctx context.Context, id string, fn func(tx Store, p Program) error) error {
 	return s.store.InTx(ctx, func(tx Store) error {
 		if err := tx.LockProgram(ctx, id); err != nil {
@@ -514,6 +542,9 @@ func (s *Service) inProgram(ctx context.Context, id string, fn func(tx Store, p 
 		}
 		p, err := tx.Program(ctx, id)
 		if err != nil {
+			return err
+		}
+		if err := auth.RequireProgram(auth.FromContext(ctx), provincesOf(p.Parties)); err != nil {
 			return err
 		}
 		return fn(tx, p)
@@ -590,6 +621,9 @@ func (s *Service) RemoveParty(ctx context.Context, programID, partyID string) er
 			return apperr.NotFoundf("program %s has no party with id %q", programID, partyID)
 		}
 		rest := slices.Delete(slices.Clone(p.Parties), i, i+1)
+		if err := auth.RequireProgram(auth.FromContext(ctx), provincesOf(rest)); err != nil {
+			return err
+		}
 		if vs := PartyRules(p.Scope, rest); len(vs) > 0 {
 			return violationsErr(vs, func(Violation) string { return "party_id" })
 		}

@@ -137,6 +137,12 @@ func conditional(version, refresh func(context.Context) (int64, error), rc *resp
 			if req.Method != http.MethodGet || !strings.HasPrefix(req.URL.Path, "/v1/") {
 				return next(c)
 			}
+			if private(req.URL.Path) {
+				// Runs before the route's scope check: a cached answer here
+				// would reach callers the route refuses.
+				c.Response().Header().Set("Cache-Control", "no-store")
+				return next(c)
+			}
 			v, err := version(req.Context())
 			if err != nil {
 				return err
@@ -205,6 +211,13 @@ func conditional(version, refresh func(context.Context) (int64, error), rc *resp
 			return err
 		}
 	}
+}
+
+// private reports whether a path answers data that is not open (API keys),
+// which is neither cached nor given an ETag, and changes without moving the
+// data version.
+func private(path string) bool {
+	return path == "/v1/keys" || strings.HasPrefix(path, "/v1/keys/")
 }
 
 // recorder passes writes through and keeps a copy up to limit bytes.

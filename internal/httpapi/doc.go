@@ -14,5 +14,5 @@
 //	@securityDefinitions.apikey	BearerKey
 //	@in							header
 //	@name						Authorization
-//	@description				"Bearer <key>": an API key made with `desa-api keys create`. Reads are open; writes need a key with the right scope.
+//	@description				"Bearer <key>": an API key made with `desa-api keys create` or `POST /v1/keys`. Reads are open; writes need a key with the right scope, and a province-restricted key writes only inside its provinces (and programs where one of them is a party).
 package httpapi

@@ -31,8 +31,52 @@ func OpenAPI3() (*openapi3.T, error) {
 	}
 	refineMediaTypes(v3)
 	addNotModified(v3)
+	addIdempotency(v3)
 	return v3, nil
 }
+
+// addIdempotency documents what the idempotent middleware adds to every
+// POST under /v1: the Idempotency-Key header, the Idempotent-Replayed
+// header of a replayed answer, 409 while the key's first request runs and
+// 422 for the key reused with another request.
+func addIdempotency(doc *openapi3.T) {
+	problem := doc.Components.Schemas["Problem"]
+	param := &openapi3.ParameterRef{Value: &openapi3.Parameter{Name: "Idempotency-Key", In: openapi3.ParameterInHeader,
+		Description: "makes the POST safe to retry: a retry with the same key and the same request replays the first " +
+			"2xx answer (with Idempotent-Replayed: true) without running again; keys are per API key and expire " +
+			"after IDEMPOTENCY_TTL (default 24h)",
+		Schema: &openapi3.SchemaRef{Value: &openapi3.Schema{Type: &openapi3.Types{openapi3.TypeString}, MaxLength: ptrUint64(255)}}}}
+	replayed := &openapi3.HeaderRef{Value: &openapi3.Header{Parameter: openapi3.Parameter{
+		Description: "true when the answer is a replay for a retried Idempotency-Key",
+		Schema:      &openapi3.SchemaRef{Value: openapi3.NewStringSchema()}}}}
+	failure := func(desc string) *openapi3.ResponseRef {
+		return &openapi3.ResponseRef{Value: openapi3.NewResponse().WithDescription(desc).WithContent(
+			openapi3.Content{problemJSON: &openapi3.MediaType{Schema: &openapi3.SchemaRef{Ref: "#/components/schemas/Problem", Value: problem.Value}}})}
+	}
+	for path, item := range doc.Paths.Map() {
+		if item.Post == nil || !strings.HasPrefix(path, "/v1/") {
+			continue
+		}
+		op := item.Post
+		op.Parameters = append(op.Parameters, param)
+		for code, ref := range op.Responses.Map() {
+			if len(code) == 3 && code[0] == '2' && ref.Value != nil {
+				if ref.Value.Headers == nil {
+					ref.Value.Headers = openapi3.Headers{}
+				}
+				ref.Value.Headers[replayedHeader] = replayed
+			}
+		}
+		if op.Responses.Value("409") == nil {
+			op.Responses.Set("409", failure("Conflict: the first request with this Idempotency-Key is still running"))
+		}
+		if op.Responses.Value("422") == nil {
+			op.Responses.Set("422", failure("Unprocessable Entity: the Idempotency-Key was used with a different request"))
+		}
+	}
+}
+
+func ptrUint64(v uint64) *uint64 { return &v }
 
 // addNotModified documents the 304 every GET under /v1 answers when its
 // If-None-Match names the current ETag (see conditional).

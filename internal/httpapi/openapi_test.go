@@ -58,3 +58,30 @@ func TestServedOpenAPI(t *testing.T) {
 		t.Errorf("DELETE 409 media types = %v, want application/problem+json only", mt)
 	}
 }
+
+// TestOpenAPIIdempotency: every POST under /v1 documents the
+// Idempotency-Key header and the 409 and 422 it may bring.
+func TestOpenAPIIdempotency(t *testing.T) {
+	doc, err := spec()
+	if err != nil {
+		t.Fatal(err)
+	}
+	posts := 0
+	for path, item := range doc.Paths.Map() {
+		if item.Post == nil || len(path) < 4 || path[:4] != "/v1/" {
+			continue
+		}
+		posts++
+		if item.Post.Parameters.GetByInAndName("header", "Idempotency-Key") == nil {
+			t.Errorf("POST %s does not document Idempotency-Key", path)
+		}
+		for _, code := range []int{409, 422} {
+			if item.Post.Responses.Status(code) == nil {
+				t.Errorf("POST %s does not document %d", path, code)
+			}
+		}
+	}
+	if posts < 10 {
+		t.Errorf("only %d POST operations seen", posts)
+	}
+}

@@ -19,6 +19,7 @@ import (
 	"github.com/desa-api/desa-api/internal/cooperation"
 	"github.com/desa-api/desa-api/internal/fixed"
 	"github.com/desa-api/desa-api/internal/httpapi"
+	"github.com/desa-api/desa-api/internal/idempotency"
 	"github.com/desa-api/desa-api/internal/indicator"
 	"github.com/desa-api/desa-api/internal/region"
 	"github.com/desa-api/desa-api/internal/store"
@@ -119,13 +120,14 @@ func newProgramAPI(t *testing.T, s *store.Store) *progAPI {
 		t.Fatalf("import scores: %v (%+v)", err, rep.Errors)
 	}
 	keys := auth.NewService(s)
+	t.Cleanup(keys.Wait) // last-use writes run in the background
 	_, secret, err := keys.Create(ctx, "programs", []auth.Scope{auth.ScopeWritePrograms}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	e, err := httpapi.New(httpapi.Services{Regions: regions, Indicators: indicators, Keys: keys,
 		Programs: cooperation.NewService(store.CooperationStore{Store: s}, s, s, newID), Ping: s.Ping,
-		DataVersion: s.DataVersion}, httpapi.Config{})
+		DataVersion: s.DataVersion, Idempotency: idempotency.NewService(s, 0)}, httpapi.Config{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -100,4 +100,8 @@ func routes(e *echo.Echo, h *handlers) {
 	v1.POST("/programs/:id/villages", h.addTargets, programs)
 	v1.DELETE("/programs/:id/villages/:code", h.removeTarget, programs)
 	v1.GET("/programs/:id/outcomes", h.getOutcome)
+
+	v1.GET("/keys", h.listKeys, admin)
+	v1.POST("/keys", h.createKey, admin)
+	v1.DELETE("/keys/:id", h.revokeKey, admin)
 }

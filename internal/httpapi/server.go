@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"mime"
@@ -14,11 +15,13 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
+	"github.com/labstack/gommon/bytes"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/desa-api/desa-api/internal/apperr"
 	"github.com/desa-api/desa-api/internal/auth"
 	"github.com/desa-api/desa-api/internal/cooperation"
+	"github.com/desa-api/desa-api/internal/idempotency"
 	"github.com/desa-api/desa-api/internal/indicator"
 	"github.com/desa-api/desa-api/internal/region"
 	"github.com/desa-api/desa-api/internal/stats"
@@ -31,6 +34,9 @@ type Services struct {
 	Stats      *stats.Service
 	Keys       *auth.Service
 	Programs   *cooperation.Service
+	// Idempotency makes POSTs with an Idempotency-Key safe to retry (nil:
+	// the header is ignored).
+	Idempotency *idempotency.Service
 	// Ping reports whether the database answers (for /readyz).
 	Ping func(context.Context) error
 	// DataVersion changes on every write to the data answers depend on; it
@@ -131,6 +137,11 @@ func New(svc Services, cfg Config) (*echo.Echo, error) {
 	if cfg.RateLimitRPS > 0 {
 		e.Use(rateLimit(cfg.RateLimitRPS, max(cfg.RateLimitBurst, 1)))
 	}
+	importLimit, err := bytes.Parse(cfg.ImportBodyLimit)
+	if err != nil {
+		return nil, fmt.Errorf("httpapi: import body limit %q: %w", cfg.ImportBodyLimit, err)
+	}
+	e.Use(idempotent(svc.Idempotency, importLimit, cfg.Logger))
 	e.Use(conditional(svc.DataVersion, svc.RefreshDataVersion, h.cache, cfg.CacheControl))
 	routes(e, h)
 	return e, nil

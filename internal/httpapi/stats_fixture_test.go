@@ -249,6 +249,7 @@ func newStatsAPI(t testing.TB, s *store.Store, cfg httpapi.Config) *statsAPI {
 	t.Helper()
 	ctx := context.Background()
 	keys := auth.NewService(s)
+	t.Cleanup(keys.Wait) // last-use writes run in the background
 	secret := func(name string, scopes ...auth.Scope) string {
 		_, sec, err := keys.Create(ctx, name, scopes, nil)
 		if err != nil {

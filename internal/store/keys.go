@@ -63,9 +63,47 @@ func (s *Store) KeyByHash(ctx context.Context, hash string) (auth.Key, error) {
 	return row.toKey(), nil
 }
 
+// KeyByID implements auth.Store.
+func (s *Store) KeyByID(ctx context.Context, id string) (auth.Key, error) {
+	var row keyRow
+	if err := s.db.WithContext(ctx).Where("id = ?", id).Take(&row).Error; err != nil {
+		return auth.Key{}, translate(err)
+	}
+	return row.toKey(), nil
+}
+
 // TouchKey implements auth.Store.
 func (s *Store) TouchKey(ctx context.Context, id string, at time.Time) error {
 	return translate(s.with(ctx).Model(&keyRow{}).Where("id = ?", id).Update("last_used_at", at).Error)
+}
+
+// ListKeys implements auth.Store.
+func (s *Store) ListKeys(ctx context.Context, f auth.KeyFilter) ([]auth.Key, int, error) {
+	var total int64
+	if err := s.db.WithContext(ctx).Model(&keyRow{}).Count(&total).Error; err != nil {
+		return nil, 0, translate(err)
+	}
+	var rows []keyRow
+	order := orderBy(map[string]string{"name": "name", "created_at": "created_at"}, f.Sort, "created_at", "id")
+	if err := s.db.WithContext(ctx).Clauses(order).Limit(f.Page.Limit).Offset(f.Page.Offset).Find(&rows).Error; err != nil {
+		return nil, 0, translate(err)
+	}
+	out := make([]auth.Key, len(rows))
+	for i, r := range rows {
+		out[i] = r.toKey()
+	}
+	return out, int(total), nil
+}
+
+// RevokeKey implements auth.Store.
+func (s *Store) RevokeKey(ctx context.Context, id string, at time.Time) error {
+	db := s.db.WithContext(ctx)
+	res := db.Model(&keyRow{}).Where("id = ? AND revoked_at IS NULL", id).Update("revoked_at", at)
+	if res.Error != nil || res.RowsAffected > 0 {
+		return translate(res.Error)
+	}
+	var row keyRow // revoked already, or not there
+	return translate(db.Select("id").Where("id = ?", id).Take(&row).Error)
 }
 
 func utc(t *time.Time) *time.Time {
