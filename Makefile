@@ -3,7 +3,7 @@
 # 127.0.0.1:5432 or TEST_DATABASE_URL).
 GO ?= go
 
-.PHONY: run test docs fmt vet bench bench-load build fuzz
+.PHONY: run test docs fmt vet bench bench-load bench-import build fuzz
 
 run:
 	$(GO) run ./cmd/desa-api
@@ -28,6 +28,11 @@ bench:
 # benchmark". Extra flags: make bench-load BENCH_ARGS='-d 20s -only a'.
 bench-load:
 	$(GO) run ./cmd/desa-bench $(BENCH_ARGS)
+
+# Import vs. COPY on PostgreSQL (about 1 minute): see README, "Import
+# benchmark". BENCH_RUNS=9 make bench-import for more runs.
+bench-import:
+	BENCH_IMPORT=1 $(GO) test -count=1 -timeout 30m -run '^TestImportVsCopy$$' -v ./cmd/desa-api/
 
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -o bin/desa-api ./cmd/desa-api
