@@ -46,6 +46,9 @@ type Store struct {
 	dialect Dialect
 	inTx    bool      // bound to a transaction by InTx
 	conn    *sql.Conn // PostgreSQL: the pinned connection of that transaction
+	// bulkConflicts, in a PostgreSQL transaction, names the tables whose
+	// bulk COPY of new rows met a stored row (see copyUpsertCount).
+	bulkConflicts map[string]bool
 }
 
 // defaultIdleConns is how many idle connections the pool keeps when
