@@ -378,9 +378,11 @@ func (rc rowContext) dec(row int, field, raw string) (*fixed.Dec, bool) {
 }
 
 // duplicate rejects a row whose key an earlier row had, and remembers keys.
-func duplicate[K comparable](rc rowContext, seen map[K]int, key K, row int, field, what string) bool {
+// what names the key in the message; it is called only for a duplicate, so
+// that the common row formats nothing.
+func duplicate[K comparable](rc rowContext, seen map[K]int, key K, row int, field string, what func() string) bool {
 	if first, dup := seen[key]; dup {
-		rc.rep.reject(row, field, CodeDuplicate, "%s repeats row %d", what, first)
+		rc.rep.reject(row, field, CodeDuplicate, "%s repeats row %d", what(), first)
 		return true
 	}
 	seen[key] = row
@@ -453,7 +455,7 @@ func (imp *scoreImport) parse(row int, vals map[string]string) (Score, bool) {
 		imp.rep.reject(row, probs[0].Field, probs[0].Code, "%s", probs[0].Message)
 		return Score{}, false
 	}
-	if duplicate(imp.rowContext, imp.seen, Key{code, year}, row, "village_code", fmt.Sprintf("%s %d", code, year)) {
+	if duplicate(imp.rowContext, imp.seen, Key{code, year}, row, "village_code", func() string { return fmt.Sprintf("%s %d", code, year) }) {
 		return Score{}, false
 	}
 	sc.ImportID = imp.rep.ID
@@ -570,7 +572,7 @@ func (imp *valueImport) parse(row int, vals map[string]string) (Value, bool) {
 		return Value{}, false
 	}
 	val := Value{RegionCode: code, IndicatorCode: ind.Code, Year: year, Value: *v, Source: imp.req.Source, ImportID: imp.rep.ID}
-	if duplicate(imp.rowContext, imp.seen, val.Key(), row, codeField, fmt.Sprintf("%s %s %d", code, ind.Code, year)) {
+	if duplicate(imp.rowContext, imp.seen, val.Key(), row, codeField, func() string { return fmt.Sprintf("%s %s %d", code, ind.Code, year) }) {
 		return Value{}, false
 	}
 	return val, true
@@ -605,6 +607,7 @@ type rowReader struct {
 	header []string
 	csv    *csv.Reader
 	json   *json.Decoder
+	vals   map[string]string // a CSV record's values, reused from row to row
 }
 
 type record struct {
@@ -627,7 +630,8 @@ func newRowReader(format string, body io.Reader) (*rowReader, error) {
 		for i := range header {
 			header[i] = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(header[i], "\ufeff")))
 		}
-		return &rowReader{header: header, csv: cr}, nil
+		cr.ReuseRecord = true
+		return &rowReader{header: header, csv: cr, vals: make(map[string]string, len(header))}, nil
 	case FormatJSON:
 		dec := json.NewDecoder(body)
 		dec.UseNumber()
@@ -672,7 +676,8 @@ func (r *rowReader) checkHeader(known, required []string) error {
 }
 
 // next returns the next record, io.EOF at the end, or an error that ends
-// the import (a body that cannot be read any further).
+// the import (a body that cannot be read any further). A CSV record's
+// values are valid until the following call.
 func (r *rowReader) next() (record, error) {
 	if r.csv != nil {
 		rec, err := r.csv.Read()
@@ -689,11 +694,10 @@ func (r *rowReader) next() (record, error) {
 		if len(rec) != len(r.header) {
 			return record{err: &Problem{"", CodeMalformed, fmt.Sprintf("has %d fields, the header has %d", len(rec), len(r.header))}}, nil
 		}
-		vals := make(map[string]string, len(rec))
 		for i, h := range r.header {
-			vals[h] = rec[i]
+			r.vals[h] = rec[i]
 		}
-		return record{values: vals}, nil
+		return record{values: r.vals}, nil
 	}
 	if !r.json.More() {
 		if _, err := r.json.Token(); err != nil {
