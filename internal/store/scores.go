@@ -263,6 +263,11 @@ type IndicatorStore struct {
 	written *int // inside InTx: score rows inserted or updated so far
 }
 
+// scoreQueryColumns are the columns of scores that queries filter, join,
+// group or sort by: the ones ANALYZE must cover after an import.
+var scoreQueryColumns = []string{"village_code", "framework", "year", "province_code", "regency_code", "district_code",
+	"score", "status", "derived_status"}
+
 // InTx implements indicator.Store. A transaction that wrote many scores
 // (an import) is followed by ANALYZE, see analyzeAfterBulk.
 func (s IndicatorStore) InTx(ctx context.Context, fn func(indicator.Store) error) error {
@@ -272,7 +277,7 @@ func (s IndicatorStore) InTx(ctx context.Context, fn func(indicator.Store) error
 	written := 0
 	err := s.Store.InTx(ctx, func(tx *Store) error { return fn(IndicatorStore{Store: tx, written: &written}) })
 	if err == nil {
-		s.analyzeAfterBulk(ctx, "scores", written)
+		s.analyzeAfterBulk(ctx, "scores", written, scoreQueryColumns...)
 	}
 	return err
 }
