@@ -126,6 +126,7 @@ func (s *Store) withPgx(ctx context.Context, fn func(pgx.Tx) error) error {
 	defer conn.Close()
 	return translate(conn.Raw(func(dc any) error {
 		pc := dc.(*stdlib.Conn).Conn()
+		fastNumeric(pc.TypeMap())
 		return pgx.BeginFunc(ctx, pc, fn)
 	}))
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"testing"
 	"time"
 
@@ -314,5 +315,24 @@ func TestBulkWritesAnalyze(t *testing.T) {
 	}
 	if n := reltuples("scores"); n != desaCount+1 {
 		t.Errorf("scores reltuples after an import = %v, want %d", n, desaCount+1)
+	}
+}
+
+// TestCopyDecimals: decimals reach PostgreSQL exactly through the bulk
+// path's own numeric encoding, whatever their size and sign.
+func TestCopyDecimals(t *testing.T) {
+	s := storetest.New(t, store.Postgres)
+	units := []int64{0, 1, 9999, 10000, 4907, 4908, 7444, 100000000, 123456789, 1234567890000, -1, -5000, -123456789,
+		math.MaxInt64, math.MinInt64 + 1, math.MinInt64}
+	got, err := store.CopyDecimals(context.Background(), s, units)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	for _, u := range units {
+		want = append(want, fixed.Dec(u).String())
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("decimals read back mismatch (-want +got):\n%s", diff)
 	}
 }

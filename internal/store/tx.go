@@ -59,7 +59,9 @@ func (s *Store) pgxRun(ctx context.Context, fn func(pgxConn) error) error {
 		return s.withPgx(ctx, func(tx pgx.Tx) error { return fn(tx) })
 	}
 	return translate(s.conn.Raw(func(dc any) error {
-		return fn(dc.(*stdlib.Conn).Conn())
+		pc := dc.(*stdlib.Conn).Conn()
+		fastNumeric(pc.TypeMap())
+		return fn(pc)
 	}))
 }
 
