@@ -159,6 +159,11 @@ func (s *Service) Import(ctx context.Context, req ImportRequest, body io.Reader)
 		return Report{}, err
 	}
 	rc := rowContext{svc: s, req: req, rep: &rep, rows: rows}
+	if req.CodeEdition == 2022 {
+		if rc.crosswalk, err = s.crosswalk(); err != nil {
+			return Report{}, fmt.Errorf("reading the Kepmendagri 2022→2025 crosswalk: %w", err)
+		}
+	}
 	var run func(ctx context.Context, tx Store) error
 	switch req.Kind {
 	case KindScores:
@@ -296,10 +301,11 @@ func readBatches[T any](ctx context.Context, rc rowContext, parse func(row int, 
 // rowContext is one running import: its request, report and rows, and the
 // field readers every kind shares.
 type rowContext struct {
-	svc  *Service
-	req  ImportRequest
-	rep  *Report
-	rows *rowReader
+	svc       *Service
+	req       ImportRequest
+	rep       *Report
+	rows      *rowReader
+	crosswalk map[string]string // with code_edition=2022
 }
 
 // code reads a region code of the given level ("" for any), translating a
@@ -327,7 +333,7 @@ func (rc rowContext) code(row int, field, raw string, want region.Level) (string
 		rep.reject(row, field, CodeBadCode, "code_edition=2022 translates village codes only; give %s codes in the 2025 edition", level)
 		return "", "", false
 	}
-	to, ok := rc.svc.crosswalk[dotted]
+	to, ok := rc.crosswalk[dotted]
 	if !ok {
 		rep.reject(row, field, CodeUnknownVillage, "%s is not in the Kepmendagri 2022→2025 crosswalk", dotted)
 		return "", "", false
