@@ -175,10 +175,12 @@ func (s *Store) upsertScoresSQLite(ctx context.Context, scores []indicator.Score
 // rows of one call share their updated_at: they are written together.
 func (s *Store) scoreArgs(scores []indicator.Score) [][]any {
 	rows := make([][]any, len(scores))
+	n := len(scoreSpec.columns)
+	cells := make([]any, len(scores)*n) // one allocation for every row's values
 	now := time.Now().UTC()
 	for i, sc := range scores {
 		anc := region.AncestorCodes(sc.VillageCode)
-		row := make([]any, 0, len(scoreSpec.columns))
+		row := cells[i*n : i*n : (i+1)*n]
 		row = append(row, sc.VillageCode, sc.Framework, sc.Year, anc[0], anc[1], anc[2])
 		for _, c := range componentColumns {
 			v, ok := sc.Components[c]
