@@ -369,18 +369,20 @@ func (rc rowContext) int(row int, field, raw, what string) (int, bool) {
 	return n, true
 }
 
-// dec reads a decimal; an empty cell is nil.
-func (rc rowContext) dec(row int, field, raw string) (*fixed.Dec, bool) {
+// dec reads a decimal; an empty cell is not given. (A value, not a
+// pointer: an import reads millions, and each pointer would be an
+// allocation.)
+func (rc rowContext) dec(row int, field, raw string) (d fixed.Dec, given, ok bool) {
 	s := strings.TrimSpace(raw)
 	if s == "" {
-		return nil, true
+		return 0, false, true
 	}
 	d, err := fixed.Parse(s)
 	if err != nil {
 		rc.rep.reject(row, field, CodeNotANumber, "must be a decimal number, got %q", s)
-		return nil, false
+		return 0, false, false
 	}
-	return &d, true
+	return d, true, true
 }
 
 // duplicate rejects a row whose key an earlier row had, and remembers keys.
@@ -445,16 +447,20 @@ func (imp *scoreImport) parse(row int, vals map[string]string) (Score, bool) {
 	}
 	in := ScoreInput{Components: map[string]fixed.Dec{}, Status: strings.TrimSpace(vals["status"]), Source: imp.req.Source}
 	for _, c := range imp.f.Components {
-		d, ok := imp.dec(row, c.Code, vals[c.Code])
+		d, given, ok := imp.dec(row, c.Code, vals[c.Code])
 		if !ok {
 			return Score{}, false
 		}
-		if d != nil {
-			in.Components[c.Code] = *d
+		if given {
+			in.Components[c.Code] = d
 		}
 	}
-	if in.Score, ok = imp.dec(row, "score", vals["score"]); !ok {
+	score, given, ok := imp.dec(row, "score", vals["score"])
+	if !ok {
 		return Score{}, false
+	}
+	if given {
+		in.Score = &score
 	}
 	sc, probs := imp.f.NewScore(Village{Code: code, Type: typ}, year, in)
 	if len(probs) > 0 {
@@ -561,15 +567,15 @@ func (imp *valueImport) parse(row int, vals map[string]string) (Value, bool) {
 	if !ok {
 		return Value{}, false
 	}
-	v, ok := imp.dec(row, valueField, vals[valueField])
+	v, given, ok := imp.dec(row, valueField, vals[valueField])
 	if !ok {
 		return Value{}, false
 	}
-	if v == nil {
+	if !given {
 		imp.rep.reject(row, valueField, CodeMissing, "is required")
 		return Value{}, false
 	}
-	if probs := checkValue(ind, year, *v); len(probs) > 0 {
+	if probs := checkValue(ind, year, v); len(probs) > 0 {
 		field := probs[0].Field
 		if field == "value" {
 			field = valueField
@@ -577,7 +583,7 @@ func (imp *valueImport) parse(row int, vals map[string]string) (Value, bool) {
 		imp.rep.reject(row, field, probs[0].Code, "%s", probs[0].Message)
 		return Value{}, false
 	}
-	val := Value{RegionCode: code, IndicatorCode: ind.Code, Year: year, Value: *v, Source: imp.req.Source, ImportID: imp.rep.ID}
+	val := Value{RegionCode: code, IndicatorCode: ind.Code, Year: year, Value: v, Source: imp.req.Source, ImportID: imp.rep.ID}
 	if duplicate(imp.rowContext, imp.seen, val.Key(), row, codeField, func() string { return fmt.Sprintf("%s %s %d", code, ind.Code, year) }) {
 		return Value{}, false
 	}
