@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -229,6 +230,13 @@ func runBatches[T any](ctx context.Context, rc rowContext, parse func(row int, v
 	read := make(chan error, 1)
 	go func() {
 		defer close(batches)
+		// A panic here would escape the HTTP layer's recovery, which
+		// guards the handler's goroutine only: it becomes the import's error.
+		defer func() {
+			if p := recover(); p != nil {
+				read <- fmt.Errorf("import: panic while reading rows: %v\n%s", p, debug.Stack())
+			}
+		}()
 		read <- readBatches(ctx, rc, parse, batches)
 	}()
 	rep := rc.rep
