@@ -3,7 +3,7 @@
 # 127.0.0.1:5432 or TEST_DATABASE_URL).
 GO ?= go
 
-.PHONY: run test docs fmt vet bench bench-load soak build fuzz
+.PHONY: run test docs fmt vet bench bench-load bench-import soak build fuzz
 
 run:
 	$(GO) run ./cmd/desa-api
@@ -33,6 +33,11 @@ bench-load:
 # workload; see README, "Load and soak". make soak SOAK_ARGS='-d 5m -c 16'.
 soak: build
 	$(GO) run ./cmd/desa-bench soak -server bin/desa-api $(SOAK_ARGS)
+
+# Import vs. COPY on PostgreSQL (about 1 minute): see README, "Import
+# benchmark". BENCH_RUNS=9 make bench-import for more runs.
+bench-import:
+	BENCH_IMPORT=1 $(GO) test -count=1 -timeout 30m -run '^TestImportVsCopy$$' -v ./cmd/desa-api/
 
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -o bin/desa-api ./cmd/desa-api

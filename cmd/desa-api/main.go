@@ -193,13 +193,9 @@ func listening(s *store.Store) prometheus.Collector {
 
 // services wires the domain services over the store.
 func services(s *store.Store) (httpapi.Services, error) {
-	crosswalk, err := seed.Crosswalk()
-	if err != nil {
-		return httpapi.Services{}, err
-	}
 	return httpapi.Services{
 		Regions:            region.NewService(s),
-		Indicators:         indicator.NewService(store.IndicatorStore{Store: s}, s, crosswalk, newID),
+		Indicators:         indicator.NewService(store.IndicatorStore{Store: s}, s, nil, newID).WithCrosswalkLoader(seed.Crosswalk),
 		Stats:              stats.NewService(s, s).WithPrograms(s),
 		Programs:           cooperation.NewService(store.CooperationStore{Store: s}, s, s, newID),
 		Keys:               auth.NewService(s),

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -159,6 +160,11 @@ func (s *Service) Import(ctx context.Context, req ImportRequest, body io.Reader)
 		return Report{}, err
 	}
 	rc := rowContext{svc: s, req: req, rep: &rep, rows: rows}
+	if req.CodeEdition == 2022 {
+		if rc.crosswalk, err = s.crosswalk(); err != nil {
+			return Report{}, fmt.Errorf("reading the Kepmendagri 2022→2025 crosswalk: %w", err)
+		}
+	}
 	var run func(ctx context.Context, tx Store) error
 	switch req.Kind {
 	case KindScores:
@@ -209,23 +215,68 @@ func (s *Service) ImportReport(ctx context.Context, id string) (Report, error) {
 // batches. A dry run, or an atomic import that has rejected a row, writes
 // too — its transaction is rolled back at the end — so that the report
 // says exactly what the import would do.
+//
+// Reading and parsing run in a goroutine of their own, one batch ahead of
+// the writes: the database stores a batch while the next is parsed, so a
+// large import takes about the longer of the two rather than their sum.
+// The reader owns the report's row, rejection and translation counts, the
+// writer its inserted, updated and unchanged counts; memory holds two
+// batches.
 func runBatches[T any](ctx context.Context, rc rowContext, parse func(row int, vals map[string]string) (T, bool),
 	write func(ctx context.Context, batch []T) (inserted, updated int, err error)) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	batches := make(chan []T)
+	read := make(chan error, 1)
+	go func() {
+		defer close(batches)
+		// A panic here would escape the HTTP layer's recovery, which
+		// guards the handler's goroutine only: it becomes the import's error.
+		defer func() {
+			if p := recover(); p != nil {
+				read <- fmt.Errorf("import: panic while reading rows: %v\n%s", p, debug.Stack())
+			}
+		}()
+		read <- readBatches(ctx, rc, parse, batches)
+	}()
 	rep := rc.rep
-	batch := make([]T, 0, batchSize)
-	flush := func() error {
-		if len(batch) == 0 {
-			return nil
-		}
-		ins, upd, err := write(ctx, batch)
+	var err error
+	for batch := range batches {
 		if err != nil {
-			return err
+			continue // the reader stops at the cancellation
+		}
+		var ins, upd int
+		if ins, upd, err = write(ctx, batch); err != nil {
+			cancel()
+			continue
 		}
 		rep.Inserted += ins
 		rep.Updated += upd
 		rep.Unchanged += len(batch) - ins - upd
-		batch = batch[:0]
-		return nil
+	}
+	if rerr := <-read; err == nil {
+		err = rerr
+	}
+	return err
+}
+
+// readBatches reads and parses every row, sending the parsed items in
+// batches of batchSize (the last one shorter).
+func readBatches[T any](ctx context.Context, rc rowContext, parse func(row int, vals map[string]string) (T, bool),
+	batches chan<- []T) error {
+	rep := rc.rep
+	batch := make([]T, 0, batchSize)
+	send := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		select {
+		case batches <- batch:
+			batch = make([]T, 0, batchSize)
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
 	}
 	for {
 		rec, err := rc.rows.next()
@@ -247,21 +298,22 @@ func runBatches[T any](ctx context.Context, rc rowContext, parse func(row int, v
 			batch = append(batch, item)
 		}
 		if len(batch) == batchSize {
-			if err := flush(); err != nil {
+			if err := send(); err != nil {
 				return err
 			}
 		}
 	}
-	return flush()
+	return send()
 }
 
 // rowContext is one running import: its request, report and rows, and the
 // field readers every kind shares.
 type rowContext struct {
-	svc  *Service
-	req  ImportRequest
-	rep  *Report
-	rows *rowReader
+	svc       *Service
+	req       ImportRequest
+	rep       *Report
+	rows      *rowReader
+	crosswalk map[string]string // with code_edition=2022
 }
 
 // code reads a region code of the given level ("" for any), translating a
@@ -289,7 +341,7 @@ func (rc rowContext) code(row int, field, raw string, want region.Level) (string
 		rep.reject(row, field, CodeBadCode, "code_edition=2022 translates village codes only; give %s codes in the 2025 edition", level)
 		return "", "", false
 	}
-	to, ok := rc.svc.crosswalk[dotted]
+	to, ok := rc.crosswalk[dotted]
 	if !ok {
 		rep.reject(row, field, CodeUnknownVillage, "%s is not in the Kepmendagri 2022→2025 crosswalk", dotted)
 		return "", "", false
@@ -325,24 +377,28 @@ func (rc rowContext) int(row int, field, raw, what string) (int, bool) {
 	return n, true
 }
 
-// dec reads a decimal; an empty cell is nil.
-func (rc rowContext) dec(row int, field, raw string) (*fixed.Dec, bool) {
+// dec reads a decimal; an empty cell is not given. (A value, not a
+// pointer: an import reads millions, and each pointer would be an
+// allocation.)
+func (rc rowContext) dec(row int, field, raw string) (d fixed.Dec, given, ok bool) {
 	s := strings.TrimSpace(raw)
 	if s == "" {
-		return nil, true
+		return 0, false, true
 	}
 	d, err := fixed.Parse(s)
 	if err != nil {
 		rc.rep.reject(row, field, CodeNotANumber, "must be a decimal number, got %q", s)
-		return nil, false
+		return 0, false, false
 	}
-	return &d, true
+	return d, true, true
 }
 
 // duplicate rejects a row whose key an earlier row had, and remembers keys.
-func duplicate[K comparable](rc rowContext, seen map[K]int, key K, row int, field, what string) bool {
+// what names the key in the message; it is called only for a duplicate, so
+// that the common row formats nothing.
+func duplicate[K comparable](rc rowContext, seen map[K]int, key K, row int, field string, what func() string) bool {
 	if first, dup := seen[key]; dup {
-		rc.rep.reject(row, field, CodeDuplicate, "%s repeats row %d", what, first)
+		rc.rep.reject(row, field, CodeDuplicate, "%s repeats row %d", what(), first)
 		return true
 	}
 	seen[key] = row
@@ -399,23 +455,27 @@ func (imp *scoreImport) parse(row int, vals map[string]string) (Score, bool) {
 	}
 	in := ScoreInput{Components: map[string]fixed.Dec{}, Status: strings.TrimSpace(vals["status"]), Source: imp.req.Source}
 	for _, c := range imp.f.Components {
-		d, ok := imp.dec(row, c.Code, vals[c.Code])
+		d, given, ok := imp.dec(row, c.Code, vals[c.Code])
 		if !ok {
 			return Score{}, false
 		}
-		if d != nil {
-			in.Components[c.Code] = *d
+		if given {
+			in.Components[c.Code] = d
 		}
 	}
-	if in.Score, ok = imp.dec(row, "score", vals["score"]); !ok {
+	score, given, ok := imp.dec(row, "score", vals["score"])
+	if !ok {
 		return Score{}, false
+	}
+	if given {
+		in.Score = &score
 	}
 	sc, probs := imp.f.NewScore(Village{Code: code, Type: typ}, year, in)
 	if len(probs) > 0 {
 		imp.rep.reject(row, probs[0].Field, probs[0].Code, "%s", probs[0].Message)
 		return Score{}, false
 	}
-	if duplicate(imp.rowContext, imp.seen, Key{code, year}, row, "village_code", fmt.Sprintf("%s %d", code, year)) {
+	if duplicate(imp.rowContext, imp.seen, Key{code, year}, row, "village_code", func() string { return fmt.Sprintf("%s %d", code, year) }) {
 		return Score{}, false
 	}
 	sc.ImportID = imp.rep.ID
@@ -515,15 +575,15 @@ func (imp *valueImport) parse(row int, vals map[string]string) (Value, bool) {
 	if !ok {
 		return Value{}, false
 	}
-	v, ok := imp.dec(row, valueField, vals[valueField])
+	v, given, ok := imp.dec(row, valueField, vals[valueField])
 	if !ok {
 		return Value{}, false
 	}
-	if v == nil {
+	if !given {
 		imp.rep.reject(row, valueField, CodeMissing, "is required")
 		return Value{}, false
 	}
-	if probs := checkValue(ind, year, *v); len(probs) > 0 {
+	if probs := checkValue(ind, year, v); len(probs) > 0 {
 		field := probs[0].Field
 		if field == "value" {
 			field = valueField
@@ -531,8 +591,8 @@ func (imp *valueImport) parse(row int, vals map[string]string) (Value, bool) {
 		imp.rep.reject(row, field, probs[0].Code, "%s", probs[0].Message)
 		return Value{}, false
 	}
-	val := Value{RegionCode: code, IndicatorCode: ind.Code, Year: year, Value: *v, Source: imp.req.Source, ImportID: imp.rep.ID}
-	if duplicate(imp.rowContext, imp.seen, val.Key(), row, codeField, fmt.Sprintf("%s %s %d", code, ind.Code, year)) {
+	val := Value{RegionCode: code, IndicatorCode: ind.Code, Year: year, Value: v, Source: imp.req.Source, ImportID: imp.rep.ID}
+	if duplicate(imp.rowContext, imp.seen, val.Key(), row, codeField, func() string { return fmt.Sprintf("%s %s %d", code, ind.Code, year) }) {
 		return Value{}, false
 	}
 	return val, true
@@ -567,6 +627,7 @@ type rowReader struct {
 	header []string
 	csv    *csv.Reader
 	json   *json.Decoder
+	vals   map[string]string // a CSV record's values, reused from row to row
 }
 
 type record struct {
@@ -589,7 +650,8 @@ func newRowReader(format string, body io.Reader) (*rowReader, error) {
 		for i := range header {
 			header[i] = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(header[i], "\ufeff")))
 		}
-		return &rowReader{header: header, csv: cr}, nil
+		cr.ReuseRecord = true
+		return &rowReader{header: header, csv: cr, vals: make(map[string]string, len(header))}, nil
 	case FormatJSON:
 		dec := json.NewDecoder(body)
 		dec.UseNumber()
@@ -634,7 +696,8 @@ func (r *rowReader) checkHeader(known, required []string) error {
 }
 
 // next returns the next record, io.EOF at the end, or an error that ends
-// the import (a body that cannot be read any further).
+// the import (a body that cannot be read any further). A CSV record's
+// values are valid until the following call.
 func (r *rowReader) next() (record, error) {
 	if r.csv != nil {
 		rec, err := r.csv.Read()
@@ -651,11 +714,10 @@ func (r *rowReader) next() (record, error) {
 		if len(rec) != len(r.header) {
 			return record{err: &Problem{"", CodeMalformed, fmt.Sprintf("has %d fields, the header has %d", len(rec), len(r.header))}}, nil
 		}
-		vals := make(map[string]string, len(rec))
 		for i, h := range r.header {
-			vals[h] = rec[i]
+			r.vals[h] = rec[i]
 		}
-		return record{values: vals}, nil
+		return record{values: r.vals}, nil
 	}
 	if !r.json.More() {
 		if _, err := r.json.Token(); err != nil {

@@ -1,7 +1,6 @@
 package indicator
 
 import (
-	"cmp"
 	"maps"
 	"slices"
 	"time"
@@ -102,27 +101,31 @@ func (f Framework) NewScore(v Village, year int, in ScoreInput) (Score, []Proble
 	if first, last := f.Years(); year < first || year > last {
 		add("year", CodeWrongYear, "%s has scores for %d–%d, not %d", f.Code, first, last, year)
 	}
-	s := Score{VillageCode: v.Code, Framework: f.Code, Year: year, Components: map[string]fixed.Dec{},
+	s := Score{VillageCode: v.Code, Framework: f.Code, Year: year, Components: make(map[string]fixed.Dec, len(in.Components)),
 		Status: in.Status, Source: in.Source}
 	// The framework's components first, in its order, then unknown codes
 	// sorted: the problems come in the same order every time.
-	codes := slices.SortedFunc(maps.Keys(in.Components), func(a, b string) int {
-		ia, ib := f.componentIndex(a), f.componentIndex(b)
-		if ia != ib {
-			return cmp.Compare(ia, ib)
-		}
-		return cmp.Compare(a, b)
-	})
-	for _, code := range codes {
-		val := in.Components[code]
-		if !f.HasComponent(code) {
-			add(code, CodeUnknownField, "%s has no component %q", f.Code, code)
+	for _, c := range f.Components {
+		val, ok := in.Components[c.Code]
+		if !ok {
 			continue
 		}
 		if val < f.Min || val > f.Max {
-			add(code, CodeOutOfRange, "must be between %s and %s, got %s", f.Min, f.Max, val)
+			add(c.Code, CodeOutOfRange, "must be between %s and %s, got %s", f.Min, f.Max, val)
 		}
-		s.Components[code] = val
+		s.Components[c.Code] = val
+	}
+	if len(s.Components) < len(in.Components) {
+		var unknown []string
+		for code := range in.Components {
+			if _, ok := s.Components[code]; !ok {
+				unknown = append(unknown, code)
+			}
+		}
+		slices.Sort(unknown)
+		for _, code := range unknown {
+			add(code, CodeUnknownField, "%s has no component %q", f.Code, code)
+		}
 	}
 	switch {
 	case in.Score != nil:
@@ -132,7 +135,8 @@ func (f Framework) NewScore(v Village, year int, in ScoreInput) (Score, []Proble
 		sc := *in.Score
 		s.Score = &sc
 	case f.ScoreIsMean && len(s.Components) == len(f.Components):
-		vals := make([]fixed.Dec, 0, len(f.Components))
+		var buf [9]fixed.Dec // room for every framework's components, on the stack
+		vals := buf[:0]
 		for _, c := range f.Components {
 			vals = append(vals, s.Components[c.Code])
 		}
@@ -158,15 +162,6 @@ func (f Framework) NewScore(v Village, year int, in ScoreInput) (Score, []Proble
 		add("score", CodeMissing, "a status needs a score (or its components) in %s", f.Code)
 	}
 	return s, probs
-}
-
-// componentIndex is the position of a component, len(Components) when the
-// framework has no such component.
-func (f Framework) componentIndex(code string) int {
-	if i := slices.IndexFunc(f.Components, func(c Component) bool { return c.Code == code }); i >= 0 {
-		return i
-	}
-	return len(f.Components)
 }
 
 func joinSlugs(f Framework) string {

@@ -2,6 +2,7 @@ package indicator
 
 import (
 	"context"
+	"sync"
 
 	"github.com/desa-api/desa-api/internal/apperr"
 	"github.com/desa-api/desa-api/internal/fixed"
@@ -62,16 +63,41 @@ type RegionStore interface {
 // Service serves frameworks, scores, the indicator catalogue, indicator
 // values and imports.
 type Service struct {
-	store     Store
-	regions   RegionStore
-	crosswalk map[string]string // Kepmendagri 2022 village code → 2025 code
+	store   Store
+	regions RegionStore
+	// crosswalk maps Kepmendagri 2022 village codes to 2025 codes.
+	crosswalk func() (map[string]string, error)
 	newID     func() string
 }
 
 // NewService returns a service. crosswalk translates Kepmendagri 2022
 // village codes to 2025 codes for imports with code_edition=2022.
 func NewService(s Store, regions RegionStore, crosswalk map[string]string, newID func() string) *Service {
-	return &Service{store: s, regions: regions, crosswalk: crosswalk, newID: newID}
+	return &Service{store: s, regions: regions, newID: newID,
+		crosswalk: func() (map[string]string, error) { return crosswalk, nil }}
+}
+
+// WithCrosswalkLoader makes the service read the crosswalk with load when
+// an import first needs it (code_edition=2022) rather than up front: most
+// imports, and most starts of a server, never do. A failed load is retried
+// by the next import that needs it.
+func (s *Service) WithCrosswalkLoader(load func() (map[string]string, error)) *Service {
+	var mu sync.Mutex
+	var loaded map[string]string
+	s.crosswalk = func() (map[string]string, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if loaded != nil {
+			return loaded, nil
+		}
+		m, err := load()
+		if err != nil {
+			return nil, err
+		}
+		loaded = m
+		return m, nil
+	}
+	return s
 }
 
 // village returns the village with the given code, or NotFound.

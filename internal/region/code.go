@@ -116,7 +116,11 @@ func ParentCode(code string) string {
 // AncestorCodes lists the codes above code, top down: 35.78.01.1001 gives
 // 35, 35.78, 35.78.01.
 func AncestorCodes(code string) []string {
-	var out []string
+	n := strings.Count(code, ".")
+	if n == 0 {
+		return nil
+	}
+	out := make([]string, 0, n) // one allocation: bulk writes call this per row
 	for i := 0; i < len(code); i++ {
 		if code[i] == '.' {
 			out = append(out, code[:i])

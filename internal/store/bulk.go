@@ -39,8 +39,45 @@ func (b bulkSpec) onConflict() string {
 
 // copyUpsertCount is copyUpsert reporting how many rows were inserted and
 // how many updated (the rest were equal in b.values and left alone). The
-// unique index arbitrates, so the count needs no lookups of its own.
-func copyUpsertCount(ctx context.Context, tx pgxConn, b bulkSpec, rows [][]any) (inserted, updated int, err error) {
+// unique index arbitrates, so the count needs no lookups of its own. With
+// tryNew it first tries copyNew, which wins when every row is new.
+func copyUpsertCount(ctx context.Context, tx pgxConn, b bulkSpec, rows [][]any, tryNew bool) (inserted, updated int, conflict bool, err error) {
+	if tryNew {
+		ok, err := copyNew(ctx, tx, b, rows)
+		if err != nil || ok {
+			return len(rows), 0, false, err
+		}
+		conflict = true
+	}
+	inserted, updated, err = stageUpsertCount(ctx, tx, b, rows)
+	return inserted, updated, conflict, err
+}
+
+// copyNew copies rows straight into the table, as COPY alone is fast: on
+// the first row whose key is taken it undoes the copy (back to a savepoint)
+// and reports false, for the caller to upsert instead. A first load (every
+// row new) thus skips the staging table and the INSERT … ON CONFLICT, which
+// take more than the COPY itself.
+func copyNew(ctx context.Context, tx pgxConn, b bulkSpec, rows [][]any) (bool, error) {
+	if _, err := tx.Exec(ctx, "SAVEPOINT bulk_new"); err != nil {
+		return false, err
+	}
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{b.table}, b.columns, pgx.CopyFromRows(rows)); err != nil {
+		if _, rerr := tx.Exec(ctx, "ROLLBACK TO SAVEPOINT bulk_new"); rerr != nil {
+			return false, rerr
+		}
+		if pgCode(err) == pgUniqueViolation {
+			return false, nil
+		}
+		return false, err
+	}
+	_, err := tx.Exec(ctx, "RELEASE SAVEPOINT bulk_new")
+	return err == nil, err
+}
+
+// stageUpsertCount is the general path of copyUpsertCount: COPY into the
+// staging table, then one INSERT … SELECT … ON CONFLICT that counts.
+func stageUpsertCount(ctx context.Context, tx pgxConn, b bulkSpec, rows [][]any) (inserted, updated int, err error) {
 	if err := stage(ctx, tx, b, rows); err != nil {
 		return 0, 0, err
 	}
@@ -52,10 +89,18 @@ SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FR
 }
 
 // copyUpsertCount runs copyUpsertCount on PostgreSQL in the store's
-// transaction (or one of its own).
+// transaction (or one of its own). Within a transaction, once a batch has
+// met a stored row the later batches of that table go straight to the
+// upsert: a file that overlaps what is stored (a re-import) would otherwise
+// pay for a failed COPY per batch.
 func (s *Store) copyUpsertCount(ctx context.Context, b bulkSpec, rows [][]any) (inserted, updated int, err error) {
+	tryNew := s.bulkConflicts == nil || !s.bulkConflicts[b.table]
 	err = s.pgxRun(ctx, func(c pgxConn) error {
-		inserted, updated, err = copyUpsertCount(ctx, c, b, rows)
+		var conflict bool
+		inserted, updated, conflict, err = copyUpsertCount(ctx, c, b, rows, tryNew)
+		if conflict && s.bulkConflicts != nil {
+			s.bulkConflicts[b.table] = true
+		}
 		return err
 	})
 	return inserted, updated, translate(err)
@@ -81,6 +126,7 @@ func (s *Store) withPgx(ctx context.Context, fn func(pgx.Tx) error) error {
 	defer conn.Close()
 	return translate(conn.Raw(func(dc any) error {
 		pc := dc.(*stdlib.Conn).Conn()
+		fastNumeric(pc.TypeMap())
 		return pgx.BeginFunc(ctx, pc, fn)
 	}))
 }
@@ -150,9 +196,18 @@ const analyzeRows = 1000
 // village list filtered by score status, joined to 80,000 scores by nested
 // loops, takes tens of seconds instead of a fraction of one. Best effort:
 // the write has committed, so a failure here is not the writer's.
-func (s *Store) analyzeAfterBulk(ctx context.Context, table string, n int) {
+//
+// columns, when given, limit the statistics to the columns that queries
+// filter, join, group or sort by: the planner needs no more, the cost
+// falls with each column left out (half, for scores), and autovacuum
+// analyzes the rest later.
+func (s *Store) analyzeAfterBulk(ctx context.Context, table string, n int, columns ...string) {
 	if s.dialect != Postgres || n < analyzeRows {
 		return
 	}
-	_ = s.with(ctx).Exec("ANALYZE " + table).Error
+	q := "ANALYZE " + table
+	if len(columns) > 0 {
+		q += " (" + strings.Join(columns, ", ") + ")"
+	}
+	_ = s.with(ctx).Exec(q).Error
 }

@@ -3,9 +3,6 @@ package store
 import (
 	"database/sql/driver"
 	"fmt"
-	"math/big"
-
-	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/desa-api/desa-api/internal/fixed"
 )
@@ -63,14 +60,14 @@ func (d *dec) Scan(src any) error {
 	return err
 }
 
-// bulkArg is the value bulkUpsert sends for d: a pgtype.Numeric for COPY on
+// bulkArg is the value bulkUpsert sends for d: a pgDec for COPY on
 // PostgreSQL (exact), the decimal text on SQLite.
 func (s *Store) bulkArg(d dec) any {
 	if !d.valid {
 		return nil
 	}
 	if s.dialect == Postgres {
-		return pgtype.Numeric{Int: big.NewInt(d.v.Units()), Exp: -fixed.Places, Valid: true}
+		return pgDec(d.v)
 	}
 	return d.v.String()
 }

@@ -1,10 +1,15 @@
 package store
 
 import (
+	"context"
 	"slices"
+	"strings"
 	"sync"
 
+	"github.com/jackc/pgx/v5"
 	"gorm.io/gorm"
+
+	"github.com/desa-api/desa-api/internal/fixed"
 )
 
 // Statement is one SQL statement as GORM sent it to the driver: the text
@@ -49,4 +54,32 @@ func (r *Recorder) Record(fn func() error) ([]Statement, error) {
 	defer r.mu.Unlock()
 	r.on = false
 	return r.stmt, err
+}
+
+// CopyDecimals copies four-place decimals (in units of 0.0001) through
+// the bulk path into a temporary numeric column of a PostgreSQL store and
+// reads them back as text, in order.
+func CopyDecimals(ctx context.Context, s *Store, units []int64) ([]string, error) {
+	var out []string
+	err := s.InTx(ctx, func(tx *Store) error {
+		return tx.pgxRun(ctx, func(c pgxConn) error {
+			if _, err := c.Exec(ctx, "CREATE TEMP TABLE decimals (i integer, v numeric) ON COMMIT DROP"); err != nil {
+				return err
+			}
+			rows := make([][]any, len(units))
+			for i, u := range units {
+				rows[i] = []any{i, tx.bulkArg(dec{fixed.Dec(u), true})}
+			}
+			if _, err := c.CopyFrom(ctx, pgx.Identifier{"decimals"}, []string{"i", "v"}, pgx.CopyFromRows(rows)); err != nil {
+				return err
+			}
+			var all string
+			if err := c.QueryRow(ctx, "SELECT string_agg(v::text, ' ' ORDER BY i) FROM decimals").Scan(&all); err != nil {
+				return err
+			}
+			out = strings.Fields(all)
+			return nil
+		})
+	})
+	return out, err
 }

@@ -47,19 +47,6 @@ func (r *scoreRow) components() map[string]*dec {
 
 var componentColumns = []string{"iks", "ike", "ikl", "layanan_dasar", "sosial", "ekonomi", "lingkungan", "aksesibilitas", "tata_kelola"}
 
-func toScoreRow(s indicator.Score) scoreRow {
-	anc := region.AncestorCodes(s.VillageCode)
-	r := scoreRow{VillageCode: s.VillageCode, Framework: s.Framework, Year: s.Year,
-		ProvinceCode: anc[0], RegencyCode: anc[1], DistrictCode: anc[2],
-		Score: decOf(s.Score), Status: nullable(s.Status), DerivedStatus: nullable(s.DerivedStatus),
-		Source: s.Source, ImportID: nullable(s.ImportID), UpdatedAt: time.Now().UTC()}
-	cols := r.components()
-	for code, v := range s.Components {
-		*cols[code] = dec{v, true}
-	}
-	return r
-}
-
 func (r scoreRow) toScore() indicator.Score {
 	s := indicator.Score{VillageCode: r.VillageCode, Framework: r.Framework, Year: r.Year,
 		Components: map[string]fixed.Dec{}, Score: r.Score.ptr(), Status: deref(r.Status),
@@ -184,16 +171,23 @@ func (s *Store) upsertScoresSQLite(ctx context.Context, scores []indicator.Score
 	return inserted, updated, err
 }
 
+// scoreArgs are the rows of scoreSpec for scores, in its column order. The
+// rows of one call share their updated_at: they are written together.
 func (s *Store) scoreArgs(scores []indicator.Score) [][]any {
 	rows := make([][]any, len(scores))
+	n := len(scoreSpec.columns)
+	cells := make([]any, len(scores)*n) // one allocation for every row's values
+	now := time.Now().UTC()
 	for i, sc := range scores {
-		r := toScoreRow(sc)
-		row := []any{r.VillageCode, r.Framework, r.Year, r.ProvinceCode, r.RegencyCode, r.DistrictCode}
-		cols := r.components()
+		anc := region.AncestorCodes(sc.VillageCode)
+		row := cells[i*n : i*n : (i+1)*n]
+		row = append(row, sc.VillageCode, sc.Framework, sc.Year, anc[0], anc[1], anc[2])
 		for _, c := range componentColumns {
-			row = append(row, s.bulkArg(*cols[c]))
+			v, ok := sc.Components[c]
+			row = append(row, s.bulkArg(dec{v, ok}))
 		}
-		rows[i] = append(row, s.bulkArg(r.Score), r.Status, r.DerivedStatus, r.Source, r.ImportID, r.UpdatedAt)
+		rows[i] = append(row, s.bulkArg(decOf(sc.Score)), nullable(sc.Status), nullable(sc.DerivedStatus), sc.Source,
+			nullable(sc.ImportID), now)
 	}
 	return rows
 }
@@ -271,6 +265,11 @@ type IndicatorStore struct {
 	written *int // inside InTx: score rows inserted or updated so far
 }
 
+// scoreQueryColumns are the columns of scores that queries filter, join,
+// group or sort by: the ones ANALYZE must cover after an import.
+var scoreQueryColumns = []string{"village_code", "framework", "year", "province_code", "regency_code", "district_code",
+	"score", "status", "derived_status"}
+
 // InTx implements indicator.Store. A transaction that wrote many scores
 // (an import) is followed by ANALYZE, see analyzeAfterBulk.
 func (s IndicatorStore) InTx(ctx context.Context, fn func(indicator.Store) error) error {
@@ -280,7 +279,7 @@ func (s IndicatorStore) InTx(ctx context.Context, fn func(indicator.Store) error
 	written := 0
 	err := s.Store.InTx(ctx, func(tx *Store) error { return fn(IndicatorStore{Store: tx, written: &written}) })
 	if err == nil {
-		s.analyzeAfterBulk(ctx, "scores", written)
+		s.analyzeAfterBulk(ctx, "scores", written, scoreQueryColumns...)
 	}
 	return err
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"testing"
 	"time"
 
@@ -185,6 +186,62 @@ func TestUpsertScores(t *testing.T) {
 	})
 }
 
+// TestUpsertScoresBatches: batches in one transaction — all new, then
+// overlapping what the first stored, then all new again — count exactly,
+// and a batch that meets a stored row undoes none of the earlier ones.
+// (On PostgreSQL an all-new batch is copied straight into the table, and
+// one that meets a stored row falls back to the upsert.)
+func TestUpsertScoresBatches(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		codes := loadVillages(t, s)
+		is := store.IndicatorStore{Store: s}
+		batch := func(from, to, year int, score string) []indicator.Score {
+			var out []indicator.Score
+			for _, code := range codes[from:to] {
+				out = append(out, idmScore(t, code, year, score, "", "batch", "imp-1"))
+			}
+			return out
+		}
+		type counts struct{ Inserted, Updated int }
+		steps := []struct {
+			name   string
+			scores []indicator.Score
+			want   counts
+		}{
+			{"new", batch(0, 400, 2024, "0.5"), counts{400, 0}},
+			{"overlapping", append(batch(300, 400, 2024, "0.6"), batch(400, 500, 2024, "0.5")...), counts{100, 100}},
+			{"unchanged and new", append(batch(0, 50, 2024, "0.5"), batch(500, 600, 2024, "0.5")...), counts{100, 0}},
+			{"new again", batch(600, 800, 2024, "0.5"), counts{200, 0}},
+			{"another year", batch(0, 800, 2023, "0.5"), counts{800, 0}},
+		}
+		err := is.InTx(ctx, func(tx indicator.Store) error {
+			for _, st := range steps {
+				ins, upd, err := tx.UpsertScores(ctx, st.scores)
+				if err != nil {
+					return fmt.Errorf("%s: %w", st.name, err)
+				}
+				if diff := cmp.Diff(st.want, counts{ins, upd}); diff != "" {
+					t.Errorf("%s: counts mismatch (-want +got):\n%s", st.name, diff)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n, err := is.CountScores(ctx, "idm"); err != nil || n != 1600 {
+			t.Errorf("CountScores = %d, %v; want 1600", n, err)
+		}
+		for code, want := range map[string]string{codes[0]: "0.5000", codes[350]: "0.6000", codes[450]: "0.5000", codes[799]: "0.5000"} {
+			got, err := is.Scores(ctx, code, "idm")
+			if err != nil || len(got) != 2 || got[1].Score.String() != want {
+				t.Errorf("scores of %s = %+v, %v; want 2023 and 2024, 2024 at %s", code, got, err, want)
+			}
+		}
+	})
+}
+
 // TestImportReports stores an import report and reads it back whole.
 func TestImportReports(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
@@ -258,5 +315,24 @@ func TestBulkWritesAnalyze(t *testing.T) {
 	}
 	if n := reltuples("scores"); n != desaCount+1 {
 		t.Errorf("scores reltuples after an import = %v, want %d", n, desaCount+1)
+	}
+}
+
+// TestCopyDecimals: decimals reach PostgreSQL exactly through the bulk
+// path's own numeric encoding, whatever their size and sign.
+func TestCopyDecimals(t *testing.T) {
+	s := storetest.New(t, store.Postgres)
+	units := []int64{0, 1, 9999, 10000, 4907, 4908, 7444, 100000000, 123456789, 1234567890000, -1, -5000, -123456789,
+		math.MaxInt64, math.MinInt64 + 1, math.MinInt64}
+	got, err := store.CopyDecimals(context.Background(), s, units)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	for _, u := range units {
+		want = append(want, fixed.Dec(u).String())
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("decimals read back mismatch (-want +got):\n%s", diff)
 	}
 }

@@ -50,6 +50,9 @@ type Store struct {
 
 	dsn     string        // PostgreSQL: for the data version listener
 	version *versionWatch // PostgreSQL without replicas: the data version as last announced
+	// bulkConflicts, in a PostgreSQL transaction, names the tables whose
+	// bulk COPY of new rows met a stored row (see copyUpsertCount).
+	bulkConflicts map[string]bool
 }
 
 // defaultIdleConns is how many idle connections the pool keeps when

@@ -41,7 +41,7 @@ func (s *Store) InTx(ctx context.Context, fn func(*Store) error) (err error) {
 		}()
 		c.Statement.ConnPool = pinnedConn{conn}
 		tx := &Store{db: c.Session(&gorm.Session{NewDB: true}), dialect: s.dialect, inTx: true, conn: conn,
-			replicas: s.replicas}
+			replicas: s.replicas, bulkConflicts: map[string]bool{}}
 		if err := fn(tx); err != nil {
 			return err
 		}
@@ -60,7 +60,9 @@ func (s *Store) pgxRun(ctx context.Context, fn func(pgxConn) error) error {
 		return s.withPgx(ctx, func(tx pgx.Tx) error { return fn(tx) })
 	}
 	return translate(s.conn.Raw(func(dc any) error {
-		return fn(dc.(*stdlib.Conn).Conn())
+		pc := dc.(*stdlib.Conn).Conn()
+		fastNumeric(pc.TypeMap())
+		return fn(pc)
 	}))
 }
 
