@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/desa-api/desa-api/internal/audit"
 	"github.com/desa-api/desa-api/internal/auth"
 )
 
@@ -50,8 +51,10 @@ func splitList(s string) []string {
 
 // CreateKey implements auth.Store.
 func (s *Store) CreateKey(ctx context.Context, k auth.Key, hash string) error {
-	row := toKeyRow(k, hash)
-	return translate(s.db.WithContext(ctx).Create(&row).Error)
+	return s.audited(ctx, audit.EntityKey, k.ID, func(tx *Store) error {
+		row := toKeyRow(k, hash)
+		return translate(tx.db.WithContext(ctx).Create(&row).Error)
+	})
 }
 
 // KeyByHash implements auth.Store.

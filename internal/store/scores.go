@@ -3,8 +3,10 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"time"
 
+	"github.com/desa-api/desa-api/internal/audit"
 	"github.com/desa-api/desa-api/internal/fixed"
 	"github.com/desa-api/desa-api/internal/indicator"
 	"github.com/desa-api/desa-api/internal/region"
@@ -146,6 +148,19 @@ func (s *Store) UpsertScores(ctx context.Context, scores []indicator.Score) (ins
 	if len(scores) == 0 {
 		return 0, 0, nil
 	}
+	if len(scores) == 1 && !audit.IsBatch(ctx) { // one score, written through the API
+		sc := scores[0]
+		id := fmt.Sprintf("%s/%s/%d", sc.VillageCode, sc.Framework, sc.Year)
+		err = s.audited(ctx, audit.EntityScore, id, func(tx *Store) error {
+			inserted, updated, err = tx.upsertScores(ctx, scores)
+			return err
+		})
+		return inserted, updated, err
+	}
+	return s.upsertScores(ctx, scores)
+}
+
+func (s *Store) upsertScores(ctx context.Context, scores []indicator.Score) (inserted, updated int, err error) {
 	if s.dialect == SQLite {
 		return s.upsertScoresSQLite(ctx, scores)
 	}
@@ -244,7 +259,12 @@ func (s *Store) SaveImport(ctx context.Context, r indicator.Report) error {
 		CodeEdition: r.CodeEdition, Format: r.Format, RowsTotal: r.Rows, Inserted: r.Inserted, Updated: r.Updated,
 		Unchanged: r.Unchanged, Rejected: r.Rejected, Translated: r.Translated, Applied: r.Applied,
 		Details: string(details), KeyID: nullable(r.KeyID), CreatedAt: r.CreatedAt}
-	return translate(s.db.WithContext(ctx).Create(&row).Error)
+	if !r.Applied { // nothing was written: nothing to audit
+		return translate(s.db.WithContext(ctx).Create(&row).Error)
+	}
+	return s.audited(ctx, audit.EntityImport, r.ID, func(tx *Store) error {
+		return translate(tx.db.WithContext(ctx).Create(&row).Error)
+	})
 }
 
 // ImportReport implements indicator.Store.
