@@ -35,6 +35,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/desa-api/desa-api/internal/audit"
 	"github.com/desa-api/desa-api/internal/auth"
 	"github.com/desa-api/desa-api/internal/cooperation"
 	"github.com/desa-api/desa-api/internal/httpapi"
@@ -128,7 +129,8 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	e, err := httpapi.New(svc, httpapi.Config{RequestTimeout: cfg.RequestTimeout, BodyLimit: cfg.BodyLimit,
 		ImportBodyLimit: cfg.ImportBodyLimit, Logger: log, CacheControl: cfg.CacheControl, CacheBytes: cfg.CacheBytes,
 		Collectors:   []prometheus.Collector{collectors.NewDBStatsCollector(s.SQL(), "desa")},
-		RateLimitRPS: cfg.RateLimitRPS, RateLimitBurst: cfg.RateLimitBurst, AllowedOrigins: cfg.AllowedOrigins})
+		RateLimitRPS: cfg.RateLimitRPS, RateLimitBurst: cfg.RateLimitBurst, AllowedOrigins: cfg.AllowedOrigins,
+		RequireIfMatch: cfg.RequireIfMatch})
 	if err != nil {
 		return err
 	}
@@ -177,6 +179,7 @@ func services(s *store.Store) (httpapi.Services, error) {
 		Stats:       stats.NewService(s, s).WithPrograms(s),
 		Programs:    cooperation.NewService(store.CooperationStore{Store: s}, s, s, newID),
 		Keys:        auth.NewService(s),
+		Audit:       audit.NewService(s),
 		Ping:        s.Ping,
 		DataVersion: s.DataVersion,
 	}, nil

@@ -87,6 +87,10 @@ func IsBatch(ctx context.Context) bool { b, _ := ctx.Value(batchKey{}).(bool); r
 // must find that entity's current ETag among ETags ("*": any current
 // state). The store checks it in the transaction of the write, with the row
 // locked, so two writers holding the same ETag cannot both pass.
+//
+// An empty IfMatch means the server requires one and none was sent: the
+// write fails with PreconditionRequired — in the store too, so that
+// authentication, scopes and validation answer first.
 type Precondition struct {
 	Entity, ID string
 	IfMatch    string
@@ -115,6 +119,10 @@ func PreconditionFor(ctx context.Context, entity, id string) *Precondition {
 // the If-Match list and marks p checked.
 func (p *Precondition) Check(current string) error {
 	p.Checked = true
+	if strings.TrimSpace(p.IfMatch) == "" {
+		return apperr.New(apperr.PreconditionRequired,
+			"this server requires If-Match on writes: send the ETag of the %s as you read it", p.Entity)
+	}
 	for _, t := range strings.Split(p.IfMatch, ",") {
 		if current != "" && (strings.TrimSpace(t) == "*" || StateOf(t) == StateOf(current)) {
 			return nil

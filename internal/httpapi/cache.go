@@ -99,9 +99,11 @@ func matches(header, etag string) bool {
 }
 
 // conditional gives every GET under /v1 an ETag derived from the data
-// version and the request, answers 304 to a matching If-None-Match without
+// version and the request (a single resource's own ETag, from resource,
+// where it has one), answers 304 to a matching If-None-Match without
 // computing anything, and serves repeats from the in-process cache.
-func conditional(version func(echo.Context) (int64, error), rc *respCache, cacheControl string) echo.MiddlewareFunc {
+func conditional(version func(echo.Context) (int64, error), resource func(echo.Context) (string, bool, error),
+	rc *respCache, cacheControl string) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			req := c.Request()
@@ -114,6 +116,14 @@ func conditional(version func(echo.Context) (int64, error), rc *respCache, cache
 			}
 			key := cacheKey(req)
 			etag := etagOf(key, v)
+			if tag, ok, err := resource(c); err != nil {
+				return err
+			} else if ok {
+				// The resource's state, then what else its answer shows
+				// (a village's latest score): If-Match compares the first
+				// part, If-None-Match the whole.
+				etag = strings.TrimSuffix(tag, `"`) + "." + strings.TrimPrefix(etag, `"`)
+			}
 			h := c.Response().Header()
 			h.Set(echo.HeaderVary, echo.HeaderAccept)
 			if cacheControl != "" {

@@ -25,6 +25,7 @@ func authenticate(keys *auth.Service) echo.MiddlewareFunc {
 				}
 				c.Set(keyContext, &k)
 			}
+			withActor(c)
 			return next(c)
 		}
 	}

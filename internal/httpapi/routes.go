@@ -100,4 +100,7 @@ func routes(e *echo.Echo, h *handlers) {
 	v1.POST("/programs/:id/villages", h.addTargets, programs)
 	v1.DELETE("/programs/:id/villages/:code", h.removeTarget, programs)
 	v1.GET("/programs/:id/outcomes", h.getOutcome)
+
+	v1.GET("/audit", h.listAudit, admin)
+	v1.GET("/changes", h.listChanges)
 }

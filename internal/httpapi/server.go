@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/desa-api/desa-api/internal/apperr"
+	"github.com/desa-api/desa-api/internal/audit"
 	"github.com/desa-api/desa-api/internal/auth"
 	"github.com/desa-api/desa-api/internal/cooperation"
 	"github.com/desa-api/desa-api/internal/indicator"
@@ -31,6 +32,9 @@ type Services struct {
 	Stats      *stats.Service
 	Keys       *auth.Service
 	Programs   *cooperation.Service
+	// Audit reads the audit trail and the change feed, and gives single
+	// resources their ETags.
+	Audit *audit.Service
 	// Ping reports whether the database answers (for /readyz).
 	Ping func(context.Context) error
 	// DataVersion changes on every write to the data answers depend on; it
@@ -62,6 +66,9 @@ type Config struct {
 	// CacheBytes bounds the in-process response cache (0: 64 MiB; negative:
 	// no cache, ETags only).
 	CacheBytes int64
+	// RequireIfMatch makes If-Match mandatory on PATCH, PUT and DELETE of
+	// single resources (428 without it).
+	RequireIfMatch bool
 }
 
 // New returns the router with every route and middleware installed.
@@ -117,7 +124,7 @@ func New(svc Services, cfg Config) (*echo.Echo, error) {
 		e.Use(rateLimit(cfg.RateLimitRPS, max(cfg.RateLimitBurst, 1)))
 	}
 	e.Use(conditional(func(c echo.Context) (int64, error) { return svc.DataVersion(c.Request().Context()) },
-		h.cache, cfg.CacheControl))
+		h.resourceETag, h.cache, cfg.CacheControl), h.preconditions(cfg.RequireIfMatch))
 	routes(e, h)
 	return e, nil
 }

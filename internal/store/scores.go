@@ -262,8 +262,16 @@ func (s *Store) SaveImport(ctx context.Context, r indicator.Report) error {
 	if !r.Applied { // nothing was written: nothing to audit
 		return translate(s.db.WithContext(ctx).Create(&row).Error)
 	}
-	return s.audited(ctx, audit.EntityImport, r.ID, func(tx *Store) error {
-		return translate(tx.db.WithContext(ctx).Create(&row).Error)
+	// Applied: one audit entry for the batch, the report with its counts.
+	return s.InTx(ctx, func(tx *Store) error {
+		if err := tx.db.WithContext(ctx).Create(&row).Error; err != nil {
+			return translate(err)
+		}
+		after, err := tx.snapshot(ctx, audit.EntityImport, r.ID, false)
+		if err != nil {
+			return err
+		}
+		return tx.record(ctx, audit.ActionImport, audit.EntityImport, r.ID, nil, after)
 	})
 }
 
