@@ -54,10 +54,14 @@ func TestAuditTrail(t *testing.T) {
 		b := decode[httpapi.Budget](t, a.mustWrite(t, http.MethodPost, "/v1/programs/"+p.ID+"/budgets",
 			`{"year":2025,"province_code":"64","kind":"planned","amount_idr":5,"source":"apbd"}`, http.StatusCreated))
 		a.mustWrite(t, http.MethodDelete, "/v1/programs/"+p.ID+"/budgets/"+b.ID, "", http.StatusNoContent)
+		a.mustWrite(t, http.MethodPost, "/v1/programs/"+p.ID+"/villages", `{"codes":["64.01.01.2001","64.01.01.2002"]}`, http.StatusOK)
+		a.mustWrite(t, http.MethodDelete, "/v1/programs/"+p.ID+"/villages/6401012002", "", http.StatusNoContent)
 		for _, c := range []struct{ entity, id, actions string }{
 			{"score", "64.01.01.2009/idm/2024", "create"},
 			{"program", p.ID, "create"},
 			{"program_budget", b.ID, "delete,create"},
+			{"program_target", p.ID, "import"}, // one entry for the batch of villages
+			{"program_target", p.ID + "/64.01.01.2002", "delete"},
 		} {
 			var actions []string
 			for _, e := range a.auditEntries(t, "entity="+c.entity+"&entity_id="+url.QueryEscape(c.id)) {

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql/driver"
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -856,7 +857,20 @@ func (s *Store) AddTargets(ctx context.Context, ts []cooperation.Target) (int, e
 			}
 			added += int(res.RowsAffected)
 		}
-		return nil
+		if added == 0 {
+			return nil
+		}
+		// One audit entry for the batch: the program and the villages
+		// asked for (those already targets were skipped).
+		codes := make([]string, len(ts))
+		for i, t := range ts {
+			codes[i] = t.VillageCode
+		}
+		after, err := json.Marshal(map[string]any{"added": added, "village_codes": codes})
+		if err != nil {
+			return err
+		}
+		return tx.record(ctx, audit.ActionImport, audit.EntityTarget, ts[0].ProgramID, nil, after)
 	})
 	return added, err
 }
