@@ -192,3 +192,56 @@ func TestConcurrentIfMatch(t *testing.T) {
 		}
 	}
 }
+
+// TestStaleIfMatchOnEveryWrite sends every PATCH, PUT and DELETE of a
+// single resource with a stale If-Match: each must answer 412 and change
+// nothing — proof that each write path reaches the check in the store.
+func TestStaleIfMatchOnEveryWrite(t *testing.T) {
+	eachProgramEngine(t, func(t *testing.T, a *progAPI) {
+		ag := a.agency(t, "Diskominfo Kaltim", "dinas", "64")
+		p := a.program(t, programBody("ks-stale", ""))
+		b := decode[httpapi.Budget](t, a.mustWrite(t, http.MethodPost, "/v1/programs/"+p.ID+"/budgets",
+			`{"year":2025,"province_code":"64","kind":"planned","amount_idr":5,"source":"apbd"}`, http.StatusCreated))
+		ac := decode[httpapi.Activity](t, a.mustWrite(t, http.MethodPost, "/v1/programs/"+p.ID+"/activities",
+			`{"date":"2023-08-07","kind":"rakor","title":"Rakor"}`, http.StatusCreated))
+		a.mustWrite(t, http.MethodPost, "/v1/programs/"+p.ID+"/villages", `{"codes":["64.01.01.2001"]}`, http.StatusOK)
+		party := a.mustWrite(t, http.MethodPost, "/v1/programs/"+p.ID+"/parties", `{"agency_id":"`+ag+`","role":"implementer"}`, http.StatusCreated)
+		partyID := decode[httpapi.Party](t, party).ID
+		wantStatus(t, "a value", a.do(t, request{method: http.MethodPut, target: "/v1/regions/64.01.01.2010/indicators/idm_iks_01/2024",
+			body: `{"value":3}`, key: a.admin}), http.StatusCreated)
+		wantStatus(t, "a village", a.do(t, request{method: http.MethodPost, target: "/v1/villages",
+			body: `{"code":"64.01.01.2097","name":"Desa Uji"}`, key: a.admin}), http.StatusCreated)
+		prog := "/v1/programs/" + p.ID
+		for _, w := range []struct{ method, target, body string }{
+			{http.MethodPatch, "/v1/provinces/35", `{"name":"X"}`},
+			{http.MethodPatch, "/v1/regencies/3578", `{"name":"X"}`},
+			{http.MethodPatch, "/v1/districts/35.78.01", `{"name":"X"}`},
+			{http.MethodPatch, "/v1/villages/35.78.01.1001", `{"name":"X"}`},
+			{http.MethodDelete, "/v1/villages/64.01.01.2097", ""},
+			{http.MethodPut, "/v1/villages/64.01.01.2010/scores/idm/2024", `{"score":0.5}`},
+			{http.MethodPut, "/v1/regions/6401012010/indicators/idm_iks_01/2024", `{"value":4}`},
+			{http.MethodPatch, "/v1/indicators/idm_iks_01", `{"name_en":"X"}`},
+			{http.MethodPatch, "/v1/agencies/" + ag, `{"acronym":"X"}`},
+			{http.MethodDelete, "/v1/agencies/" + ag, ""},
+			{http.MethodPatch, prog, `{"title":"X"}`},
+			{http.MethodDelete, prog, ""},
+			{http.MethodDelete, prog + "/parties/" + partyID, ""},
+			{http.MethodPatch, prog + "/budgets/" + b.ID, `{"amount_idr":9}`},
+			{http.MethodDelete, prog + "/budgets/" + b.ID, ""},
+			{http.MethodPatch, prog + "/activities/" + ac.ID, `{"title":"X"}`},
+			{http.MethodDelete, prog + "/activities/" + ac.ID, ""},
+			{http.MethodDelete, prog + "/villages/64.01.01.2001", ""},
+		} {
+			what := w.method + " " + w.target
+			res := a.do(t, request{method: w.method, target: w.target, body: w.body, key: a.admin,
+				header: map[string]string{"If-Match": `"0123456789abcdef01234567"`}})
+			wantProblem(t, what, res, http.StatusPreconditionFailed)
+		}
+		// Nothing changed: the trail has no entry since the setup.
+		for _, e := range a.auditEntries(t, "limit=5") {
+			if e.Action != "create" && e.Action != "import" {
+				t.Errorf("a stale write left an entry: %+v", e)
+			}
+		}
+	})
+}
