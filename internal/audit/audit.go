@@ -91,9 +91,13 @@ func IsBatch(ctx context.Context) bool { b, _ := ctx.Value(batchKey{}).(bool); r
 // An empty IfMatch means the server requires one and none was sent: the
 // write fails with PreconditionRequired — in the store too, so that
 // authentication, scopes and validation answer first.
+//
+// With NoneMatch (If-None-Match: *, for a PUT that creates), the write
+// passes only if the entity does not exist yet.
 type Precondition struct {
 	Entity, ID string
 	IfMatch    string
+	NoneMatch  bool
 	// Checked is set by the store once the check ran.
 	Checked bool
 }
@@ -119,6 +123,12 @@ func PreconditionFor(ctx context.Context, entity, id string) *Precondition {
 // the If-Match list and marks p checked.
 func (p *Precondition) Check(current string) error {
 	p.Checked = true
+	if p.NoneMatch {
+		if current != "" {
+			return apperr.New(apperr.Precondition, "If-None-Match: *: the %s %s exists already (its ETag is %s)", p.Entity, p.ID, current)
+		}
+		return nil
+	}
 	if strings.TrimSpace(p.IfMatch) == "" {
 		return apperr.New(apperr.PreconditionRequired,
 			"this server requires If-Match on writes: send the ETag of the %s as you read it", p.Entity)

@@ -133,8 +133,17 @@ func TestRequireIfMatch(t *testing.T) {
 		}
 		wantProblem(t, "DELETE without If-Match", a.do(t, request{method: http.MethodDelete, target: "/v1/villages/91.03.01.3007",
 			key: a.writer}), http.StatusPreconditionRequired)
-		wantProblem(t, "PUT without If-Match", a.do(t, request{method: http.MethodPut, target: "/v1/villages/64.01.01.2010/scores/idm/2024",
+		score := "/v1/villages/64.01.01.2010/scores/idm/2024"
+		wantProblem(t, "PUT without If-Match", a.do(t, request{method: http.MethodPut, target: score,
 			body: `{"score":0.5}`, key: a.indicators}), http.StatusPreconditionRequired)
+		// A PUT that creates says so with If-None-Match: *.
+		res := a.do(t, request{method: http.MethodPut, target: score, body: `{"score":0.5}`, key: a.indicators,
+			header: map[string]string{"If-None-Match": "*"}})
+		wantStatus(t, "PUT creating with If-None-Match: *", res, http.StatusCreated)
+		wantProblem(t, "PUT with If-None-Match: * of an existing score", a.do(t, request{method: http.MethodPut, target: score,
+			body: `{"score":0.6}`, key: a.indicators, header: map[string]string{"If-None-Match": "*"}}), http.StatusPreconditionFailed)
+		wantStatus(t, "PUT replacing with If-Match", a.do(t, request{method: http.MethodPut, target: score, body: `{"score":0.6}`,
+			key: a.indicators, header: map[string]string{"If-Match": res.header.Get("ETag")}}), http.StatusOK)
 		wantStatus(t, "PATCH with If-Match", a.do(t, request{method: http.MethodPatch, target: "/v1/provinces/35",
 			body: `{"name":"Jatim"}`, key: a.writer, header: map[string]string{"If-Match": a.etag(t, "/v1/provinces/35")}}), http.StatusOK)
 		// Creating needs none.

@@ -36,8 +36,9 @@ func OpenAPI3() (*openapi3.T, error) {
 }
 
 // addPreconditions documents If-Match on every PATCH, PUT and DELETE of a
-// single resource (see preconditions): the header, the 412 when it names a
-// stale ETag and the 428 when REQUIRE_IF_MATCH=true and it is missing.
+// single resource (see preconditions): the header (and If-None-Match: * on
+// a PUT), the 412 when it names a stale ETag and the 428 when
+// REQUIRE_IF_MATCH=true and it is missing.
 func addPreconditions(doc *openapi3.T) {
 	var ref *openapi3.SchemaRef
 	if doc.Components != nil && doc.Components.Schemas["Problem"] != nil {
@@ -57,6 +58,12 @@ func addPreconditions(doc *openapi3.T) {
 				"the ETag of the resource as last read; the write fails with 412 if it changed since")
 			p.Schema = openapi3.NewStringSchema().NewRef()
 			op.AddParameter(p)
+			if op == item.Put {
+				p := openapi3.NewHeaderParameter("If-None-Match").WithDescription(
+					"* to create only: the write fails with 412 if the resource exists")
+				p.Schema = openapi3.NewStringSchema().WithEnum("*").NewRef()
+				op.AddParameter(p)
+			}
 			op.Responses.Set("412", &openapi3.ResponseRef{Value: openapi3.NewResponse().
 				WithDescription("Precondition Failed: If-Match names a stale ETag").WithContent(problem)})
 			op.Responses.Set("428", &openapi3.ResponseRef{Value: openapi3.NewResponse().

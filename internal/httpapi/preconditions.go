@@ -85,7 +85,9 @@ func (h *handlers) resourceETag(c echo.Context) (string, bool, error) {
 // resource: the precondition travels in the request context to the store,
 // which checks it against the row it locks in the transaction of the write
 // (412 on mismatch). With requireIfMatch, a write without If-Match is a 428
-// (from the store too, once authentication and validation passed).
+// (from the store too, once authentication and validation passed); a PUT
+// that creates may send If-None-Match: * instead (412 if the resource
+// exists).
 // A successful PATCH or PUT answers with the resource's new ETag.
 func (h *handlers) preconditions(requireIfMatch bool) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
@@ -102,8 +104,9 @@ func (h *handlers) preconditions(requireIfMatch bool) echo.MiddlewareFunc {
 			}
 			ifMatch := strings.TrimSpace(req.Header.Get("If-Match"))
 			ctx := req.Context()
-			if ifMatch != "" || requireIfMatch { // the store answers 428 for a missing one
-				ctx = audit.WithPrecondition(ctx, &audit.Precondition{Entity: entity, ID: id, IfMatch: ifMatch})
+			noneMatch := req.Method == http.MethodPut && strings.TrimSpace(req.Header.Get("If-None-Match")) == "*"
+			if ifMatch != "" || noneMatch || requireIfMatch { // the store answers 428 for a missing one
+				ctx = audit.WithPrecondition(ctx, &audit.Precondition{Entity: entity, ID: id, IfMatch: ifMatch, NoneMatch: noneMatch && ifMatch == ""})
 				c.SetRequest(req.WithContext(ctx))
 			}
 			if req.Method != http.MethodDelete {
