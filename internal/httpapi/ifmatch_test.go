@@ -120,6 +120,26 @@ func TestIfMatch(t *testing.T) {
 			header: map[string]string{"If-Match": be}}), http.StatusPreconditionFailed)
 		wantStatus(t, "PATCH program", patch("/v1/programs/"+pr.ID, `{"title":"Baru"}`, pe, a.programs), http.StatusOK)
 		wantProblem(t, "PATCH program stale", patch("/v1/programs/"+pr.ID, `{"title":"Lagi"}`, pe, a.programs), http.StatusPreconditionFailed)
+
+		// Parties are part of a program's state: a PATCH replacing them
+		// passes one If-Match check, and the trail shows them before and after.
+		pe = a.etag(t, "/v1/programs/"+pr.ID)
+		parties := `{"parties":[{"province_code":"64","role":"lead"},{"province_code":"35","role":"partner"},{"province_code":"35","role":"funder"}]}`
+		res = patch("/v1/programs/"+pr.ID, parties, pe, a.programs)
+		wantStatus(t, "PATCH program parties", res, http.StatusOK)
+		if got := a.etag(t, "/v1/programs/"+pr.ID); state(got) == state(pe) || state(got) != state(res.header.Get("ETag")) {
+			t.Errorf("ETag after replacing parties: GET %s, PATCH answered %s, before %s", got, res.header.Get("ETag"), pe)
+		}
+		wantProblem(t, "PATCH program parties stale", patch("/v1/programs/"+pr.ID, parties, pe, a.programs), http.StatusPreconditionFailed)
+		var mine []httpapi.AuditEntry
+		for _, e := range a.auditEntries(t, "entity=program&entity_id="+pr.ID) {
+			if e.RequestID == res.header.Get("X-Request-ID") {
+				mine = append(mine, e)
+			}
+		}
+		if len(mine) == 0 || strings.Count(string(mine[len(mine)-1].Before), `"role":`) != 2 || strings.Count(string(mine[0].After), `"role":`) != 3 {
+			t.Errorf("entries of the parties PATCH: %+v", mine)
+		}
 	})
 }
 

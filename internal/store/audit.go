@@ -24,7 +24,15 @@ type entitySpec struct {
 	key     []string
 	intKey  map[string]bool
 	private []string
+	// parts are rows of other tables that belong to the entity's state
+	// (a program's agreements and parties): its audit entries show them
+	// and its ETag changes with them.
+	parts []part
 }
+
+// part is a table of rows belonging to an entity, by a column holding the
+// entity's (single-column) key.
+type part struct{ name, table, fk, order string }
 
 var entities = map[string]entitySpec{
 	audit.EntityRegion:         {table: "regions", key: []string{"code"}},
@@ -32,14 +40,17 @@ var entities = map[string]entitySpec{
 	audit.EntityIndicatorValue: {table: "indicator_values", key: []string{"region_code", "indicator_code", "year"}, intKey: map[string]bool{"year": true}},
 	audit.EntityIndicator:      {table: "indicators", key: []string{"code"}},
 	audit.EntityAgency:         {table: "agencies", key: []string{"id"}},
-	audit.EntityProgram:        {table: "programs", key: []string{"id"}},
-	audit.EntityAgreement:      {table: "program_agreements", key: []string{"program_id", "position"}, intKey: map[string]bool{"position": true}},
-	audit.EntityParty:          {table: "program_parties", key: []string{"id"}},
-	audit.EntityBudget:         {table: "program_budgets", key: []string{"id"}},
-	audit.EntityActivity:       {table: "program_activities", key: []string{"id"}},
-	audit.EntityTarget:         {table: "program_targets", key: []string{"program_id", "village_code"}},
-	audit.EntityKey:            {table: "api_keys", key: []string{"id"}, private: []string{"hash"}},
-	audit.EntityImport:         {table: "imports", key: []string{"id"}, private: []string{"details"}},
+	audit.EntityProgram: {table: "programs", key: []string{"id"}, parts: []part{
+		{"agreements", "program_agreements", "program_id", "position"},
+		{"parties", "program_parties", "program_id", "id"},
+	}},
+	audit.EntityAgreement: {table: "program_agreements", key: []string{"program_id", "position"}, intKey: map[string]bool{"position": true}},
+	audit.EntityParty:     {table: "program_parties", key: []string{"id"}},
+	audit.EntityBudget:    {table: "program_budgets", key: []string{"id"}},
+	audit.EntityActivity:  {table: "program_activities", key: []string{"id"}},
+	audit.EntityTarget:    {table: "program_targets", key: []string{"program_id", "village_code"}},
+	audit.EntityKey:       {table: "api_keys", key: []string{"id"}, private: []string{"hash"}},
+	audit.EntityImport:    {table: "imports", key: []string{"id"}, private: []string{"details"}},
 }
 
 // keyArgs splits an entity id into the values of the key columns, or
@@ -114,6 +125,20 @@ func (s *Store) snapshot(ctx context.Context, entity, id string, lock bool) (jso
 	if len(rows) == 0 {
 		return nil, nil
 	}
+	for _, p := range spec.parts {
+		var parts []map[string]any
+		err := s.db.WithContext(ctx).Table(p.table).Where(p.fk+" = ?", args[0]).Order(p.order).Find(&parts).Error
+		if err != nil {
+			return nil, translate(err)
+		}
+		states := make([]json.RawMessage, len(parts))
+		for i, m := range parts {
+			if states[i], err = (entitySpec{}).state(m); err != nil {
+				return nil, err
+			}
+		}
+		rows[0][p.name] = states
+	}
 	return spec.state(rows[0])
 }
 
@@ -155,7 +180,10 @@ func (s *Store) audited(ctx context.Context, entity, id string, write func(tx *S
 		if err != nil {
 			return err
 		}
-		if p := audit.PreconditionFor(ctx, entity, id); p != nil {
+		// Checked once, by the first write of the entity: its row stays
+		// locked until the commit, so later writes in the same transaction
+		// (a program's parties, then the program) need no second check.
+		if p := audit.PreconditionFor(ctx, entity, id); p != nil && !p.Checked {
 			if err := p.Check(etagOfState(before)); err != nil {
 				return err
 			}

@@ -413,7 +413,7 @@ func (s *Store) CreateProgram(ctx context.Context, p cooperation.Program) error 
 				return translate(err)
 			}
 		}
-		return tx.ReplaceParties(ctx, p.ID, p.Parties)
+		return tx.replaceParties(ctx, p.ID, p.Parties)
 	})
 }
 
@@ -544,8 +544,15 @@ func (s *Store) DeleteParty(ctx context.Context, programID, partyID string) erro
 	})
 }
 
-// ReplaceParties implements cooperation.Store.
+// ReplaceParties implements cooperation.Store. The parties are part of
+// the program's audited state: this is an update of the program.
 func (s *Store) ReplaceParties(ctx context.Context, programID string, ps []cooperation.Party) error {
+	return s.audited(ctx, audit.EntityProgram, programID, func(tx *Store) error {
+		return tx.replaceParties(ctx, programID, ps)
+	})
+}
+
+func (s *Store) replaceParties(ctx context.Context, programID string, ps []cooperation.Party) error {
 	return s.InTx(ctx, func(tx *Store) error {
 		db := tx.db.WithContext(ctx)
 		if err := db.Where("program_id = ?", programID).Delete(&partyRow{}).Error; err != nil {
