@@ -371,3 +371,33 @@ func (s *Store) states(ctx context.Context, entity string, cs []audit.Change, id
 	})
 	return out, err
 }
+
+// deleteParts deletes every row of a program's part table (a program
+// document replacing its budgets, say) with one audit entry for the batch:
+// entity the part's type, id the program, before the rows deleted.
+func (s *Store) deleteParts(ctx context.Context, entity, table, programID string) error {
+	return s.InTx(ctx, func(tx *Store) error {
+		var rows []map[string]any
+		if err := tx.db.WithContext(ctx).Table(table).Where("program_id = ?", programID).Order("id").Find(&rows).Error; err != nil {
+			return translate(err)
+		}
+		if len(rows) == 0 {
+			return nil
+		}
+		states := make([]json.RawMessage, len(rows))
+		for i, m := range rows {
+			var err error
+			if states[i], err = (entitySpec{}).state(m); err != nil {
+				return err
+			}
+		}
+		if err := tx.db.WithContext(ctx).Exec("DELETE FROM "+table+" WHERE program_id = ?", programID).Error; err != nil {
+			return translate(err)
+		}
+		before, err := json.Marshal(states)
+		if err != nil {
+			return err
+		}
+		return tx.record(ctx, audit.ActionDelete, entity, programID, before, nil)
+	})
+}

@@ -692,7 +692,7 @@ func (s *Store) DeleteBudget(ctx context.Context, programID, id string) error {
 
 // DeleteBudgets implements cooperation.Store.
 func (s *Store) DeleteBudgets(ctx context.Context, programID string) error {
-	return translate(s.db.WithContext(ctx).Where("program_id = ?", programID).Delete(&budgetRow{}).Error)
+	return s.deleteParts(ctx, audit.EntityBudget, "program_budgets", programID)
 }
 
 // ---- activities ----
@@ -799,7 +799,7 @@ func (s *Store) DeleteActivity(ctx context.Context, programID, id string) error 
 
 // DeleteActivities implements cooperation.Store.
 func (s *Store) DeleteActivities(ctx context.Context, programID string) error {
-	return translate(s.db.WithContext(ctx).Where("program_id = ?", programID).Delete(&activityRow{}).Error)
+	return s.deleteParts(ctx, audit.EntityActivity, "program_activities", programID)
 }
 
 // ---- targets ----
