@@ -3,7 +3,7 @@
 # 127.0.0.1:5432 or TEST_DATABASE_URL).
 GO ?= go
 
-.PHONY: run test docs fmt vet bench bench-load build fuzz
+.PHONY: run test docs fmt vet bench bench-load soak build fuzz
 
 run:
 	$(GO) run ./cmd/desa-api
@@ -29,6 +29,11 @@ bench:
 bench-load:
 	$(GO) run ./cmd/desa-bench $(BENCH_ARGS)
 
+# Load and soak against PostgreSQL (about 90 s): the real binary, a mixed
+# workload; see README, "Load and soak". make soak SOAK_ARGS='-d 5m -c 16'.
+soak: build
+	$(GO) run ./cmd/desa-bench soak -server bin/desa-api $(SOAK_ARGS)
+
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -o bin/desa-api ./cmd/desa-api
 
@@ -36,10 +41,14 @@ build:
 # CI gives a count, not a duration: a time-boxed run on a loaded machine can
 # end in "context deadline exceeded" while a worker is still starting.
 FUZZTIME ?= 3000x
-FUZZ_TARGETS = ./internal/region:FuzzParseCode ./internal/auth:FuzzParseBearer ./internal/httpapi:FuzzListQuery ./internal/fixed:FuzzParse
+# A new input is minimized for at most this long (go test's default is 60 s
+# per input, which a target whose executions touch a database can use up).
+FUZZMINIMIZETIME ?= 10s
+FUZZ_TARGETS = ./internal/region:FuzzParseCode ./internal/auth:FuzzParseBearer ./internal/httpapi:FuzzListQuery ./internal/fixed:FuzzParse \
+	./internal/indicator:FuzzImport ./internal/httpapi:FuzzImportBody
 fuzz:
 	@for t in $(FUZZ_TARGETS); do \
 		pkg=$${t%%:*}; name=$${t##*:}; \
 		echo "fuzz $$name ($$pkg, $(FUZZTIME))"; \
-		$(GO) test -run '^$$' -fuzz "^$$name$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+		$(GO) test -run '^$$' -fuzz "^$$name$$" -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZETIME) $$pkg || exit 1; \
 	done

@@ -76,14 +76,7 @@ func TestManifestsParse(t *testing.T) {
 	kinds := map[string]manifest{}
 	for _, m := range load(t) {
 		if m.file == "docker-compose.yml" {
-			for _, svc := range []string{"api", "postgres"} {
-				if get(m.doc, "services."+svc) == nil {
-					t.Errorf("docker-compose.yml lacks service %s", svc)
-				}
-			}
-			if get(m.doc, "services.postgres.healthcheck") == nil {
-				t.Error("docker-compose.yml: postgres has no healthcheck")
-			}
+			checkCompose(t, m.doc)
 			continue
 		}
 		kind, _ := m.doc["kind"].(string)
@@ -130,6 +123,65 @@ func TestManifestsParse(t *testing.T) {
 	for _, f := range files {
 		if base := filepath.Base(f); base != "kustomization.yaml" && !slices.Contains(res, any(base)) {
 			t.Errorf("kustomization.yaml does not list %s", base)
+		}
+	}
+}
+
+// checkCompose checks the compose file's wiring: PostgreSQL 15 with a
+// healthcheck, a one-shot migration from the repository's image, and the
+// API built from the Dockerfile, waiting for both, on port 8080.
+func checkCompose(t *testing.T, doc map[string]any) {
+	t.Helper()
+	for _, svc := range []string{"postgres", "migrate", "api"} {
+		if get(doc, "services."+svc) == nil {
+			t.Fatalf("docker-compose.yml lacks service %s", svc)
+		}
+	}
+	if img, _ := get(doc, "services.postgres.image").(string); !strings.HasPrefix(img, "postgres:15") {
+		t.Errorf("docker-compose.yml: postgres image = %q, want postgres:15", img)
+	}
+	if test, _ := get(doc, "services.postgres.healthcheck.test").([]any); !slices.ContainsFunc(test, func(v any) bool {
+		s, _ := v.(string)
+		return strings.Contains(s, "pg_isready")
+	}) {
+		t.Errorf("docker-compose.yml: postgres healthcheck %v does not run pg_isready", test)
+	}
+	db := "postgres"
+	for _, svc := range []string{"migrate", "api"} {
+		p := "services." + svc + "."
+		if got := get(doc, p+"build.dockerfile"); got != "Dockerfile" {
+			t.Errorf("docker-compose.yml: %s builds %v, want the repository's Dockerfile", svc, got)
+		}
+		if ctx, _ := get(doc, p+"build.context").(string); ctx == "" {
+			t.Errorf("docker-compose.yml: %s has no build context", svc)
+		} else if _, err := os.Stat(filepath.Join(ctx, "Dockerfile")); err != nil {
+			t.Errorf("docker-compose.yml: %s: build context %s has no Dockerfile: %v", svc, ctx, err)
+		}
+		url, _ := get(doc, p+"environment.DATABASE_URL").(string)
+		if !strings.HasPrefix(url, "postgres://") || !strings.Contains(url, "@"+db+":5432/") {
+			t.Errorf("docker-compose.yml: %s DATABASE_URL = %q, want a postgres:// URL to the %s service", svc, url, db)
+		}
+		if got := get(doc, p+"depends_on.postgres.condition"); got != "service_healthy" {
+			t.Errorf("docker-compose.yml: %s waits for postgres until %v, want service_healthy", svc, got)
+		}
+	}
+	if got := get(doc, "services.migrate.command.0"); got != "migrate" {
+		t.Errorf("docker-compose.yml: migrate runs %v, want the migrate subcommand", got)
+	}
+	if got := get(doc, "services.api.depends_on.migrate.condition"); got != "service_completed_successfully" {
+		t.Errorf("docker-compose.yml: api waits for migrate until %v, want service_completed_successfully", got)
+	}
+	if got := get(doc, "services.api.ports.0"); got != "8080:8080" {
+		t.Errorf("docker-compose.yml: api ports %v, want 8080:8080", got)
+	}
+	if got := get(doc, "services.api.healthcheck.test.0"); got != "CMD" {
+		t.Errorf("docker-compose.yml: api healthcheck %v, want the desa-api healthcheck subcommand", get(doc, "services.api.healthcheck.test"))
+	}
+	if seed, _ := get(doc, "services.api.environment.AUTO_SEED").(string); seed != "" {
+		for _, set := range strings.Split(seed, ",") {
+			if !slices.Contains([]string{"regions", "scores", "indicator_values", "program", "true", "false"}, set) {
+				t.Errorf("docker-compose.yml: AUTO_SEED names an unknown set %q", set)
+			}
 		}
 	}
 }

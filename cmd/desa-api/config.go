@@ -1,10 +1,12 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"math"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -16,6 +18,7 @@ import (
 type config struct {
 	Addr             string
 	DatabaseURL      string
+	ReadURLs         []string // DATABASE_READ_URLS: PostgreSQL replicas for reads
 	LogLevel         slog.Level
 	RequestTimeout   time.Duration
 	StatementTimeout time.Duration
@@ -104,6 +107,20 @@ func loadConfig(getenv func(string) string) (config, error) {
 			return c, fmt.Errorf("RATE_LIMIT_BURST: want a positive number, got %q", v)
 		}
 	}
+	for _, u := range strings.Split(getenv("DATABASE_READ_URLS"), ",") {
+		if u = strings.TrimSpace(u); u == "" {
+			continue
+		}
+		if d, _, err := store.ParseURL(u); err != nil || d != store.Postgres {
+			return c, fmt.Errorf("DATABASE_READ_URLS: want comma-separated postgres:// URLs, got %q", redact(u))
+		}
+		c.ReadURLs = append(c.ReadURLs, u)
+	}
+	if len(c.ReadURLs) > 0 {
+		if d, _, _ := store.ParseURL(c.DatabaseURL); d != store.Postgres {
+			return c, errors.New("DATABASE_READ_URLS needs a PostgreSQL DATABASE_URL")
+		}
+	}
 	for _, o := range strings.Split(getenv("CORS_ALLOWED_ORIGINS"), ",") {
 		if o = strings.TrimSpace(o); o != "" {
 			c.AllowedOrigins = append(c.AllowedOrigins, o)
@@ -124,8 +141,25 @@ func loadConfig(getenv func(string) string) (config, error) {
 	return c, nil
 }
 
+// storeOptions are the store options of the maintenance commands: they
+// read and write the primary only.
 func (c config) storeOptions() store.Options {
 	return store.Options{StatementTimeout: c.StatementTimeout, MaxOpenConns: c.MaxOpenConns}
+}
+
+// serveOptions are the store options of serve: reads may go to replicas.
+func (c config) serveOptions() store.Options {
+	o := c.storeOptions()
+	o.ReadURLs = c.ReadURLs
+	return o
+}
+
+// redact hides the password of a URL for an error message.
+func redact(raw string) string {
+	if u, err := url.Parse(raw); err == nil {
+		return u.Redacted()
+	}
+	return "(unparsable URL)"
 }
 
 func orDefault(v, def string) string {

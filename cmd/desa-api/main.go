@@ -114,7 +114,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 
 func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	start := time.Now()
-	s, err := store.Open(ctx, cfg.DatabaseURL, cfg.storeOptions())
+	s, err := store.Open(ctx, cfg.DatabaseURL, cfg.serveOptions())
 	if err != nil {
 		return err
 	}
@@ -123,14 +123,16 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	if err := autoSeed(ctx, svc, cfg.AutoSeed, log); err != nil {
+	// Seeding decides by what the primary holds, not a replica's older copy.
+	if err := autoSeed(store.UsePrimary(ctx), svc, cfg.AutoSeed, log); err != nil {
 		return err
 	}
+	go s.WatchDataVersion(ctx) // PostgreSQL: the data version from notifications
 	e, err := httpapi.New(svc, httpapi.Config{RequestTimeout: cfg.RequestTimeout, BodyLimit: cfg.BodyLimit,
 		ImportBodyLimit: cfg.ImportBodyLimit, Logger: log, CacheControl: cfg.CacheControl, CacheBytes: cfg.CacheBytes,
-		Collectors:   []prometheus.Collector{collectors.NewDBStatsCollector(s.SQL(), "desa")},
+		Collectors:   []prometheus.Collector{collectors.NewDBStatsCollector(s.SQL(), "desa"), listening(s)},
 		RateLimitRPS: cfg.RateLimitRPS, RateLimitBurst: cfg.RateLimitBurst, AllowedOrigins: cfg.AllowedOrigins,
-		RequireIfMatch: cfg.RequireIfMatch})
+		RequestContext: store.ForRequest, RequireIfMatch: cfg.RequireIfMatch})
 	if err != nil {
 		return err
 	}
@@ -148,7 +150,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	log.Info("serving", "addr", ln.Addr().String(), "database", string(s.Dialect()),
+	log.Info("serving", "addr", ln.Addr().String(), "database", string(s.Dialect()), "read_replicas", len(cfg.ReadURLs),
 		"ready_in", time.Since(start).Round(time.Millisecond).String())
 	select {
 	case err := <-errc:
@@ -159,12 +161,27 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownGrace)
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
+		// The grace period is over: cut the requests still running, so
+		// that the process exits now rather than when they end.
+		srv.Close()
+		return fmt.Errorf("shutdown: requests still running after SHUTDOWN_GRACE (%s) were cut off: %w", cfg.ShutdownGrace, err)
 	}
 	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
 	return nil
+}
+
+// listening exports whether the data version comes from notifications.
+func listening(s *store.Store) prometheus.Collector {
+	return prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "desa_data_version_listening",
+		Help: "1 while the data version comes from PostgreSQL notifications, 0 while it is read per request."},
+		func() float64 {
+			if s.WatchingDataVersion() {
+				return 1
+			}
+			return 0
+		})
 }
 
 // services wires the domain services over the store.
@@ -174,14 +191,15 @@ func services(s *store.Store) (httpapi.Services, error) {
 		return httpapi.Services{}, err
 	}
 	return httpapi.Services{
-		Regions:     region.NewService(s),
-		Indicators:  indicator.NewService(store.IndicatorStore{Store: s}, s, crosswalk, newID),
-		Stats:       stats.NewService(s, s).WithPrograms(s),
-		Programs:    cooperation.NewService(store.CooperationStore{Store: s}, s, s, newID),
-		Keys:        auth.NewService(s),
-		Audit:       audit.NewService(s),
-		Ping:        s.Ping,
-		DataVersion: s.DataVersion,
+		Regions:            region.NewService(s),
+		Indicators:         indicator.NewService(store.IndicatorStore{Store: s}, s, crosswalk, newID),
+		Stats:              stats.NewService(s, s).WithPrograms(s),
+		Programs:           cooperation.NewService(store.CooperationStore{Store: s}, s, s, newID),
+		Keys:               auth.NewService(s),
+		Audit:              audit.NewService(s),
+		Ping:               s.Ping,
+		DataVersion:        s.DataVersion,
+		RefreshDataVersion: s.RefreshDataVersion,
 	}, nil
 }
 

@@ -11,6 +11,7 @@ import (
 	"math"
 	mrand "math/rand/v2"
 	"net/url"
+	"os"
 	"slices"
 	"strings"
 	"time"
@@ -35,10 +36,11 @@ type database struct {
 	admin, name, url string
 }
 
-func createDatabase(ctx context.Context, admin string) (*database, error) {
+// createDatabase creates a database named prefix and a random suffix.
+func createDatabase(ctx context.Context, admin, prefix string) (*database, error) {
 	b := make([]byte, 6)
 	_, _ = rand.Read(b)
-	name := "desa_bench_" + hex.EncodeToString(b)
+	name := prefix + hex.EncodeToString(b)
 	adm, err := sql.Open("pgx", admin)
 	if err != nil {
 		return nil, err
@@ -53,6 +55,26 @@ func createDatabase(ctx context.Context, admin string) (*database, error) {
 	}
 	u.Path = "/" + name
 	return &database{admin: admin, name: name, url: u.String()}, nil
+}
+
+// freshDatabase creates a database (see createDatabase), reports it on out,
+// and returns the function to call at the end: it drops the database, or
+// with keep says that it was kept.
+func freshDatabase(ctx context.Context, admin, prefix string, keep bool, out io.Writer) (*database, func(), error) {
+	db, err := createDatabase(ctx, admin, prefix)
+	if err != nil {
+		return nil, nil, err
+	}
+	fmt.Fprintf(out, "database %s (created)\n", db.name)
+	return db, func() {
+		if keep {
+			fmt.Fprintf(out, "database %s kept\n", db.name)
+		} else if err := db.drop(); err != nil {
+			fmt.Fprintln(os.Stderr, "desa-bench: drop database:", err)
+		} else {
+			fmt.Fprintf(out, "database %s dropped\n", db.name)
+		}
+	}, nil
 }
 
 func (d *database) drop() error {

@@ -23,6 +23,14 @@
 // Usage:
 //
 //	go run ./cmd/desa-bench [-admin URL] [-d 10s] [-c 16] [-j 2] [-db-conns 16] [-keep] [-only a,b,c] [-cpuprofile F]
+//	go run ./cmd/desa-bench soak [-server bin/desa-api] [-d 60s] [-c 8] [-write-rps 20] [-limited 10s] …
+//
+// The soak subcommand (make soak) runs the real desa-api binary on a fresh
+// database that the binary loads itself (AUTO_SEED), under a mixed workload
+// — reads, cached and varied stats, paced writes, periodic CSV imports, and
+// for the last part a second, rate-limited replica — and prints throughput,
+// p50/p99 per kind, answers by status and the servers' peak RSS. It exits 1
+// when any request failed, 429s from the rate-limited replica aside.
 //
 // The admin URL (default $TEST_DATABASE_URL, else
 // postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable) must allow
@@ -51,6 +59,14 @@ func main() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if len(os.Args) > 1 && os.Args[1] == "soak" {
+		if err := soak(ctx, os.Args[2:], os.Stdout); err != nil {
+			stop()
+			fmt.Fprintln(os.Stderr, "desa-bench soak:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if err := run(ctx, os.Args[1:], os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "desa-bench:", err)
 		os.Exit(1)
@@ -70,14 +86,20 @@ type options struct {
 	profile  string
 }
 
-func run(ctx context.Context, args []string, out io.Writer) error {
-	var o options
-	fs := flag.NewFlagSet("desa-bench", flag.ContinueOnError)
+// adminFlag defines -admin: the PostgreSQL URL that creates and drops the
+// database, by default $TEST_DATABASE_URL or the local server as postgres.
+func adminFlag(fs *flag.FlagSet, dst *string) {
 	def := os.Getenv("TEST_DATABASE_URL")
 	if def == "" {
 		def = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
 	}
-	fs.StringVar(&o.admin, "admin", def, "PostgreSQL URL of a role that may CREATE DATABASE")
+	fs.StringVar(dst, "admin", def, "PostgreSQL URL of a role that may CREATE DATABASE")
+}
+
+func run(ctx context.Context, args []string, out io.Writer) error {
+	var o options
+	fs := flag.NewFlagSet("desa-bench", flag.ContinueOnError)
+	adminFlag(fs, &o.admin)
 	fs.DurationVar(&o.duration, "d", 10*time.Second, "duration of each measured run")
 	fs.DurationVar(&o.warmup, "warmup", 2*time.Second, "unmeasured load before each run")
 	fs.IntVar(&o.conc, "c", 16, "concurrent clients (HTTP and pgbench)")
@@ -92,22 +114,11 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	}
 
 	start := time.Now()
-	db, err := createDatabase(ctx, o.admin)
+	db, dropDB, err := freshDatabase(ctx, o.admin, "desa_bench_", o.keep, out)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "database %s (created)\n", db.name)
-	defer func() {
-		if o.keep {
-			fmt.Fprintf(out, "database %s kept\n", db.name)
-			return
-		}
-		if err := db.drop(); err != nil {
-			fmt.Fprintln(os.Stderr, "desa-bench: drop database:", err)
-		} else {
-			fmt.Fprintf(out, "database %s dropped\n", db.name)
-		}
-	}()
+	defer dropDB()
 
 	info, err := loadNational(ctx, db.url, out)
 	if err != nil {

@@ -70,12 +70,12 @@ var scenarios = []scenario{
 		path: "/v1/villages?province=35&framework=idm&year=2024&status=maju&limit=50",
 		sql: script{stmts: []string{
 			"SELECT count(*) FROM regions r LEFT JOIN scores s ON s.village_code = r.code AND s.framework = :framework AND s.year = :year " +
-				"WHERE r.level = :village AND r.province_code = :province AND s.status = :status",
+				"WHERE r.level = :village AND r.province_code = :province AND s.status = :status AND s.province_code = :province",
 			"SELECT r.code, r.level, r.parent_code, r.name, r.type, r.province_code, r.regency_code, r.district_code, " +
 				"p.name AS province_name, g.name AS regency_name, d.name AS district_name, s.score AS score_value, s.status, s.derived_status " +
 				"FROM regions r " + regionJoins +
 				"LEFT JOIN scores s ON s.village_code = r.code AND s.framework = :framework AND s.year = :year " +
-				"WHERE r.level = :village AND r.province_code = :province AND s.status = :status ORDER BY r.code LIMIT 50"},
+				"WHERE r.level = :village AND r.province_code = :province AND s.status = :status AND s.province_code = :province ORDER BY r.code LIMIT 50"},
 			vars: map[string]string{"framework": "idm", "year": "2024", "village": "village", "province": "35", "status": "maju"}},
 		check: checkVillages, uncachedTarget: 0.7, cachedTarget: 3,
 	},

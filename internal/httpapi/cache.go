@@ -3,6 +3,7 @@ package httpapi
 import (
 	"bytes"
 	"container/list"
+	"context"
 	"fmt"
 	"hash/fnv"
 	"net/http"
@@ -11,6 +12,8 @@ import (
 	"sync/atomic"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/desa-api/desa-api/internal/apperr"
 )
 
 // respCache keeps recent GET answers keyed by request and data version. The
@@ -22,6 +25,10 @@ type respCache struct {
 	size    int64
 	order   *list.List // front: most recently used
 	entries map[string]*list.Element
+	// computing holds, per key and version, a channel closed when the
+	// request computing that answer ends: identical requests arriving
+	// meanwhile wait for it instead of computing it again.
+	computing map[string]chan struct{}
 
 	Hits, Misses atomic.Int64
 }
@@ -34,20 +41,35 @@ type cached struct {
 }
 
 func newRespCache(maxBytes int64) *respCache {
-	return &respCache{max: maxBytes, order: list.New(), entries: map[string]*list.Element{}}
+	return &respCache{max: maxBytes, order: list.New(), entries: map[string]*list.Element{},
+		computing: map[string]chan struct{}{}}
 }
 
-func (rc *respCache) get(key string, version int64) (*cached, bool) {
+// lookup returns the cached answer to key at version, if there is one.
+// Otherwise it makes the caller the one computing it and returns done, to
+// call when finished; or, when another request is computing it already,
+// returns wait, closed when that one is finished.
+func (rc *respCache) lookup(key string, version int64) (e *cached, done func(), wait <-chan struct{}) {
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
-	el, ok := rc.entries[key]
-	if !ok || el.Value.(*cached).version != version {
-		rc.Misses.Add(1)
-		return nil, false
+	if el, ok := rc.entries[key]; ok && el.Value.(*cached).version == version {
+		rc.order.MoveToFront(el)
+		rc.Hits.Add(1)
+		return el.Value.(*cached), nil, nil
 	}
-	rc.order.MoveToFront(el)
-	rc.Hits.Add(1)
-	return el.Value.(*cached), true
+	k := fmt.Sprintf("%d|%s", version, key)
+	if ch, ok := rc.computing[k]; ok {
+		return nil, nil, ch
+	}
+	rc.Misses.Add(1)
+	ch := make(chan struct{})
+	rc.computing[k] = ch
+	return nil, func() {
+		rc.mu.Lock()
+		delete(rc.computing, k)
+		rc.mu.Unlock()
+		close(ch)
+	}, nil
 }
 
 func (rc *respCache) put(e *cached) {
@@ -101,22 +123,31 @@ func matches(header, etag string) bool {
 // conditional gives every GET under /v1 an ETag derived from the data
 // version and the request (a single resource's own ETag, from resource,
 // where it has one), answers 304 to a matching If-None-Match without
-// computing anything, and serves repeats from the in-process cache.
-func conditional(version func(echo.Context) (int64, error), resource func(echo.Context) (string, bool, error),
+// computing anything, and serves repeats from the in-process cache. After
+// any other request it calls refresh (when set) before the answer is
+// written.
+func conditional(version, refresh func(context.Context) (int64, error), resource func(echo.Context) (string, bool, error),
 	rc *respCache, cacheControl string) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			req := c.Request()
+			if req.Method != http.MethodGet && req.Method != http.MethodHead && refresh != nil {
+				// The handler has committed by the time it writes; an
+				// error here leaves it to the notification.
+				c.Response().Before(func() { _, _ = refresh(req.Context()) })
+			}
 			if req.Method != http.MethodGet || !strings.HasPrefix(req.URL.Path, "/v1/") {
 				return next(c)
 			}
-			v, err := version(c)
+			v, err := version(req.Context())
 			if err != nil {
 				return err
 			}
 			key := cacheKey(req)
 			etag := etagOf(key, v)
-			if tag, ok, err := resource(c); err != nil {
+			if resource == nil {
+				// no single-resource ETags
+			} else if tag, ok, err := resource(c); err != nil {
 				return err
 			} else if ok {
 				// The resource's state, then what else its answer shows
@@ -133,7 +164,7 @@ func conditional(version func(echo.Context) (int64, error), resource func(echo.C
 				h.Set("ETag", etag)
 				return c.NoContent(http.StatusNotModified)
 			}
-			if e, ok := rc.get(key, v); ok {
+			serve := func(e *cached) error {
 				for k, vals := range e.header {
 					h[k] = vals
 				}
@@ -141,6 +172,28 @@ func conditional(version func(echo.Context) (int64, error), resource func(echo.C
 				c.Response().WriteHeader(http.StatusOK)
 				_, err := c.Response().Write(e.body)
 				return err
+			}
+			if rc.max > 0 {
+				// Identical requests wait for the one computing the answer,
+				// then serve it from the cache; when it could not be cached
+				// (a failure, or too large) they compute their own.
+				e, done, wait := rc.lookup(key, v)
+				if wait != nil {
+					select {
+					case <-wait:
+					case <-req.Context().Done():
+						return apperr.Wrap(req.Context().Err(), apperr.Unavailable, "the answer was not ready in time")
+					}
+					e, done, _ = rc.lookup(key, v)
+				}
+				if e != nil {
+					return serve(e)
+				}
+				if done != nil {
+					defer done()
+				}
+			} else {
+				rc.Misses.Add(1)
 			}
 			h.Set("ETag", etag)
 			rec := &recorder{ResponseWriter: c.Response().Writer, limit: rc.max / 8}

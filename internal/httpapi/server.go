@@ -40,6 +40,11 @@ type Services struct {
 	// DataVersion changes on every write to the data answers depend on; it
 	// keys ETags and the response cache.
 	DataVersion func(context.Context) (int64, error)
+	// RefreshDataVersion, when set, is called after every write request,
+	// before its answer goes out: where DataVersion answers from memory (kept
+	// current by notifications), the writer's next read must not depend on
+	// the notification having arrived.
+	RefreshDataVersion func(context.Context) (int64, error)
 }
 
 // Config tunes the HTTP layer.
@@ -69,6 +74,13 @@ type Config struct {
 	// RequireIfMatch makes If-Match mandatory on PATCH, PUT and DELETE of
 	// single resources (428 without it).
 	RequireIfMatch bool
+	// RequestContext, when set, prepares the context of every request;
+	// write says whether the request may write (any method but GET, HEAD
+	// and OPTIONS). With read replicas the store then reads a write
+	// request's rows from the primary, so that a write never checks or
+	// returns a replica's older copy, and all of a read request's rows
+	// (and the data version behind its ETag) from one replica.
+	RequestContext func(ctx context.Context, write bool) context.Context
 }
 
 // New returns the router with every route and middleware installed.
@@ -108,6 +120,9 @@ func New(svc Services, cfg Config) (*echo.Echo, error) {
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = errorHandler(cfg.Logger)
 	e.Use(middleware.RequestID(), requestLog(cfg.Logger), h.metrics.observe)
+	if cfg.RequestContext != nil {
+		e.Use(requestContext(cfg.RequestContext))
+	}
 	e.Use(corsAndSecurity(cfg.AllowedOrigins)...) // before anything that can fail, so browsers see the errors
 	e.Use(
 		middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true, LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
@@ -123,8 +138,8 @@ func New(svc Services, cfg Config) (*echo.Echo, error) {
 	if cfg.RateLimitRPS > 0 {
 		e.Use(rateLimit(cfg.RateLimitRPS, max(cfg.RateLimitBurst, 1)))
 	}
-	e.Use(conditional(func(c echo.Context) (int64, error) { return svc.DataVersion(c.Request().Context()) },
-		h.resourceETag, h.cache, cfg.CacheControl), h.preconditions(cfg.RequireIfMatch))
+	e.Use(conditional(svc.DataVersion, svc.RefreshDataVersion, h.resourceETag, h.cache, cfg.CacheControl),
+		h.preconditions(cfg.RequireIfMatch))
 	routes(e, h)
 	return e, nil
 }
@@ -136,6 +151,18 @@ type handlers struct {
 	importLimit echo.MiddlewareFunc
 	cache       *respCache
 	metrics     *metrics
+}
+
+// requestContext applies prepare to the context of every request.
+func requestContext(prepare func(context.Context, bool) context.Context) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			r := c.Request()
+			write := r.Method != http.MethodGet && r.Method != http.MethodHead && r.Method != http.MethodOptions
+			c.SetRequest(r.WithContext(prepare(r.Context(), write)))
+			return next(c)
+		}
+	}
 }
 
 // wholeSegments answers 404 for a path that only matched a route because

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/desa-api/desa-api/internal/apperr"
 	"github.com/desa-api/desa-api/internal/fixed"
 	"github.com/desa-api/desa-api/internal/indicator"
@@ -86,16 +88,18 @@ func (s *Service) Distribution(ctx context.Context, sc Scope, level region.Level
 	if err := CheckLevel(sc, level); err != nil {
 		return nil, Distribution{}, err
 	}
-	groups, err := s.store.Groups(ctx, level, sc)
-	if err != nil {
-		return nil, Distribution{}, err
-	}
-	eligible, err := s.store.EligibleCounts(ctx, level, sc)
-	if err != nil {
-		return nil, Distribution{}, err
-	}
-	counts, err := s.store.StatusCounts(ctx, level, sc, year)
-	if err != nil {
+	// Three independent reads: in parallel, one round trip's wait instead
+	// of three.
+	var (
+		groups   []Group
+		eligible map[string]int
+		counts   map[string]map[string]int
+	)
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() (err error) { groups, err = s.store.Groups(gctx, level, sc); return err })
+	g.Go(func() (err error) { eligible, err = s.store.EligibleCounts(gctx, level, sc); return err })
+	g.Go(func() (err error) { counts, err = s.store.StatusCounts(gctx, level, sc, year); return err })
+	if err := g.Wait(); err != nil {
 		return nil, Distribution{}, err
 	}
 	total := Distribution{Group: Group{Code: "total", Name: "Total"}, Counts: zeroCounts(sc.Framework)}

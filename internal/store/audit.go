@@ -114,7 +114,7 @@ func (s *Store) snapshot(ctx context.Context, entity, id string, lock bool) (jso
 	if !ok {
 		return nil, nil
 	}
-	q := s.db.WithContext(ctx).Table(spec.table).Where(spec.where(), args...)
+	q := s.with(ctx).Table(spec.table).Where(spec.where(), args...)
 	if lock && s.dialect == Postgres {
 		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
 	}
@@ -127,7 +127,7 @@ func (s *Store) snapshot(ctx context.Context, entity, id string, lock bool) (jso
 	}
 	for _, p := range spec.parts {
 		var parts []map[string]any
-		err := s.db.WithContext(ctx).Table(p.table).Where(p.fk+" = ?", args[0]).Order(p.order).Find(&parts).Error
+		err := s.with(ctx).Table(p.table).Where(p.fk+" = ?", args[0]).Order(p.order).Find(&parts).Error
 		if err != nil {
 			return nil, translate(err)
 		}
@@ -240,12 +240,12 @@ func (s *Store) record(ctx context.Context, action, entity, id string, before, a
 	a := audit.ActorFrom(ctx)
 	row := auditRow{At: time.Now().UTC(), KeyID: a.KeyID, KeyName: a.KeyName, Action: action, Entity: entity,
 		EntityID: id, Before: jsonText(before), After: jsonText(after), RequestID: a.RequestID}
-	return translate(s.db.WithContext(ctx).Create(&row).Error)
+	return translate(s.with(ctx).Create(&row).Error)
 }
 
 // AuditEntries implements audit.Store: newest first.
 func (s *Store) AuditEntries(ctx context.Context, f audit.Filter) ([]audit.Entry, int, error) {
-	q := s.db.WithContext(ctx).Model(&auditRow{})
+	q := s.with(ctx).Model(&auditRow{})
 	if f.Entity != "" {
 		q = q.Where("entity = ?", f.Entity)
 	}
@@ -295,7 +295,7 @@ type changeRow struct {
 // first, with each live entity's current state read now (so an entity
 // changed twice appears once, at its latest change).
 func (s *Store) Changes(ctx context.Context, f audit.ChangeFilter) ([]audit.Change, error) {
-	q := s.db.WithContext(ctx).Table("changes").Where("seq > ?", f.Since)
+	q := s.with(ctx).Table("changes").Where("seq > ?", f.Since)
 	if len(f.Entities) > 0 {
 		q = q.Where("entity IN ?", f.Entities)
 	}
@@ -348,9 +348,9 @@ func (s *Store) states(ctx context.Context, entity string, cs []audit.Change, id
 			for i, k := range chunk {
 				flat[i] = k[0]
 			}
-			q = s.db.WithContext(ctx).Table(spec.table).Where(spec.key[0]+" IN ?", flat)
+			q = s.with(ctx).Table(spec.table).Where(spec.key[0]+" IN ?", flat)
 		} else {
-			q = s.db.WithContext(ctx).Table(spec.table).Where("("+strings.Join(spec.key, ", ")+") IN ?", chunk)
+			q = s.with(ctx).Table(spec.table).Where("("+strings.Join(spec.key, ", ")+") IN ?", chunk)
 		}
 		var rows []map[string]any
 		if err := q.Find(&rows).Error; err != nil {
@@ -378,7 +378,7 @@ func (s *Store) states(ctx context.Context, entity string, cs []audit.Change, id
 func (s *Store) deleteParts(ctx context.Context, entity, table, programID string) error {
 	return s.InTx(ctx, func(tx *Store) error {
 		var rows []map[string]any
-		if err := tx.db.WithContext(ctx).Table(table).Where("program_id = ?", programID).Order("id").Find(&rows).Error; err != nil {
+		if err := tx.with(ctx).Table(table).Where("program_id = ?", programID).Order("id").Find(&rows).Error; err != nil {
 			return translate(err)
 		}
 		if len(rows) == 0 {
@@ -391,7 +391,7 @@ func (s *Store) deleteParts(ctx context.Context, entity, table, programID string
 				return err
 			}
 		}
-		if err := tx.db.WithContext(ctx).Exec("DELETE FROM "+table+" WHERE program_id = ?", programID).Error; err != nil {
+		if err := tx.with(ctx).Exec("DELETE FROM "+table+" WHERE program_id = ?", programID).Error; err != nil {
 			return translate(err)
 		}
 		before, err := json.Marshal(states)

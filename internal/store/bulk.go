@@ -154,5 +154,5 @@ func (s *Store) analyzeAfterBulk(ctx context.Context, table string, n int) {
 	if s.dialect != Postgres || n < analyzeRows {
 		return
 	}
-	_ = s.db.WithContext(ctx).Exec("ANALYZE " + table).Error
+	_ = s.with(ctx).Exec("ANALYZE " + table).Error
 }

@@ -127,7 +127,7 @@ func (v agencyView) toAgency() cooperation.Agency {
 }
 
 func (s *Store) agencyQuery(ctx context.Context) *gorm.DB {
-	return s.db.WithContext(ctx).Table("agencies a").Select("a.*, r.name AS province_name").
+	return s.with(ctx).Table("agencies a").Select("a.*, r.name AS province_name").
 		Joins("LEFT JOIN regions r ON r.code = a.province_code")
 }
 
@@ -179,7 +179,7 @@ func (s *Store) Agencies(ctx context.Context, f cooperation.AgencyFilter) ([]coo
 		return q
 	}
 	var total int64
-	if err := filter(s.db.WithContext(ctx).Table("agencies a")).Count(&total).Error; err != nil {
+	if err := filter(s.with(ctx).Table("agencies a")).Count(&total).Error; err != nil {
 		return nil, 0, translate(err)
 	}
 	var views []agencyView
@@ -201,14 +201,14 @@ func (s *Store) CreateAgency(ctx context.Context, a cooperation.Agency) error {
 		row := toAgencyRow(a)
 		row.CreatedAt = time.Now().UTC()
 		row.UpdatedAt = row.CreatedAt
-		return translate(tx.db.WithContext(ctx).Create(&row).Error)
+		return translate(tx.with(ctx).Create(&row).Error)
 	})
 }
 
 // UpdateAgency implements cooperation.Store.
 func (s *Store) UpdateAgency(ctx context.Context, a cooperation.Agency) error {
 	return s.audited(ctx, audit.EntityAgency, a.ID, func(tx *Store) error {
-		return rowsAffected(tx.db.WithContext(ctx).Model(&agencyRow{}).Where("id = ?", a.ID).Updates(map[string]any{
+		return rowsAffected(tx.with(ctx).Model(&agencyRow{}).Where("id = ?", a.ID).Updates(map[string]any{
 			"name": a.Name, "acronym": a.Acronym, "kind": a.Kind, "province_code": nullable(a.ProvinceCode),
 			"website": a.Website, "updated_at": time.Now().UTC()}))
 	})
@@ -217,14 +217,14 @@ func (s *Store) UpdateAgency(ctx context.Context, a cooperation.Agency) error {
 // DeleteAgency implements cooperation.Store.
 func (s *Store) DeleteAgency(ctx context.Context, id string) error {
 	return s.audited(ctx, audit.EntityAgency, id, func(tx *Store) error {
-		return rowsAffected(tx.db.WithContext(ctx).Where("id = ?", id).Delete(&agencyRow{}))
+		return rowsAffected(tx.with(ctx).Where("id = ?", id).Delete(&agencyRow{}))
 	})
 }
 
 // ProgramsWithAgency implements cooperation.Store.
 func (s *Store) ProgramsWithAgency(ctx context.Context, agencyID string) ([]string, error) {
 	var ids []string
-	err := s.db.WithContext(ctx).Table("program_parties").Distinct("program_id").
+	err := s.with(ctx).Table("program_parties").Distinct("program_id").
 		Where("agency_id = ?", agencyID).Order("program_id").Pluck("program_id", &ids).Error
 	return ids, translate(err)
 }
@@ -295,7 +295,7 @@ func (s *Store) withDetails(ctx context.Context, rows []programRow) ([]cooperati
 	}
 	err := inChunks(ids, func(chunk []string) error {
 		var agreements []agreementRow
-		if err := s.db.WithContext(ctx).Where("program_id IN ?", chunk).Order("program_id, position").Find(&agreements).Error; err != nil {
+		if err := s.with(ctx).Where("program_id IN ?", chunk).Order("program_id, position").Find(&agreements).Error; err != nil {
 			return translate(err)
 		}
 		for _, a := range agreements {
@@ -316,7 +316,7 @@ func (s *Store) withDetails(ctx context.Context, rows []programRow) ([]cooperati
 			Kind      string
 			Total     int64
 		}
-		err = s.db.WithContext(ctx).Table("program_budgets").
+		err = s.with(ctx).Table("program_budgets").
 			Select("program_id, kind, CAST(SUM(amount_idr) AS bigint) AS total").
 			Where("program_id IN ?", chunk).Group("program_id, kind").Scan(&totals).Error
 		if err != nil {
@@ -332,7 +332,7 @@ func (s *Store) withDetails(ctx context.Context, rows []programRow) ([]cooperati
 
 func (s *Store) programWhere(ctx context.Context, cond string, arg any) (cooperation.Program, error) {
 	var row programRow
-	if err := s.db.WithContext(ctx).Where(cond, arg).Take(&row).Error; err != nil {
+	if err := s.with(ctx).Where(cond, arg).Take(&row).Error; err != nil {
 		return cooperation.Program{}, translate(err)
 	}
 	ps, err := s.withDetails(ctx, []programRow{row})
@@ -373,7 +373,7 @@ WHERE pp.province_code IN ? OR a.province_code IN ?)`, f.Province, f.Province)
 		return q
 	}
 	var total int64
-	if err := filter(s.db.WithContext(ctx).Table("programs p")).Count(&total).Error; err != nil {
+	if err := filter(s.with(ctx).Table("programs p")).Count(&total).Error; err != nil {
 		return nil, 0, translate(err)
 	}
 	var rows []programRow
@@ -382,7 +382,7 @@ WHERE pp.province_code IN ? OR a.province_code IN ?)`, f.Province, f.Province)
 		// Open-ended programs last in both directions, on both engines.
 		order.Columns = append([]clause.OrderByColumn{{Column: clause.Column{Name: "p.end_date IS NULL", Raw: true}}}, order.Columns...)
 	}
-	err := filter(s.db.WithContext(ctx).Table("programs p").Select("p.*")).Clauses(order).
+	err := filter(s.with(ctx).Table("programs p").Select("p.*")).Clauses(order).
 		Limit(f.Page.Limit).Offset(f.Page.Offset).Find(&rows).Error
 	if err != nil {
 		return nil, 0, translate(err)
@@ -394,7 +394,7 @@ WHERE pp.province_code IN ? OR a.province_code IN ?)`, f.Province, f.Province)
 // CountPrograms implements cooperation.Store.
 func (s *Store) CountPrograms(ctx context.Context) (int, error) {
 	var n int64
-	err := s.db.WithContext(ctx).Table("programs").Count(&n).Error
+	err := s.with(ctx).Table("programs").Count(&n).Error
 	return int(n), translate(err)
 }
 
@@ -404,7 +404,7 @@ func (s *Store) CreateProgram(ctx context.Context, p cooperation.Program) error 
 		row := toProgramRow(p)
 		row.CreatedAt = time.Now().UTC()
 		row.UpdatedAt = row.CreatedAt
-		db := tx.db.WithContext(ctx)
+		db := tx.with(ctx)
 		if err := db.Create(&row).Error; err != nil {
 			return translate(err)
 		}
@@ -420,7 +420,7 @@ func (s *Store) CreateProgram(ctx context.Context, p cooperation.Program) error 
 // UpdateProgram implements cooperation.Store.
 func (s *Store) UpdateProgram(ctx context.Context, p cooperation.Program) error {
 	return s.audited(ctx, audit.EntityProgram, p.ID, func(tx *Store) error {
-		db := tx.db.WithContext(ctx)
+		db := tx.with(ctx)
 		row := toProgramRow(p)
 		err := rowsAffected(db.Model(&programRow{}).Where("id = ?", p.ID).Updates(map[string]any{
 			"code": row.Code, "title": row.Title, "summary": row.Summary, "objective": row.Objective,
@@ -447,7 +447,7 @@ var programParts = []string{"program_targets", "program_activities", "program_bu
 // engine enforcing ON DELETE CASCADE (which the schema declares too).
 func (s *Store) DeleteProgram(ctx context.Context, id string) error {
 	return s.audited(ctx, audit.EntityProgram, id, func(tx *Store) error {
-		db := tx.db.WithContext(ctx)
+		db := tx.with(ctx)
 		for _, t := range programParts {
 			if err := db.Exec("DELETE FROM "+t+" WHERE program_id = ?", id).Error; err != nil {
 				return translate(err)
@@ -465,7 +465,7 @@ func (s *Store) LockProgram(ctx context.Context, id string) error {
 		q += " FOR UPDATE"
 	}
 	var got []string
-	if err := s.db.WithContext(ctx).Raw(q, id).Scan(&got).Error; err != nil {
+	if err := s.with(ctx).Raw(q, id).Scan(&got).Error; err != nil {
 		return translate(err)
 	}
 	if len(got) == 0 {
@@ -504,7 +504,7 @@ func (v partyView) toParty() cooperation.Party {
 // parties reads the parties of the programs, in the order they were added.
 func (s *Store) parties(ctx context.Context, programIDs []string) ([]cooperation.Party, error) {
 	var views []partyView
-	err := s.db.WithContext(ctx).Table("program_parties pp").
+	err := s.with(ctx).Table("program_parties pp").
 		Select("pp.*, COALESCE(r.name, a.name) AS name, a.province_code AS agency_province").
 		Joins("LEFT JOIN regions r ON r.code = pp.province_code").
 		Joins("LEFT JOIN agencies a ON a.id = pp.agency_id").
@@ -533,14 +533,14 @@ func toPartyRow(p cooperation.Party, at time.Time) partyRow {
 func (s *Store) CreateParty(ctx context.Context, p cooperation.Party) error {
 	return s.audited(ctx, audit.EntityParty, p.ID, func(tx *Store) error {
 		row := toPartyRow(p, time.Now().UTC())
-		return translate(tx.db.WithContext(ctx).Create(&row).Error)
+		return translate(tx.with(ctx).Create(&row).Error)
 	})
 }
 
 // DeleteParty implements cooperation.Store.
 func (s *Store) DeleteParty(ctx context.Context, programID, partyID string) error {
 	return s.audited(ctx, audit.EntityParty, partyID, func(tx *Store) error {
-		return rowsAffected(tx.db.WithContext(ctx).Where("program_id = ? AND id = ?", programID, partyID).Delete(&partyRow{}))
+		return rowsAffected(tx.with(ctx).Where("program_id = ? AND id = ?", programID, partyID).Delete(&partyRow{}))
 	})
 }
 
@@ -554,7 +554,7 @@ func (s *Store) ReplaceParties(ctx context.Context, programID string, ps []coope
 
 func (s *Store) replaceParties(ctx context.Context, programID string, ps []cooperation.Party) error {
 	return s.InTx(ctx, func(tx *Store) error {
-		db := tx.db.WithContext(ctx)
+		db := tx.with(ctx)
 		if err := db.Where("program_id = ?", programID).Delete(&partyRow{}).Error; err != nil {
 			return translate(err)
 		}
@@ -609,7 +609,7 @@ func (v budgetView) toBudget() cooperation.Budget {
 }
 
 func (s *Store) budgetQuery(ctx context.Context, programID string) *gorm.DB {
-	return s.db.WithContext(ctx).Table("program_budgets b").Select("b.*, COALESCE(r.name, a.name) AS payer_name").
+	return s.with(ctx).Table("program_budgets b").Select("b.*, COALESCE(r.name, a.name) AS payer_name").
 		Joins("LEFT JOIN regions r ON r.code = b.province_code").
 		Joins("LEFT JOIN agencies a ON a.id = b.agency_id").
 		Where("b.program_id = ?", programID)
@@ -634,7 +634,7 @@ func (s *Store) Budgets(ctx context.Context, programID string, f cooperation.Bud
 		return whereIn(q, "b.kind", f.Kind)
 	}
 	var total int64
-	if err := filter(s.db.WithContext(ctx).Table("program_budgets b").Where("b.program_id = ?", programID)).Count(&total).Error; err != nil {
+	if err := filter(s.with(ctx).Table("program_budgets b").Where("b.program_id = ?", programID)).Count(&total).Error; err != nil {
 		return nil, 0, translate(err)
 	}
 	var views []budgetView
@@ -670,14 +670,14 @@ func (s *Store) CreateBudget(ctx context.Context, b cooperation.Budget) error {
 		row := toBudgetRow(b)
 		row.CreatedAt = time.Now().UTC()
 		row.UpdatedAt = row.CreatedAt
-		return translate(tx.db.WithContext(ctx).Create(&row).Error)
+		return translate(tx.with(ctx).Create(&row).Error)
 	})
 }
 
 // UpdateBudget implements cooperation.Store.
 func (s *Store) UpdateBudget(ctx context.Context, b cooperation.Budget) error {
 	return s.audited(ctx, audit.EntityBudget, b.ID, func(tx *Store) error {
-		return rowsAffected(tx.db.WithContext(ctx).Model(&budgetRow{}).Where("program_id = ? AND id = ?", b.ProgramID, b.ID).
+		return rowsAffected(tx.with(ctx).Model(&budgetRow{}).Where("program_id = ? AND id = ?", b.ProgramID, b.ID).
 			Updates(map[string]any{"year": b.Year, "province_code": nullable(b.ProvinceCode), "agency_id": nullable(b.AgencyID),
 				"kind": b.Kind, "amount_idr": b.AmountIDR, "source": b.Source, "updated_at": time.Now().UTC()}))
 	})
@@ -686,7 +686,7 @@ func (s *Store) UpdateBudget(ctx context.Context, b cooperation.Budget) error {
 // DeleteBudget implements cooperation.Store.
 func (s *Store) DeleteBudget(ctx context.Context, programID, id string) error {
 	return s.audited(ctx, audit.EntityBudget, id, func(tx *Store) error {
-		return rowsAffected(tx.db.WithContext(ctx).Where("program_id = ? AND id = ?", programID, id).Delete(&budgetRow{}))
+		return rowsAffected(tx.with(ctx).Where("program_id = ? AND id = ?", programID, id).Delete(&budgetRow{}))
 	})
 }
 
@@ -734,7 +734,7 @@ func (v activityView) toActivity() cooperation.Activity {
 }
 
 func (s *Store) activityQuery(ctx context.Context, programID string) *gorm.DB {
-	return s.db.WithContext(ctx).Table("program_activities v").Select("v.*, r.name AS region_name").
+	return s.with(ctx).Table("program_activities v").Select("v.*, r.name AS region_name").
 		Joins("LEFT JOIN regions r ON r.code = v.region_code").Where("v.program_id = ?", programID)
 }
 
@@ -743,7 +743,7 @@ var activityOrder = map[string]string{"date": "v.date", "kind": "v.kind", "title
 // Activities implements cooperation.Store.
 func (s *Store) Activities(ctx context.Context, programID string, f cooperation.ActivityFilter) ([]cooperation.Activity, int, error) {
 	var total int64
-	count := whereIn(s.db.WithContext(ctx).Table("program_activities v").Where("v.program_id = ?", programID), "v.kind", f.Kind)
+	count := whereIn(s.with(ctx).Table("program_activities v").Where("v.program_id = ?", programID), "v.kind", f.Kind)
 	if err := count.Count(&total).Error; err != nil {
 		return nil, 0, translate(err)
 	}
@@ -775,7 +775,7 @@ func (s *Store) CreateActivity(ctx context.Context, a cooperation.Activity) erro
 		row := toActivityRow(a)
 		row.CreatedAt = time.Now().UTC()
 		row.UpdatedAt = row.CreatedAt
-		return translate(tx.db.WithContext(ctx).Create(&row).Error)
+		return translate(tx.with(ctx).Create(&row).Error)
 	})
 }
 
@@ -783,7 +783,7 @@ func (s *Store) CreateActivity(ctx context.Context, a cooperation.Activity) erro
 func (s *Store) UpdateActivity(ctx context.Context, a cooperation.Activity) error {
 	return s.audited(ctx, audit.EntityActivity, a.ID, func(tx *Store) error {
 		row := toActivityRow(a)
-		return rowsAffected(tx.db.WithContext(ctx).Model(&activityRow{}).Where("program_id = ? AND id = ?", a.ProgramID, a.ID).
+		return rowsAffected(tx.with(ctx).Model(&activityRow{}).Where("program_id = ? AND id = ?", a.ProgramID, a.ID).
 			Updates(map[string]any{"date": row.Date, "kind": row.Kind, "title": row.Title, "venue": row.Venue,
 				"region_code": row.RegionCode, "summary": row.Summary, "participants": row.Participants,
 				"updated_at": time.Now().UTC()}))
@@ -793,7 +793,7 @@ func (s *Store) UpdateActivity(ctx context.Context, a cooperation.Activity) erro
 // DeleteActivity implements cooperation.Store.
 func (s *Store) DeleteActivity(ctx context.Context, programID, id string) error {
 	return s.audited(ctx, audit.EntityActivity, id, func(tx *Store) error {
-		return rowsAffected(tx.db.WithContext(ctx).Where("program_id = ? AND id = ?", programID, id).Delete(&activityRow{}))
+		return rowsAffected(tx.with(ctx).Where("program_id = ? AND id = ?", programID, id).Delete(&activityRow{}))
 	})
 }
 
@@ -855,7 +855,7 @@ func (s *Store) AddTargets(ctx context.Context, ts []cooperation.Target) (int, e
 	// Batches of 60 rows × 8 columns keep each statement under the
 	// parameter limit that keeps SQLite fast (see sqliteMaxParams).
 	err := s.InTx(ctx, func(tx *Store) error {
-		db := tx.db.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true})
+		db := tx.with(ctx).Clauses(clause.OnConflict{DoNothing: true})
 		for start := 0; start < len(rows); start += 60 {
 			chunk := rows[start:min(start+60, len(rows))]
 			res := db.Create(&chunk)
@@ -892,7 +892,7 @@ func (s *Store) Targets(ctx context.Context, programID, framework string, f coop
 		return whereIn(q, "t.baseline_status", f.BaselineStatus)
 	}
 	var total int64
-	count := filter(s.db.WithContext(ctx).Table("program_targets t").Joins("JOIN regions r ON r.code = t.village_code").
+	count := filter(s.with(ctx).Table("program_targets t").Joins("JOIN regions r ON r.code = t.village_code").
 		Where("t.program_id = ?", programID))
 	if err := count.Count(&total).Error; err != nil {
 		return nil, 0, translate(err)
@@ -909,7 +909,7 @@ func (s *Store) Targets(ctx context.Context, programID, framework string, f coop
 	}
 	order = append(order, clause.OrderByColumn{Column: clause.Column{Name: "t.village_code", Raw: true}, Desc: f.Sort.Desc})
 	var views []targetView
-	err := filter(s.db.WithContext(ctx).Table("program_targets t").
+	err := filter(s.with(ctx).Table("program_targets t").
 		Select(`t.*, r.name AS village_name, r.type AS village_type, r.district_code, r.regency_code, r.province_code,
 cur.year AS current_year, cur.score AS current_score, cur.status AS current_status`).
 		Joins("JOIN regions r ON r.code = t.village_code").
@@ -935,7 +935,7 @@ func (s *Store) TargetRefs(ctx context.Context, programID string) ([]cooperation
 		RegencyCode  string
 		TargetStatus *string
 	}
-	err := s.db.WithContext(ctx).Table("program_targets t").Select("t.village_code, r.regency_code, t.target_status").
+	err := s.with(ctx).Table("program_targets t").Select("t.village_code, r.regency_code, t.target_status").
 		Joins("JOIN regions r ON r.code = t.village_code").Where("t.program_id = ?", programID).
 		Order("t.village_code").Scan(&rows).Error
 	if err != nil {
@@ -951,14 +951,14 @@ func (s *Store) TargetRefs(ctx context.Context, programID string) ([]cooperation
 // CountTargets implements cooperation.Store.
 func (s *Store) CountTargets(ctx context.Context, programID string) (int, error) {
 	var n int64
-	err := s.db.WithContext(ctx).Table("program_targets").Where("program_id = ?", programID).Count(&n).Error
+	err := s.with(ctx).Table("program_targets").Where("program_id = ?", programID).Count(&n).Error
 	return int(n), translate(err)
 }
 
 // DeleteTarget implements cooperation.Store.
 func (s *Store) DeleteTarget(ctx context.Context, programID, villageCode string) error {
 	return s.audited(ctx, audit.EntityTarget, programID+"/"+villageCode, func(tx *Store) error {
-		return rowsAffected(tx.db.WithContext(ctx).Where("program_id = ? AND village_code = ?", programID, villageCode).Delete(&targetRow{}))
+		return rowsAffected(tx.with(ctx).Where("program_id = ? AND village_code = ?", programID, villageCode).Delete(&targetRow{}))
 	})
 }
 
@@ -990,12 +990,12 @@ func (s *Store) VillageCodes(ctx context.Context, q cooperation.VillageQuery) ([
 	typeCol := "a.type"
 	if len(q.Status) > 0 {
 		typeCol = "r.type"
-		db = s.db.WithContext(ctx).Table("scores a").Select("a.village_code").
+		db = s.with(ctx).Table("scores a").Select("a.village_code").
 			Joins("JOIN regions r ON r.code = a.village_code").
 			Where("a.framework = ? AND a.year = ?", q.Framework, q.Year)
 		db = whereIn(db, "a.status", q.Status).Order("a.village_code")
 	} else {
-		db = s.db.WithContext(ctx).Table("regions a").Select("a.code").Where("a.level = ?", string(region.LevelVillage)).
+		db = s.with(ctx).Table("regions a").Select("a.code").Where("a.level = ?", string(region.LevelVillage)).
 			Order("a.code")
 	}
 	for _, f := range []struct{ col, val string }{{"a.province_code", q.Province}, {"a.regency_code", q.Regency}, {"a.district_code", q.District}} {
@@ -1020,7 +1020,7 @@ func (s *Store) villageScores(ctx context.Context, framework string, year int, c
 	out := make(map[string]cooperation.VillageScore, len(vals))
 	err := inChunks(vals, func(chunk []string) error {
 		var rows []villageScoreRow
-		err := s.db.WithContext(ctx).Table("scores").Select("village_code, regency_code, score, status").
+		err := s.with(ctx).Table("scores").Select("village_code, regency_code, score, status").
 			Where("framework = ? AND year = ? AND "+col+" IN ?", framework, year, chunk).Scan(&rows).Error
 		if err != nil {
 			return translate(err)

@@ -50,7 +50,7 @@ var indicatorOrder = map[string]string{"code": "code", "name": "name_id"}
 
 // Indicators implements indicator.Store.
 func (s *Store) Indicators(ctx context.Context, f indicator.IndicatorFilter) ([]indicator.Indicator, int, error) {
-	q := s.db.WithContext(ctx).Model(&indicatorRow{})
+	q := s.with(ctx).Model(&indicatorRow{})
 	q = whereIn(q, "framework", f.Framework)
 	q = whereIn(q, "dimension", f.Dimension)
 	if f.Q != "" {
@@ -88,7 +88,7 @@ func (s *Store) Indicators(ctx context.Context, f indicator.IndicatorFilter) ([]
 // Indicator implements indicator.Store.
 func (s *Store) Indicator(ctx context.Context, code string) (indicator.Indicator, error) {
 	var row indicatorRow
-	if err := s.db.WithContext(ctx).Where("code = ?", code).Take(&row).Error; err != nil {
+	if err := s.with(ctx).Where("code = ?", code).Take(&row).Error; err != nil {
 		return indicator.Indicator{}, translate(err)
 	}
 	return row.toIndicator(), nil
@@ -100,7 +100,7 @@ func (s *Store) CreateIndicator(ctx context.Context, ind indicator.Indicator) er
 		row := toIndicatorRow(ind)
 		row.CreatedAt = time.Now().UTC()
 		row.UpdatedAt = row.CreatedAt
-		return translate(tx.db.WithContext(ctx).Create(&row).Error)
+		return translate(tx.with(ctx).Create(&row).Error)
 	})
 }
 
@@ -108,7 +108,7 @@ func (s *Store) CreateIndicator(ctx context.Context, ind indicator.Indicator) er
 func (s *Store) UpdateIndicator(ctx context.Context, ind indicator.Indicator) error {
 	r := toIndicatorRow(ind)
 	return s.audited(ctx, audit.EntityIndicator, ind.Code, func(tx *Store) error {
-		return rowsAffected(tx.db.WithContext(ctx).Model(&indicatorRow{}).Where("code = ?", ind.Code).Updates(map[string]any{
+		return rowsAffected(tx.with(ctx).Model(&indicatorRow{}).Where("code = ?", ind.Code).Updates(map[string]any{
 			"name_id": r.NameID, "name_en": r.NameEN, "unit": r.Unit, "framework": r.Framework, "dimension": r.Dimension,
 			"number": r.Number, "min_value": r.MinValue, "max_value": r.MaxValue, "higher_is_better": r.HigherIsBetter,
 			"updated_at": time.Now().UTC(),
@@ -121,7 +121,7 @@ func (s *Store) CountValuesOutside(ctx context.Context, code string, lo, hi *fix
 	if lo == nil && hi == nil {
 		return 0, nil
 	}
-	q := s.db.WithContext(ctx).Table("indicator_values").Where("indicator_code = ?", code)
+	q := s.with(ctx).Table("indicator_values").Where("indicator_code = ?", code)
 	switch {
 	case lo != nil && hi != nil:
 		q = q.Where("(value < ? OR value > ?)", s.cmpArg(*lo), s.cmpArg(*hi))
@@ -137,7 +137,7 @@ func (s *Store) CountValuesOutside(ctx context.Context, code string, lo, hi *fix
 
 // RegionCodes implements indicator.Store.
 func (s *Store) RegionCodes(ctx context.Context) (map[string]bool, error) {
-	rows, err := s.db.WithContext(ctx).Table("regions").Select("code").Rows()
+	rows, err := s.with(ctx).Table("regions").Select("code").Rows()
 	if err != nil {
 		return nil, translate(err)
 	}
@@ -186,7 +186,7 @@ const valueOrder = "i.dimension IS NULL, i.dimension, i.number IS NULL, i.number
 
 // Values implements indicator.Store.
 func (s *Store) Values(ctx context.Context, f indicator.ValueFilter) ([]indicator.RegionValue, error) {
-	q := s.db.WithContext(ctx).Table("indicator_values v").
+	q := s.with(ctx).Table("indicator_values v").
 		Select(valueSelect).
 		Joins("JOIN indicators i ON i.code = v.indicator_code").
 		Where("v.region_code = ?", f.RegionCode)
@@ -211,7 +211,7 @@ func (s *Store) Values(ctx context.Context, f indicator.ValueFilter) ([]indicato
 // CountValues implements indicator.Store.
 func (s *Store) CountValues(ctx context.Context) (int, error) {
 	var n int64
-	err := s.db.WithContext(ctx).Table("indicator_values").Count(&n).Error
+	err := s.with(ctx).Table("indicator_values").Count(&n).Error
 	return int(n), translate(err)
 }
 
@@ -269,7 +269,7 @@ func (s *Store) upsertValuesSQLite(ctx context.Context, values []indicator.Value
 			}
 			write = append(write, v)
 		}
-		return translate(insertBatches(tx.db.WithContext(ctx), valueSpec, tx.valueArgs(write)))
+		return translate(insertBatches(tx.with(ctx), valueSpec, tx.valueArgs(write)))
 	})
 	return inserted, updated, err
 }
@@ -303,7 +303,7 @@ func (s *Store) existingValues(ctx context.Context, values []indicator.Value) (m
 	}
 	out := make(map[indicator.ValueKey]fixed.Dec, len(values))
 	for start := 0; start < len(regions); start += per {
-		q := s.db.WithContext(ctx).Table("indicator_values").Select("region_code, indicator_code, year, value").
+		q := s.with(ctx).Table("indicator_values").Select("region_code, indicator_code, year, value").
 			Where("region_code IN ?", regions[start:min(start+per, len(regions))])
 		if narrow {
 			q = q.Where("indicator_code IN ? AND year IN ?", inds, years)

@@ -53,14 +53,14 @@ func splitList(s string) []string {
 func (s *Store) CreateKey(ctx context.Context, k auth.Key, hash string) error {
 	return s.audited(ctx, audit.EntityKey, k.ID, func(tx *Store) error {
 		row := toKeyRow(k, hash)
-		return translate(tx.db.WithContext(ctx).Create(&row).Error)
+		return translate(tx.with(ctx).Create(&row).Error)
 	})
 }
 
 // KeyByHash implements auth.Store.
 func (s *Store) KeyByHash(ctx context.Context, hash string) (auth.Key, error) {
 	var row keyRow
-	if err := s.db.WithContext(ctx).Where("hash = ?", hash).Take(&row).Error; err != nil {
+	if err := s.with(ctx).Where("hash = ?", hash).Take(&row).Error; err != nil {
 		return auth.Key{}, translate(err)
 	}
 	return row.toKey(), nil
@@ -68,7 +68,7 @@ func (s *Store) KeyByHash(ctx context.Context, hash string) (auth.Key, error) {
 
 // TouchKey implements auth.Store.
 func (s *Store) TouchKey(ctx context.Context, id string, at time.Time) error {
-	return translate(s.db.WithContext(ctx).Model(&keyRow{}).Where("id = ?", id).Update("last_used_at", at).Error)
+	return translate(s.with(ctx).Model(&keyRow{}).Where("id = ?", id).Update("last_used_at", at).Error)
 }
 
 func utc(t *time.Time) *time.Time {

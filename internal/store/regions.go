@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/sync/errgroup"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
@@ -91,7 +92,7 @@ const regionSelect = `r.code, r.level, r.parent_code, r.name, r.type, r.province
 r.district_code, p.name AS province_name, g.name AS regency_name, d.name AS district_name`
 
 func (s *Store) regionQuery(ctx context.Context) *gorm.DB {
-	return s.db.WithContext(ctx).Table("regions r").Select(regionSelect).
+	return s.with(ctx).Table("regions r").Select(regionSelect).
 		Joins("LEFT JOIN regions p ON p.code = r.province_code").
 		Joins("LEFT JOIN regions g ON g.code = r.regency_code").
 		Joins("LEFT JOIN regions d ON d.code = r.district_code")
@@ -168,11 +169,6 @@ var regionOrder = map[string]string{"code": "r.code", "name": "r.name", "score":
 
 // Regions implements region.Store.
 func (s *Store) Regions(ctx context.Context, f region.Filter) ([]region.Region, int, error) {
-	var total int64
-	count := s.regionFilter(s.db.WithContext(ctx).Table("regions r"), f)
-	if err := count.Count(&total).Error; err != nil {
-		return nil, 0, translate(err)
-	}
 	col, ok := regionOrder[f.Sort.Field]
 	if !ok || col == "s.score" && f.Score == nil {
 		col = "r.code"
@@ -186,14 +182,23 @@ func (s *Store) Regions(ctx context.Context, f region.Filter) ([]region.Region, 
 	if col != "r.code" {
 		order = append(order, clause.OrderByColumn{Column: clause.Column{Name: "r.code", Raw: true}, Desc: f.Sort.Desc})
 	}
-	var views []regionView
-	sel := s.regionQuery(ctx)
-	if f.Score != nil {
-		sel = sel.Select(regionSelect + ", s.score AS score_value, s.status, s.derived_status")
-	}
-	err := s.regionFilter(sel, f).
-		Clauses(clause.OrderBy{Columns: order}).
-		Limit(f.Page.Limit).Offset(f.Page.Offset).Find(&views).Error
+	var (
+		total int64
+		views []regionView
+	)
+	// The count and the page are independent: outside a transaction they
+	// run in parallel, on two pooled connections.
+	err := s.parallel(ctx, func(ctx context.Context) error {
+		return s.regionFilter(s.with(ctx).Table("regions r"), f).Count(&total).Error
+	}, func(ctx context.Context) error {
+		sel := s.regionQuery(ctx)
+		if f.Score != nil {
+			sel = sel.Select(regionSelect + ", s.score AS score_value, s.status, s.derived_status")
+		}
+		return s.regionFilter(sel, f).
+			Clauses(clause.OrderBy{Columns: order}).
+			Limit(f.Page.Limit).Offset(f.Page.Offset).Find(&views).Error
+	})
 	if err != nil {
 		return nil, 0, translate(err)
 	}
@@ -204,10 +209,28 @@ func (s *Store) Regions(ctx context.Context, f region.Filter) ([]region.Region, 
 	return out, int(total), nil
 }
 
+// parallel runs independent reads: in parallel, unless s is bound to a
+// transaction (whose one connection serves one statement at a time).
+func (s *Store) parallel(ctx context.Context, reads ...func(context.Context) error) error {
+	if s.inTx {
+		for _, read := range reads {
+			if err := read(ctx); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	for _, read := range reads {
+		g.Go(func() error { return read(gctx) })
+	}
+	return g.Wait()
+}
+
 // ChildCount implements region.Store.
 func (s *Store) ChildCount(ctx context.Context, code string) (int, error) {
 	var n int64
-	err := s.db.WithContext(ctx).Table("regions").Where("parent_code = ?", code).Count(&n).Error
+	err := s.with(ctx).Table("regions").Where("parent_code = ?", code).Count(&n).Error
 	return int(n), translate(err)
 }
 
@@ -215,14 +238,14 @@ func (s *Store) ChildCount(ctx context.Context, code string) (int, error) {
 func (s *Store) CreateRegion(ctx context.Context, r region.Region) error {
 	return s.audited(ctx, audit.EntityRegion, r.Code, func(tx *Store) error {
 		row := toRegionRow(r)
-		return translate(tx.db.WithContext(ctx).Create(&row).Error)
+		return translate(tx.with(ctx).Create(&row).Error)
 	})
 }
 
 // UpdateRegion implements region.Store.
 func (s *Store) UpdateRegion(ctx context.Context, r region.Region) error {
 	return s.audited(ctx, audit.EntityRegion, r.Code, func(tx *Store) error {
-		return rowsAffected(tx.db.WithContext(ctx).Model(&regionRow{}).Where("code = ?", r.Code).
+		return rowsAffected(tx.with(ctx).Model(&regionRow{}).Where("code = ?", r.Code).
 			Updates(map[string]any{"name": r.Name, "type": nullable(r.Type), "updated_at": time.Now().UTC()}))
 	})
 }
@@ -230,7 +253,7 @@ func (s *Store) UpdateRegion(ctx context.Context, r region.Region) error {
 // DeleteRegion implements region.Store.
 func (s *Store) DeleteRegion(ctx context.Context, code string) error {
 	return s.audited(ctx, audit.EntityRegion, code, func(tx *Store) error {
-		return rowsAffected(tx.db.WithContext(ctx).Where("code = ?", code).Delete(&regionRow{}))
+		return rowsAffected(tx.with(ctx).Where("code = ?", code).Delete(&regionRow{}))
 	})
 }
 
@@ -240,7 +263,7 @@ func (s *Store) RegionCounts(ctx context.Context) (map[region.Level]int, error) 
 		Level string
 		N     int
 	}
-	err := s.db.WithContext(ctx).Table("regions").Select("level, COUNT(*) AS n").Group("level").Scan(&rows).Error
+	err := s.with(ctx).Table("regions").Select("level, COUNT(*) AS n").Group("level").Scan(&rows).Error
 	if err != nil {
 		return nil, translate(err)
 	}

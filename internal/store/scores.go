@@ -76,7 +76,7 @@ func (r scoreRow) toScore() indicator.Score {
 
 // VillageTypes implements indicator.Store.
 func (s *Store) VillageTypes(ctx context.Context) (map[string]string, error) {
-	rows, err := s.db.WithContext(ctx).Table("regions").Select("code, type").Where("level = ?", "village").Rows()
+	rows, err := s.with(ctx).Table("regions").Select("code, type").Where("level = ?", "village").Rows()
 	if err != nil {
 		return nil, translate(err)
 	}
@@ -94,7 +94,7 @@ func (s *Store) VillageTypes(ctx context.Context) (map[string]string, error) {
 
 // Scores implements indicator.Store.
 func (s *Store) Scores(ctx context.Context, village, framework string) ([]indicator.Score, error) {
-	q := s.db.WithContext(ctx).Where("village_code = ?", village)
+	q := s.with(ctx).Where("village_code = ?", village)
 	if framework != "" {
 		q = q.Where("framework = ?", framework)
 	}
@@ -119,7 +119,7 @@ func (s *Store) ExistingScores(ctx context.Context, framework string, keys []ind
 	for year, codes := range byYear {
 		for start := 0; start < len(codes); start += 900 { // under SQLite's parameter limit
 			var rows []scoreRow
-			err := s.db.WithContext(ctx).Where("framework = ? AND year = ? AND village_code IN ?", framework, year,
+			err := s.with(ctx).Where("framework = ? AND year = ? AND village_code IN ?", framework, year,
 				codes[start:min(start+900, len(codes))]).Find(&rows).Error
 			if err != nil {
 				return nil, translate(err)
@@ -194,7 +194,7 @@ func (s *Store) upsertScoresSQLite(ctx context.Context, scores []indicator.Score
 			}
 			write = append(write, sc)
 		}
-		return translate(insertBatches(tx.db.WithContext(ctx), scoreSpec, tx.scoreArgs(write)))
+		return translate(insertBatches(tx.with(ctx), scoreSpec, tx.scoreArgs(write)))
 	})
 	return inserted, updated, err
 }
@@ -245,7 +245,7 @@ type importDetails struct {
 // CountScores implements indicator.Store.
 func (s *Store) CountScores(ctx context.Context, framework string) (int, error) {
 	var n int64
-	err := s.db.WithContext(ctx).Table("scores").Where("framework = ?", framework).Count(&n).Error
+	err := s.with(ctx).Table("scores").Where("framework = ?", framework).Count(&n).Error
 	return int(n), translate(err)
 }
 
@@ -260,11 +260,11 @@ func (s *Store) SaveImport(ctx context.Context, r indicator.Report) error {
 		Unchanged: r.Unchanged, Rejected: r.Rejected, Translated: r.Translated, Applied: r.Applied,
 		Details: string(details), KeyID: nullable(r.KeyID), CreatedAt: r.CreatedAt}
 	if !r.Applied { // nothing was written: nothing to audit
-		return translate(s.db.WithContext(ctx).Create(&row).Error)
+		return translate(s.with(ctx).Create(&row).Error)
 	}
 	// Applied: one audit entry for the batch, the report with its counts.
 	return s.InTx(ctx, func(tx *Store) error {
-		if err := tx.db.WithContext(ctx).Create(&row).Error; err != nil {
+		if err := tx.with(ctx).Create(&row).Error; err != nil {
 			return translate(err)
 		}
 		after, err := tx.snapshot(ctx, audit.EntityImport, r.ID, false)
@@ -278,7 +278,7 @@ func (s *Store) SaveImport(ctx context.Context, r indicator.Report) error {
 // ImportReport implements indicator.Store.
 func (s *Store) ImportReport(ctx context.Context, id string) (indicator.Report, error) {
 	var row importRow
-	if err := s.db.WithContext(ctx).Where("id = ?", id).Take(&row).Error; err != nil {
+	if err := s.with(ctx).Where("id = ?", id).Take(&row).Error; err != nil {
 		return indicator.Report{}, translate(err)
 	}
 	var d importDetails

@@ -53,7 +53,7 @@ func scoped(q *gorm.DB, alias string, sc stats.Scope, village string) *gorm.DB {
 // Groups implements stats.Store.
 func (s *Store) Groups(ctx context.Context, level region.Level, sc stats.Scope) ([]stats.Group, error) {
 	var out []stats.Group
-	q := s.db.WithContext(ctx).Table("regions r").Select("r.code, r.name").Where("r.level = ?", string(level))
+	q := s.with(ctx).Table("regions r").Select("r.code, r.name").Where("r.level = ?", string(level))
 	if sc.Region != "" && sc.Level != region.LevelVillage {
 		q = q.Where("r."+levelColumn[sc.Level]+" = ?", sc.Region)
 	}
@@ -69,7 +69,7 @@ type groupCount struct {
 
 // EligibleCounts implements stats.Store.
 func (s *Store) EligibleCounts(ctx context.Context, level region.Level, sc stats.Scope) (map[string]int, error) {
-	q := s.db.WithContext(ctx).Table("regions v").Select(groupExpr("v", level)+" AS g, COUNT(*) AS n").
+	q := s.with(ctx).Table("regions v").Select(groupExpr("v", level)+" AS g, COUNT(*) AS n").
 		Where("v.level = ?", "village")
 	if sc.Framework.KelurahanExcluded {
 		q = q.Where("v.type <> ?", region.TypeKelurahan)
@@ -87,7 +87,7 @@ func (s *Store) EligibleCounts(ctx context.Context, level region.Level, sc stats
 }
 
 func (s *Store) scoresOf(ctx context.Context, sc stats.Scope, year int) *gorm.DB {
-	q := s.db.WithContext(ctx).Table("scores s").Where("s.framework = ? AND s.year = ?", sc.Framework.Code, year)
+	q := s.with(ctx).Table("scores s").Where("s.framework = ? AND s.year = ?", sc.Framework.Code, year)
 	return scoped(q, "s", sc, "village_code")
 }
 
@@ -133,7 +133,7 @@ func (s *Store) ScoreValues(ctx context.Context, level region.Level, sc stats.Sc
 }
 
 func (s *Store) pairs(ctx context.Context, sc stats.Scope, from, to int) *gorm.DB {
-	q := s.db.WithContext(ctx).Table("scores a").
+	q := s.with(ctx).Table("scores a").
 		Joins("JOIN scores b ON b.village_code = a.village_code AND b.framework = a.framework AND b.year = ?", to).
 		Where("a.framework = ? AND a.year = ?", sc.Framework.Code, from)
 	return scoped(q, "a", sc, "village_code")
@@ -279,7 +279,7 @@ func (s *Store) Descendants(ctx context.Context, code string, level region.Level
 		Type  *string
 		N     int
 	}
-	q := s.db.WithContext(ctx).Table("regions").Select("level, type, COUNT(*) AS n").Where("code <> ?", code)
+	q := s.with(ctx).Table("regions").Select("level, type, COUNT(*) AS n").Where("code <> ?", code)
 	if level == region.LevelVillage {
 		q = q.Where("code = ?", code)
 	} else {
@@ -317,7 +317,7 @@ func (s *Store) Descendants(ctx context.Context, code string, level region.Level
 func (s *Store) ActivePrograms(ctx context.Context, code string, year int) ([]stats.ProgramRef, error) {
 	prov, _, _ := strings.Cut(code, ".")
 	var out []stats.ProgramRef
-	err := s.db.WithContext(ctx).Table("programs p").Select("p.id, p.code, p.title, p.status").
+	err := s.with(ctx).Table("programs p").Select("p.id, p.code, p.title, p.status").
 		Where("p.status = ? OR p.status <> ? AND p.start_date <= ? AND (p.end_date IS NULL OR p.end_date >= ?)",
 			"active", "cancelled", fmt.Sprintf("%04d-12-31", year), fmt.Sprintf("%04d-01-01", year)).
 		Where(`p.id IN (SELECT pp.program_id FROM program_parties pp LEFT JOIN agencies a ON a.id = pp.agency_id

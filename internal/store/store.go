@@ -42,10 +42,14 @@ const DefaultURL = "desa.db"
 // Store is the database. It implements the storage interfaces of the
 // domain packages.
 type Store struct {
-	db      *gorm.DB
-	dialect Dialect
-	inTx    bool      // bound to a transaction by InTx
-	conn    *sql.Conn // PostgreSQL: the pinned connection of that transaction
+	db       *gorm.DB
+	dialect  Dialect
+	inTx     bool      // bound to a transaction by InTx
+	conn     *sql.Conn // PostgreSQL: the pinned connection of that transaction
+	replicas int       // how many read replicas reads may go to (Options.ReadURLs)
+
+	dsn     string        // PostgreSQL: for the data version listener
+	version *versionWatch // PostgreSQL without replicas: the data version as last announced
 }
 
 // defaultIdleConns is how many idle connections the pool keeps when
@@ -57,8 +61,11 @@ type Options struct {
 	// StatementTimeout bounds every statement on PostgreSQL (0: none).
 	StatementTimeout time.Duration
 	// MaxOpenConns caps the pool (0: no cap, with up to 16 connections
-	// kept idle).
+	// kept idle), and each replica's pool alike.
 	MaxOpenConns int
+	// ReadURLs are PostgreSQL streaming replicas to send reads to
+	// (DATABASE_READ_URLS); see useReplicas. PostgreSQL only.
+	ReadURLs []string
 }
 
 // ParseURL tells which engine a DATABASE_URL selects and returns the DSN the
@@ -120,11 +127,11 @@ func Connect(ctx context.Context, rawURL string, opt Options) (*Store, error) {
 	var d gorm.Dialector
 	switch dialect {
 	case Postgres:
-		if opt.StatementTimeout > 0 {
-			dsn = withParam(dsn, "statement_timeout", fmt.Sprint(opt.StatementTimeout.Milliseconds()))
-		}
-		d = postgres.Open(dsn)
+		d = postgres.Open(pgDSN(dsn, opt))
 	case SQLite:
+		if len(opt.ReadURLs) > 0 {
+			return nil, errors.New("store: read replicas (DATABASE_READ_URLS) need PostgreSQL as the primary")
+		}
 		d = sqlite.Open(dsn)
 	}
 	db, err := gorm.Open(d, &gorm.Config{
@@ -157,7 +164,32 @@ func Connect(ctx context.Context, rawURL string, opt Options) (*Store, error) {
 		sqlDB.Close()
 		return nil, fmt.Errorf("store: connect to %s: %w", dialect, err)
 	}
-	return &Store{db: db, dialect: dialect}, nil
+	if len(opt.ReadURLs) > 0 {
+		if err := useReplicas(db, opt.ReadURLs, opt); err != nil {
+			sqlDB.Close()
+			return nil, err
+		}
+		if err := pingReplicas(pingCtx, db, len(opt.ReadURLs)); err != nil {
+			sqlDB.Close()
+			return nil, err
+		}
+	}
+	s := &Store{db: db, dialect: dialect, replicas: len(opt.ReadURLs), dsn: dsn}
+	if len(opt.ReadURLs) == 0 {
+		// With replicas, a request's data version must come from the copy
+		// its rows come from, which notifications from the primary cannot
+		// tell: DataVersion reads it per request there.
+		s.version = &versionWatch{}
+	}
+	return s, nil
+}
+
+// pgDSN adds the options of opt to a PostgreSQL URL.
+func pgDSN(dsn string, opt Options) string {
+	if opt.StatementTimeout > 0 {
+		dsn = withParam(dsn, "statement_timeout", fmt.Sprint(opt.StatementTimeout.Milliseconds()))
+	}
+	return dsn
 }
 
 func withParam(rawURL, key, value string) string {
@@ -273,13 +305,4 @@ func translate(err error) error {
 		return apperr.Wrap(err, apperr.Unavailable, "the database is unavailable")
 	}
 	return err
-}
-
-// DataVersion returns the number that changes on every write to regions or
-// scores (and the other tables cached answers depend on): the key of every
-// cache and ETag.
-func (s *Store) DataVersion(ctx context.Context) (int64, error) {
-	var v int64
-	err := s.db.WithContext(ctx).Raw("SELECT version FROM data_version WHERE id = 1").Scan(&v).Error
-	return v, translate(err)
 }

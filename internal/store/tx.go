@@ -39,7 +39,9 @@ func (s *Store) InTx(ctx context.Context, fn func(*Store) error) (err error) {
 				conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
 			}
 		}()
-		tx := &Store{db: c.Session(&gorm.Session{NewDB: true}), dialect: s.dialect, inTx: true, conn: conn}
+		c.Statement.ConnPool = pinnedConn{conn}
+		tx := &Store{db: c.Session(&gorm.Session{NewDB: true}), dialect: s.dialect, inTx: true, conn: conn,
+			replicas: s.replicas}
 		if err := fn(tx); err != nil {
 			return err
 		}
