@@ -283,7 +283,7 @@ func (s *Store) AuditEntries(ctx context.Context, f audit.Filter) ([]audit.Entry
 	return out, int(total), nil
 }
 
-// changeRow is a row of changes, kept by the triggers of migration 00009.
+// changeRow is a row of changes, kept by the triggers of migration 00010.
 type changeRow struct {
 	Entity   string
 	EntityID string

@@ -12,7 +12,7 @@ import (
 )
 
 // BenchmarkScoreImportChangeLog measures what the change log (the triggers
-// of migration 00009) costs the bulk import of IDM 2024 (75,259 scores into
+// of migration 00010) costs the bulk import of IDM 2024 (75,259 scores into
 // an empty table), against the same import with the score triggers
 // dropped, in the same run: compare the two ns/op of an engine.
 //
