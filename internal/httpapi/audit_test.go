@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/desa-api/desa-api/internal/auth"
 	"github.com/desa-api/desa-api/internal/httpapi"
 )
 
@@ -88,6 +89,17 @@ func TestAuditTrail(t *testing.T) {
 		}
 		if got := len(all) - start; got < 6 {
 			t.Errorf("only %d entries in all", got)
+		}
+
+		// Keys are audited too, and the trail is never answered from a
+		// cache: a key made after a read shows at once.
+		keys := len(a.auditEntries(t, "entity=key"))
+		if _, _, err := auth.NewService(a.s).Create(context.Background(), "late", []auth.Scope{auth.ScopeRead}, nil); err != nil {
+			t.Fatal(err)
+		}
+		if got := a.auditEntries(t, "entity=key"); len(got) != keys+1 || got[0].KeyName != "cli" ||
+			!strings.Contains(string(got[0].After), `"name":"late"`) || strings.Contains(string(got[0].After), `"hash"`) {
+			t.Errorf("after creating a key: %d key entries (had %d), newest %+v", len(got), keys, got[0])
 		}
 
 		// CSV has the same columns.

@@ -26,10 +26,6 @@ $$;
 -- +goose StatementEnd
 CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log
     FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
--- Cached answers (GET /v1/audit) depend on it too, and some entries (keys)
--- come with no other write that bumps the data version.
-CREATE TRIGGER audit_log_data_version AFTER INSERT ON audit_log
-    FOR EACH STATEMENT EXECUTE FUNCTION bump_data_version();
 
 -- The change feed: one row per entity that ever existed, carrying the
 -- sequence number of its last change and whether that change deleted it.
@@ -190,7 +186,6 @@ DROP TRIGGER regions_log_changes_del ON regions;
 DROP FUNCTION log_changes();
 DROP TABLE changes;
 DROP SEQUENCE changes_seq;
-DROP TRIGGER audit_log_data_version ON audit_log;
 DROP TRIGGER audit_log_append_only ON audit_log;
 DROP FUNCTION audit_log_append_only();
 DROP TABLE audit_log;

@@ -28,10 +28,6 @@ BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 -- +goose StatementEnd
--- +goose StatementBegin
-CREATE TRIGGER audit_log_data_version AFTER INSERT ON audit_log
-BEGIN UPDATE data_version SET version = version + 1 WHERE id = 1; END;
--- +goose StatementEnd
 
 CREATE TABLE changes (
     entity    TEXT NOT NULL,
@@ -355,7 +351,6 @@ DROP TRIGGER regions_log_changes_upd;
 DROP TRIGGER regions_log_changes_del;
 DROP TABLE changes_seq;
 DROP TABLE changes;
-DROP TRIGGER audit_log_data_version;
 DROP TRIGGER audit_log_no_delete;
 DROP TRIGGER audit_log_no_update;
 DROP TABLE audit_log;
