@@ -436,6 +436,173 @@ const docTemplate = `{
                 }
             }
         },
+        "/v1/audit": {
+            "get": {
+                "security": [
+                    {
+                        "BearerKey": []
+                    }
+                ],
+                "description": "Every write — regions, scores, indicator values, indicators, imports (one entry per batch, with its counts), agencies, programs and their parts, keys — appends one entry in the transaction of the write, with the key and request that made it and the stored state before and after. The trail is append-only: no API changes or deletes it. Admin keys only.",
+                "produces": [
+                    "application/json",
+                    "text/csv"
+                ],
+                "tags": [
+                    "audit"
+                ],
+                "summary": "List the audit trail",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "entity type: region, score, indicator_value, indicator, agency, program, program_agreement, program_party, program_budget, program_activity, program_target, key, import",
+                        "name": "entity",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "entity id, e.g. 35.78.01.1001 or 35.78.01.1001/idm/2024",
+                        "name": "entity_id",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "key id or key name",
+                        "name": "key",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "example": "2025-05-08T00:00:00Z",
+                        "description": "entries at or after this RFC 3339 time",
+                        "name": "since",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "entries before this RFC 3339 time",
+                        "name": "until",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "json",
+                            "csv"
+                        ],
+                        "type": "string",
+                        "description": "json or csv (or send Accept: text/csv)",
+                        "name": "format",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "default": 50,
+                        "description": "page size, 1–1000",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "default": 0,
+                        "description": "rows to skip",
+                        "name": "offset",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/AuditList"
+                        },
+                        "headers": {
+                            "Link": {
+                                "type": "string",
+                                "description": "RFC 8288 links to the first, prev, next and last pages"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/v1/changes": {
+            "get": {
+                "description": "The entities changed after a cursor, oldest change first, each once with its current stored state, or as a tombstone (deleted: true, state: null) when it no longer exists. Start with since=0 and pass next_cursor back until has_more is false; replaying every page onto an empty copy (upsert states, delete tombstones) gives exactly the current data, bulk imports and deletions included. Entities: region (id: code), score (village/framework/year), indicator_value (region/indicator/year), indicator, agency, program, program_agreement (program_id/position), program_party, program_budget, program_activity, program_target (program_id/village_code). The state is the stored row: its keys are the database columns.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "audit"
+                ],
+                "summary": "Read the change feed",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "default": "0",
+                        "description": "cursor: 0 (the start) or a next_cursor",
+                        "name": "since",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "entity type(s), comma = any of",
+                        "name": "entity",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "default": 100,
+                        "description": "page size, 1–1000",
+                        "name": "limit",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/ChangeList"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/v1/districts": {
             "get": {
                 "produces": [
@@ -5786,6 +5953,86 @@ const docTemplate = `{
                 }
             }
         },
+        "AuditEntry": {
+            "type": "object",
+            "required": [
+                "action",
+                "after",
+                "at",
+                "before",
+                "entity",
+                "entity_id",
+                "id",
+                "key_id",
+                "key_name",
+                "request_id"
+            ],
+            "properties": {
+                "action": {
+                    "type": "string",
+                    "enum": [
+                        "create",
+                        "update",
+                        "delete",
+                        "import"
+                    ],
+                    "example": "update"
+                },
+                "after": {
+                    "type": "object",
+                    "x-nullable": true
+                },
+                "at": {
+                    "type": "string"
+                },
+                "before": {
+                    "type": "object",
+                    "x-nullable": true
+                },
+                "entity": {
+                    "type": "string",
+                    "example": "region"
+                },
+                "entity_id": {
+                    "type": "string",
+                    "example": "35.78.01.1001"
+                },
+                "id": {
+                    "type": "integer",
+                    "example": 42
+                },
+                "key_id": {
+                    "type": "string",
+                    "example": "0196b1f0-6c1e-7c3a-9d2b-3f4e5a6b7c8d"
+                },
+                "key_name": {
+                    "type": "string",
+                    "example": "dpmd-jatim"
+                },
+                "request_id": {
+                    "type": "string",
+                    "example": "f3b1c2d4e5"
+                }
+            }
+        },
+        "AuditList": {
+            "type": "object",
+            "required": [
+                "data",
+                "page"
+            ],
+            "properties": {
+                "data": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/AuditEntry"
+                    }
+                },
+                "page": {
+                    "$ref": "#/definitions/Page"
+                }
+            }
+        },
         "Budget": {
             "type": "object",
             "required": [
@@ -5974,6 +6221,77 @@ const docTemplate = `{
                 "spent": {
                     "type": "integer",
                     "example": 600000000
+                }
+            }
+        },
+        "Change": {
+            "type": "object",
+            "required": [
+                "deleted",
+                "entity",
+                "entity_id",
+                "seq",
+                "state"
+            ],
+            "properties": {
+                "deleted": {
+                    "type": "boolean",
+                    "example": false
+                },
+                "entity": {
+                    "type": "string",
+                    "enum": [
+                        "region",
+                        "score",
+                        "indicator_value",
+                        "indicator",
+                        "agency",
+                        "program",
+                        "program_agreement",
+                        "program_party",
+                        "program_budget",
+                        "program_activity",
+                        "program_target"
+                    ],
+                    "example": "score"
+                },
+                "entity_id": {
+                    "type": "string",
+                    "example": "35.78.01.1001/idm/2024"
+                },
+                "seq": {
+                    "type": "integer",
+                    "example": 1234
+                },
+                "state": {
+                    "type": "object",
+                    "x-nullable": true
+                }
+            }
+        },
+        "ChangeList": {
+            "type": "object",
+            "required": [
+                "data",
+                "has_more",
+                "next_cursor"
+            ],
+            "properties": {
+                "data": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/Change"
+                    }
+                },
+                "has_more": {
+                    "description": "HasMore tells whether more changes follow right now.",
+                    "type": "boolean",
+                    "example": true
+                },
+                "next_cursor": {
+                    "description": "NextCursor is the since of the next page (the same cursor when there\nis nothing new yet).",
+                    "type": "string",
+                    "example": "1234"
                 }
             }
         },

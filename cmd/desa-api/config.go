@@ -36,6 +36,7 @@ type config struct {
 	RateLimitRPS     float64
 	RateLimitBurst   int
 	AllowedOrigins   []string
+	RequireIfMatch   bool
 }
 
 // seedSets are the embedded sets serve can load on start, in load order.
@@ -137,6 +138,13 @@ func loadConfig(getenv func(string) string) (config, error) {
 		if o = strings.TrimSpace(o); o != "" {
 			c.AllowedOrigins = append(c.AllowedOrigins, o)
 		}
+	}
+	switch v := getenv("REQUIRE_IF_MATCH"); v {
+	case "", "false", "0":
+	case "true", "1":
+		c.RequireIfMatch = true
+	default:
+		return c, fmt.Errorf("REQUIRE_IF_MATCH: want true or false, got %q", v)
 	}
 	if v := getenv("DB_MAX_CONNS"); v != "" {
 		if _, err := fmt.Sscan(v, &c.MaxOpenConns); err != nil || c.MaxOpenConns < 0 {

@@ -37,6 +37,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/desa-api/desa-api/internal/audit"
 	"github.com/desa-api/desa-api/internal/auth"
 	"github.com/desa-api/desa-api/internal/cooperation"
 	"github.com/desa-api/desa-api/internal/httpapi"
@@ -138,7 +139,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		ImportBodyLimit: cfg.ImportBodyLimit, Logger: log, CacheControl: cfg.CacheControl, CacheBytes: cfg.CacheBytes,
 		Collectors:   []prometheus.Collector{collectors.NewDBStatsCollector(s.SQL(), "desa"), listening(s)},
 		RateLimitRPS: cfg.RateLimitRPS, RateLimitBurst: cfg.RateLimitBurst, AllowedOrigins: cfg.AllowedOrigins,
-		RequestContext: store.ForRequest})
+		RequestContext: store.ForRequest, RequireIfMatch: cfg.RequireIfMatch})
 	if err != nil {
 		return err
 	}
@@ -199,6 +200,7 @@ func services(s *store.Store) (httpapi.Services, error) {
 		Stats:              stats.NewService(s, s).WithPrograms(s),
 		Programs:           cooperation.NewService(store.CooperationStore{Store: s}, s, s, newID),
 		Keys:               auth.NewService(s),
+		Audit:              audit.NewService(s),
 		Ping:               s.Ping,
 		DataVersion:        s.DataVersion,
 		RefreshDataVersion: s.RefreshDataVersion,

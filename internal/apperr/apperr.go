@@ -23,10 +23,13 @@ const (
 	Precondition             // a conditional request's precondition failed
 	TooLarge                 // the request body or a requested amount is too large
 	Unavailable              // a dependency (the database) is unavailable
+	// PreconditionRequired: the server requires a conditional request
+	// (If-Match) and none was sent.
+	PreconditionRequired
 )
 
 var kindNames = [...]string{"internal", "bad_request", "invalid", "not_found", "conflict",
-	"unauthorized", "forbidden", "precondition_failed", "too_large", "unavailable"}
+	"unauthorized", "forbidden", "precondition_failed", "too_large", "unavailable", "precondition_required"}
 
 func (k Kind) String() string {
 	if int(k) < len(kindNames) {

@@ -121,11 +121,13 @@ func matches(header, etag string) bool {
 }
 
 // conditional gives every GET under /v1 an ETag derived from the data
-// version and the request, answers 304 to a matching If-None-Match without
+// version and the request (a single resource's own ETag, from resource,
+// where it has one), answers 304 to a matching If-None-Match without
 // computing anything, and serves repeats from the in-process cache. After
 // any other request it calls refresh (when set) before the answer is
 // written.
-func conditional(version, refresh func(context.Context) (int64, error), rc *respCache, cacheControl string) echo.MiddlewareFunc {
+func conditional(version, refresh func(context.Context) (int64, error), resource func(echo.Context) (string, bool, error),
+	rc *respCache, cacheControl string) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			req := c.Request()
@@ -149,6 +151,16 @@ func conditional(version, refresh func(context.Context) (int64, error), rc *resp
 			}
 			key := cacheKey(req)
 			etag := etagOf(key, v)
+			if resource == nil {
+				// no single-resource ETags
+			} else if tag, ok, err := resource(c); err != nil {
+				return err
+			} else if ok {
+				// The resource's state, then what else its answer shows
+				// (a village's latest score): If-Match compares the first
+				// part, If-None-Match the whole.
+				etag = strings.TrimSuffix(tag, `"`) + "." + strings.TrimPrefix(etag, `"`)
+			}
 			h := c.Response().Header()
 			h.Set(echo.HeaderVary, echo.HeaderAccept)
 			if cacheControl != "" {
@@ -213,11 +225,11 @@ func conditional(version, refresh func(context.Context) (int64, error), rc *resp
 	}
 }
 
-// private reports whether a path answers data that is not open (API keys),
-// which is neither cached nor given an ETag, and changes without moving the
-// data version.
+// private reports whether a path answers data that is not open (API keys,
+// the audit trail), which is neither cached nor given an ETag, and changes
+// without moving the data version.
 func private(path string) bool {
-	return path == "/v1/keys" || strings.HasPrefix(path, "/v1/keys/")
+	return path == "/v1/keys" || strings.HasPrefix(path, "/v1/keys/") || path == "/v1/audit"
 }
 
 // recorder passes writes through and keeps a copy up to limit bytes.

@@ -28,6 +28,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/labstack/echo/v4"
 
+	"github.com/desa-api/desa-api/internal/audit"
 	"github.com/desa-api/desa-api/internal/auth"
 	"github.com/desa-api/desa-api/internal/cooperation"
 	"github.com/desa-api/desa-api/internal/httpapi"
@@ -124,7 +125,7 @@ func newAPIWith(t testing.TB, s *store.Store, cfg httpapi.Config) *api {
 	}
 	indicators := indicator.NewService(store.IndicatorStore{Store: s}, s, crosswalk, newImportID)
 	e, err := httpapi.New(httpapi.Services{Regions: regions, Indicators: indicators, Keys: keys, Ping: s.Ping,
-		DataVersion: s.DataVersion, Stats: stats.NewService(s, s).WithPrograms(s),
+		DataVersion: s.DataVersion, Stats: stats.NewService(s, s).WithPrograms(s), Audit: audit.NewService(s),
 		Programs:    cooperation.NewService(store.CooperationStore{Store: s}, s, s, newImportID),
 		Idempotency: idempotency.NewService(s, 0)}, cfg)
 	if err != nil {

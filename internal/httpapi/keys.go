@@ -29,6 +29,7 @@ func authenticate(keys *auth.Service) echo.MiddlewareFunc {
 				c.Set(keyContext, &k)
 				c.SetRequest(c.Request().WithContext(auth.NewContext(c.Request().Context(), &k)))
 			}
+			withActor(c)
 			return next(c)
 		}
 	}

@@ -31,6 +31,7 @@ func OpenAPI3() (*openapi3.T, error) {
 	}
 	refineMediaTypes(v3)
 	addNotModified(v3)
+	addPreconditions(v3)
 	addIdempotency(v3)
 	return v3, nil
 }
@@ -72,6 +73,43 @@ func addIdempotency(doc *openapi3.T) {
 		}
 		if op.Responses.Value("422") == nil {
 			op.Responses.Set("422", failure("Unprocessable Entity: the Idempotency-Key was used with a different request"))
+		}
+	}
+}
+
+// addPreconditions documents If-Match on every PATCH, PUT and DELETE of a
+// single resource (see preconditions): the header (and If-None-Match: * on
+// a PUT), the 412 when it names a stale ETag and the 428 when
+// REQUIRE_IF_MATCH=true and it is missing.
+func addPreconditions(doc *openapi3.T) {
+	var ref *openapi3.SchemaRef
+	if doc.Components != nil && doc.Components.Schemas["Problem"] != nil {
+		ref = openapi3.NewSchemaRef("#/components/schemas/Problem", doc.Components.Schemas["Problem"].Value)
+	}
+	problem := openapi3.NewContentWithSchemaRef(ref, []string{problemJSON})
+	for path, item := range doc.Paths.Map() {
+		route := strings.NewReplacer("{", ":", "}", "").Replace(path)
+		if _, ok := resources[route]; !ok {
+			continue
+		}
+		for _, op := range []*openapi3.Operation{item.Patch, item.Put, item.Delete} {
+			if op == nil {
+				continue
+			}
+			p := openapi3.NewHeaderParameter("If-Match").WithDescription(
+				"the ETag of the resource as last read; the write fails with 412 if it changed since")
+			p.Schema = openapi3.NewStringSchema().NewRef()
+			op.AddParameter(p)
+			if op == item.Put {
+				p := openapi3.NewHeaderParameter("If-None-Match").WithDescription(
+					"* to create only: the write fails with 412 if the resource exists")
+				p.Schema = openapi3.NewStringSchema().WithEnum("*").NewRef()
+				op.AddParameter(p)
+			}
+			op.Responses.Set("412", &openapi3.ResponseRef{Value: openapi3.NewResponse().
+				WithDescription("Precondition Failed: If-Match names a stale ETag").WithContent(problem)})
+			op.Responses.Set("428", &openapi3.ResponseRef{Value: openapi3.NewResponse().
+				WithDescription("Precondition Required: REQUIRE_IF_MATCH=true and no If-Match was sent").WithContent(problem)})
 		}
 	}
 }

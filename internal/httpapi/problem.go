@@ -43,6 +43,8 @@ var statusOf = map[apperr.Kind]int{
 	apperr.Precondition: http.StatusPreconditionFailed,
 	apperr.TooLarge:     http.StatusRequestEntityTooLarge,
 	apperr.Unavailable:  http.StatusServiceUnavailable,
+
+	apperr.PreconditionRequired: http.StatusPreconditionRequired,
 }
 
 // problemSlug names the problem type of a status; api/problems/<slug>.md
@@ -56,6 +58,7 @@ var problemSlug = map[int]string{
 	http.StatusNotAcceptable:         "not-acceptable",
 	http.StatusConflict:              "conflict",
 	http.StatusPreconditionFailed:    "precondition-failed",
+	http.StatusPreconditionRequired:  "precondition-required",
 	http.StatusRequestEntityTooLarge: "too-large",
 	http.StatusUnsupportedMediaType:  "unsupported-media-type",
 	http.StatusUnprocessableEntity:   "invalid",

@@ -15,6 +15,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/desa-api/desa-api/internal/audit"
 	"github.com/desa-api/desa-api/internal/auth"
 	"github.com/desa-api/desa-api/internal/cooperation"
 	"github.com/desa-api/desa-api/internal/fixed"
@@ -87,6 +88,12 @@ func newID() string { return uuid.Must(uuid.NewV7()).String() }
 
 func newProgramAPI(t *testing.T, s *store.Store) *progAPI {
 	t.Helper()
+	return newProgramAPIWith(t, s, httpapi.Config{})
+}
+
+// newProgramAPIWith is newProgramAPI with a configuration of the HTTP layer.
+func newProgramAPIWith(t *testing.T, s *store.Store, cfg httpapi.Config) *progAPI {
+	t.Helper()
 	ctx := context.Background()
 	a := newAPI(t, s)
 	regions := region.NewService(s)
@@ -127,7 +134,7 @@ func newProgramAPI(t *testing.T, s *store.Store) *progAPI {
 	}
 	e, err := httpapi.New(httpapi.Services{Regions: regions, Indicators: indicators, Keys: keys,
 		Programs: cooperation.NewService(store.CooperationStore{Store: s}, s, s, newID), Ping: s.Ping,
-		DataVersion: s.DataVersion, Idempotency: idempotency.NewService(s, 0)}, httpapi.Config{})
+		DataVersion: s.DataVersion, Audit: audit.NewService(s), Idempotency: idempotency.NewService(s, 0)}, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

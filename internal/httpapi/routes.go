@@ -104,4 +104,6 @@ func routes(e *echo.Echo, h *handlers) {
 	v1.GET("/keys", h.listKeys, admin)
 	v1.POST("/keys", h.createKey, admin)
 	v1.DELETE("/keys/:id", h.revokeKey, admin)
+	v1.GET("/audit", h.listAudit, admin)
+	v1.GET("/changes", h.listChanges)
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/desa-api/desa-api/internal/apperr"
+	"github.com/desa-api/desa-api/internal/audit"
 	"github.com/desa-api/desa-api/internal/auth"
 	"github.com/desa-api/desa-api/internal/cooperation"
 	"github.com/desa-api/desa-api/internal/idempotency"
@@ -37,6 +38,9 @@ type Services struct {
 	// Idempotency makes POSTs with an Idempotency-Key safe to retry (nil:
 	// the header is ignored).
 	Idempotency *idempotency.Service
+	// Audit reads the audit trail and the change feed, and gives single
+	// resources their ETags.
+	Audit *audit.Service
 	// Ping reports whether the database answers (for /readyz).
 	Ping func(context.Context) error
 	// DataVersion changes on every write to the data answers depend on; it
@@ -73,6 +77,9 @@ type Config struct {
 	// CacheBytes bounds the in-process response cache (0: 64 MiB; negative:
 	// no cache, ETags only).
 	CacheBytes int64
+	// RequireIfMatch makes If-Match mandatory on PATCH, PUT and DELETE of
+	// single resources (428 without it).
+	RequireIfMatch bool
 	// RequestContext, when set, prepares the context of every request;
 	// write says whether the request may write (any method but GET, HEAD
 	// and OPTIONS). With read replicas the store then reads a write
@@ -142,7 +149,8 @@ func New(svc Services, cfg Config) (*echo.Echo, error) {
 		return nil, fmt.Errorf("httpapi: import body limit %q: %w", cfg.ImportBodyLimit, err)
 	}
 	e.Use(idempotent(svc.Idempotency, importLimit, cfg.Logger))
-	e.Use(conditional(svc.DataVersion, svc.RefreshDataVersion, h.cache, cfg.CacheControl))
+	e.Use(conditional(svc.DataVersion, svc.RefreshDataVersion, h.resourceETag, h.cache, cfg.CacheControl),
+		h.preconditions(cfg.RequireIfMatch))
 	routes(e, h)
 	return e, nil
 }

@@ -57,6 +57,7 @@ var getTargets = map[string]string{
 	"/v1/regions/:code/indicators":       "/v1/regions/64.01/indicators",
 	"/v1/villages/:code/indicators":      "/v1/villages/64.01.01.2003/indicators",
 	"/v1/programs":                       "/v1/programs?province=64",
+	"/v1/changes":                        "/v1/changes?limit=5",
 }
 
 // withoutSample are routes this fixture holds nothing for (no program or
@@ -64,7 +65,8 @@ var getTargets = map[string]string{
 // sampled above.
 var withoutSample = map[string]bool{"/v1/agencies/:id": true, "/v1/programs/:id": true,
 	"/v1/programs/:id/parties": true, "/v1/programs/:id/budgets": true, "/v1/programs/:id/activities": true,
-	"/v1/programs/:id/villages": true, "/v1/programs/:id/outcomes": true}
+	"/v1/programs/:id/villages": true, "/v1/programs/:id/outcomes": true,
+	"/v1/audit": true} // admin only: see TestAuditTrail
 
 // privateGets are admin-only routes that are deliberately neither cached
 // nor given an ETag: the cache runs before the route's scope check

@@ -19,6 +19,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/desa-api/desa-api/internal/audit"
 	"github.com/desa-api/desa-api/internal/auth"
 	"github.com/desa-api/desa-api/internal/cooperation"
 	"github.com/desa-api/desa-api/internal/fixed"
@@ -264,6 +265,7 @@ func newStatsAPI(t testing.TB, s *store.Store, cfg httpapi.Config) *statsAPI {
 		Stats:       stats.NewService(countingStats{s, n}, s),
 		Programs:    cooperation.NewService(store.CooperationStore{Store: s}, s, s, func() string { return "p" }),
 		Keys:        keys,
+		Audit:       audit.NewService(s),
 		Ping:        s.Ping,
 		DataVersion: s.DataVersion,
 

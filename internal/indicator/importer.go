@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/desa-api/desa-api/internal/apperr"
+	"github.com/desa-api/desa-api/internal/audit"
 	"github.com/desa-api/desa-api/internal/fixed"
 	"github.com/desa-api/desa-api/internal/region"
 )
@@ -178,6 +179,9 @@ func (s *Service) Import(ctx context.Context, req ImportRequest, body io.Reader)
 	if err != nil {
 		return Report{}, err
 	}
+	// The rows are audited as one entry for the batch: the report, saved
+	// in the transaction of the rows when they are applied.
+	ctx = audit.Batch(ctx)
 	errRollback := errors.New("rollback")
 	err = s.store.InTx(ctx, func(tx Store) error {
 		if err := run(ctx, tx); err != nil {
@@ -187,13 +191,15 @@ func (s *Service) Import(ctx context.Context, req ImportRequest, body io.Reader)
 			return errRollback
 		}
 		rep.Applied = rep.Inserted+rep.Updated > 0
-		return nil
+		return tx.SaveImport(ctx, rep)
 	})
 	if err != nil && !errors.Is(err, errRollback) {
 		return Report{}, err
 	}
-	if err := s.store.SaveImport(ctx, rep); err != nil {
-		return Report{}, err
+	if err != nil { // rolled back: the report is kept all the same
+		if err := s.store.SaveImport(ctx, rep); err != nil {
+			return Report{}, err
+		}
 	}
 	if req.Mode == ModeAtomic && rep.Rejected > 0 {
 		return rep, apperr.New(apperr.Invalid, "%d of %d rows were rejected; nothing was stored (mode=atomic)", rep.Rejected, rep.Rows)

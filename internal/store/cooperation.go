@@ -3,12 +3,14 @@ package store
 import (
 	"context"
 	"database/sql/driver"
+	"encoding/json"
 	"fmt"
 	"time"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
+	"github.com/desa-api/desa-api/internal/audit"
 	"github.com/desa-api/desa-api/internal/cooperation"
 	"github.com/desa-api/desa-api/internal/paging"
 	"github.com/desa-api/desa-api/internal/region"
@@ -195,22 +197,28 @@ func (s *Store) Agencies(ctx context.Context, f cooperation.AgencyFilter) ([]coo
 
 // CreateAgency implements cooperation.Store.
 func (s *Store) CreateAgency(ctx context.Context, a cooperation.Agency) error {
-	row := toAgencyRow(a)
-	row.CreatedAt = time.Now().UTC()
-	row.UpdatedAt = row.CreatedAt
-	return translate(s.with(ctx).Create(&row).Error)
+	return s.audited(ctx, audit.EntityAgency, a.ID, func(tx *Store) error {
+		row := toAgencyRow(a)
+		row.CreatedAt = time.Now().UTC()
+		row.UpdatedAt = row.CreatedAt
+		return translate(tx.with(ctx).Create(&row).Error)
+	})
 }
 
 // UpdateAgency implements cooperation.Store.
 func (s *Store) UpdateAgency(ctx context.Context, a cooperation.Agency) error {
-	return rowsAffected(s.with(ctx).Model(&agencyRow{}).Where("id = ?", a.ID).Updates(map[string]any{
-		"name": a.Name, "acronym": a.Acronym, "kind": a.Kind, "province_code": nullable(a.ProvinceCode),
-		"website": a.Website, "updated_at": time.Now().UTC()}))
+	return s.audited(ctx, audit.EntityAgency, a.ID, func(tx *Store) error {
+		return rowsAffected(tx.with(ctx).Model(&agencyRow{}).Where("id = ?", a.ID).Updates(map[string]any{
+			"name": a.Name, "acronym": a.Acronym, "kind": a.Kind, "province_code": nullable(a.ProvinceCode),
+			"website": a.Website, "updated_at": time.Now().UTC()}))
+	})
 }
 
 // DeleteAgency implements cooperation.Store.
 func (s *Store) DeleteAgency(ctx context.Context, id string) error {
-	return rowsAffected(s.with(ctx).Where("id = ?", id).Delete(&agencyRow{}))
+	return s.audited(ctx, audit.EntityAgency, id, func(tx *Store) error {
+		return rowsAffected(tx.with(ctx).Where("id = ?", id).Delete(&agencyRow{}))
+	})
 }
 
 // ProgramsWithAgency implements cooperation.Store.
@@ -392,11 +400,11 @@ func (s *Store) CountPrograms(ctx context.Context) (int, error) {
 
 // CreateProgram implements cooperation.Store.
 func (s *Store) CreateProgram(ctx context.Context, p cooperation.Program) error {
-	return s.InTx(ctx, func(tx *Store) error {
+	return s.audited(ctx, audit.EntityProgram, p.ID, func(tx *Store) error {
 		row := toProgramRow(p)
 		row.CreatedAt = time.Now().UTC()
 		row.UpdatedAt = row.CreatedAt
-		db := tx.db.WithContext(ctx)
+		db := tx.with(ctx)
 		if err := db.Create(&row).Error; err != nil {
 			return translate(err)
 		}
@@ -405,14 +413,14 @@ func (s *Store) CreateProgram(ctx context.Context, p cooperation.Program) error 
 				return translate(err)
 			}
 		}
-		return tx.ReplaceParties(ctx, p.ID, p.Parties)
+		return tx.replaceParties(ctx, p.ID, p.Parties)
 	})
 }
 
 // UpdateProgram implements cooperation.Store.
 func (s *Store) UpdateProgram(ctx context.Context, p cooperation.Program) error {
-	return s.InTx(ctx, func(tx *Store) error {
-		db := tx.db.WithContext(ctx)
+	return s.audited(ctx, audit.EntityProgram, p.ID, func(tx *Store) error {
+		db := tx.with(ctx)
 		row := toProgramRow(p)
 		err := rowsAffected(db.Model(&programRow{}).Where("id = ?", p.ID).Updates(map[string]any{
 			"code": row.Code, "title": row.Title, "summary": row.Summary, "objective": row.Objective,
@@ -438,8 +446,8 @@ var programParts = []string{"program_targets", "program_activities", "program_bu
 // explicitly in the same transaction, so that nothing depends on the
 // engine enforcing ON DELETE CASCADE (which the schema declares too).
 func (s *Store) DeleteProgram(ctx context.Context, id string) error {
-	return s.InTx(ctx, func(tx *Store) error {
-		db := tx.db.WithContext(ctx)
+	return s.audited(ctx, audit.EntityProgram, id, func(tx *Store) error {
+		db := tx.with(ctx)
 		for _, t := range programParts {
 			if err := db.Exec("DELETE FROM "+t+" WHERE program_id = ?", id).Error; err != nil {
 				return translate(err)
@@ -523,19 +531,30 @@ func toPartyRow(p cooperation.Party, at time.Time) partyRow {
 
 // CreateParty implements cooperation.Store.
 func (s *Store) CreateParty(ctx context.Context, p cooperation.Party) error {
-	row := toPartyRow(p, time.Now().UTC())
-	return translate(s.with(ctx).Create(&row).Error)
+	return s.audited(ctx, audit.EntityParty, p.ID, func(tx *Store) error {
+		row := toPartyRow(p, time.Now().UTC())
+		return translate(tx.with(ctx).Create(&row).Error)
+	})
 }
 
 // DeleteParty implements cooperation.Store.
 func (s *Store) DeleteParty(ctx context.Context, programID, partyID string) error {
-	return rowsAffected(s.with(ctx).Where("program_id = ? AND id = ?", programID, partyID).Delete(&partyRow{}))
+	return s.audited(ctx, audit.EntityParty, partyID, func(tx *Store) error {
+		return rowsAffected(tx.with(ctx).Where("program_id = ? AND id = ?", programID, partyID).Delete(&partyRow{}))
+	})
 }
 
-// ReplaceParties implements cooperation.Store.
+// ReplaceParties implements cooperation.Store. The parties are part of
+// the program's audited state: this is an update of the program.
 func (s *Store) ReplaceParties(ctx context.Context, programID string, ps []cooperation.Party) error {
+	return s.audited(ctx, audit.EntityProgram, programID, func(tx *Store) error {
+		return tx.replaceParties(ctx, programID, ps)
+	})
+}
+
+func (s *Store) replaceParties(ctx context.Context, programID string, ps []cooperation.Party) error {
 	return s.InTx(ctx, func(tx *Store) error {
-		db := tx.db.WithContext(ctx)
+		db := tx.with(ctx)
 		if err := db.Where("program_id = ?", programID).Delete(&partyRow{}).Error; err != nil {
 			return translate(err)
 		}
@@ -647,27 +666,33 @@ func (s *Store) Budget(ctx context.Context, programID, id string) (cooperation.B
 
 // CreateBudget implements cooperation.Store.
 func (s *Store) CreateBudget(ctx context.Context, b cooperation.Budget) error {
-	row := toBudgetRow(b)
-	row.CreatedAt = time.Now().UTC()
-	row.UpdatedAt = row.CreatedAt
-	return translate(s.with(ctx).Create(&row).Error)
+	return s.audited(ctx, audit.EntityBudget, b.ID, func(tx *Store) error {
+		row := toBudgetRow(b)
+		row.CreatedAt = time.Now().UTC()
+		row.UpdatedAt = row.CreatedAt
+		return translate(tx.with(ctx).Create(&row).Error)
+	})
 }
 
 // UpdateBudget implements cooperation.Store.
 func (s *Store) UpdateBudget(ctx context.Context, b cooperation.Budget) error {
-	return rowsAffected(s.with(ctx).Model(&budgetRow{}).Where("program_id = ? AND id = ?", b.ProgramID, b.ID).
-		Updates(map[string]any{"year": b.Year, "province_code": nullable(b.ProvinceCode), "agency_id": nullable(b.AgencyID),
-			"kind": b.Kind, "amount_idr": b.AmountIDR, "source": b.Source, "updated_at": time.Now().UTC()}))
+	return s.audited(ctx, audit.EntityBudget, b.ID, func(tx *Store) error {
+		return rowsAffected(tx.with(ctx).Model(&budgetRow{}).Where("program_id = ? AND id = ?", b.ProgramID, b.ID).
+			Updates(map[string]any{"year": b.Year, "province_code": nullable(b.ProvinceCode), "agency_id": nullable(b.AgencyID),
+				"kind": b.Kind, "amount_idr": b.AmountIDR, "source": b.Source, "updated_at": time.Now().UTC()}))
+	})
 }
 
 // DeleteBudget implements cooperation.Store.
 func (s *Store) DeleteBudget(ctx context.Context, programID, id string) error {
-	return rowsAffected(s.with(ctx).Where("program_id = ? AND id = ?", programID, id).Delete(&budgetRow{}))
+	return s.audited(ctx, audit.EntityBudget, id, func(tx *Store) error {
+		return rowsAffected(tx.with(ctx).Where("program_id = ? AND id = ?", programID, id).Delete(&budgetRow{}))
+	})
 }
 
 // DeleteBudgets implements cooperation.Store.
 func (s *Store) DeleteBudgets(ctx context.Context, programID string) error {
-	return translate(s.with(ctx).Where("program_id = ?", programID).Delete(&budgetRow{}).Error)
+	return s.deleteParts(ctx, audit.EntityBudget, "program_budgets", programID)
 }
 
 // ---- activities ----
@@ -746,29 +771,35 @@ func (s *Store) Activity(ctx context.Context, programID, id string) (cooperation
 
 // CreateActivity implements cooperation.Store.
 func (s *Store) CreateActivity(ctx context.Context, a cooperation.Activity) error {
-	row := toActivityRow(a)
-	row.CreatedAt = time.Now().UTC()
-	row.UpdatedAt = row.CreatedAt
-	return translate(s.with(ctx).Create(&row).Error)
+	return s.audited(ctx, audit.EntityActivity, a.ID, func(tx *Store) error {
+		row := toActivityRow(a)
+		row.CreatedAt = time.Now().UTC()
+		row.UpdatedAt = row.CreatedAt
+		return translate(tx.with(ctx).Create(&row).Error)
+	})
 }
 
 // UpdateActivity implements cooperation.Store.
 func (s *Store) UpdateActivity(ctx context.Context, a cooperation.Activity) error {
-	row := toActivityRow(a)
-	return rowsAffected(s.with(ctx).Model(&activityRow{}).Where("program_id = ? AND id = ?", a.ProgramID, a.ID).
-		Updates(map[string]any{"date": row.Date, "kind": row.Kind, "title": row.Title, "venue": row.Venue,
-			"region_code": row.RegionCode, "summary": row.Summary, "participants": row.Participants,
-			"updated_at": time.Now().UTC()}))
+	return s.audited(ctx, audit.EntityActivity, a.ID, func(tx *Store) error {
+		row := toActivityRow(a)
+		return rowsAffected(tx.with(ctx).Model(&activityRow{}).Where("program_id = ? AND id = ?", a.ProgramID, a.ID).
+			Updates(map[string]any{"date": row.Date, "kind": row.Kind, "title": row.Title, "venue": row.Venue,
+				"region_code": row.RegionCode, "summary": row.Summary, "participants": row.Participants,
+				"updated_at": time.Now().UTC()}))
+	})
 }
 
 // DeleteActivity implements cooperation.Store.
 func (s *Store) DeleteActivity(ctx context.Context, programID, id string) error {
-	return rowsAffected(s.with(ctx).Where("program_id = ? AND id = ?", programID, id).Delete(&activityRow{}))
+	return s.audited(ctx, audit.EntityActivity, id, func(tx *Store) error {
+		return rowsAffected(tx.with(ctx).Where("program_id = ? AND id = ?", programID, id).Delete(&activityRow{}))
+	})
 }
 
 // DeleteActivities implements cooperation.Store.
 func (s *Store) DeleteActivities(ctx context.Context, programID string) error {
-	return translate(s.with(ctx).Where("program_id = ?", programID).Delete(&activityRow{}).Error)
+	return s.deleteParts(ctx, audit.EntityActivity, "program_activities", programID)
 }
 
 // ---- targets ----
@@ -824,7 +855,7 @@ func (s *Store) AddTargets(ctx context.Context, ts []cooperation.Target) (int, e
 	// Batches of 60 rows × 8 columns keep each statement under the
 	// parameter limit that keeps SQLite fast (see sqliteMaxParams).
 	err := s.InTx(ctx, func(tx *Store) error {
-		db := tx.db.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true})
+		db := tx.with(ctx).Clauses(clause.OnConflict{DoNothing: true})
 		for start := 0; start < len(rows); start += 60 {
 			chunk := rows[start:min(start+60, len(rows))]
 			res := db.Create(&chunk)
@@ -833,7 +864,20 @@ func (s *Store) AddTargets(ctx context.Context, ts []cooperation.Target) (int, e
 			}
 			added += int(res.RowsAffected)
 		}
-		return nil
+		if added == 0 {
+			return nil
+		}
+		// One audit entry for the batch: the program and the villages
+		// asked for (those already targets were skipped).
+		codes := make([]string, len(ts))
+		for i, t := range ts {
+			codes[i] = t.VillageCode
+		}
+		after, err := json.Marshal(map[string]any{"added": added, "village_codes": codes})
+		if err != nil {
+			return err
+		}
+		return tx.record(ctx, audit.ActionImport, audit.EntityTarget, ts[0].ProgramID, nil, after)
 	})
 	return added, err
 }
@@ -913,7 +957,9 @@ func (s *Store) CountTargets(ctx context.Context, programID string) (int, error)
 
 // DeleteTarget implements cooperation.Store.
 func (s *Store) DeleteTarget(ctx context.Context, programID, villageCode string) error {
-	return rowsAffected(s.with(ctx).Where("program_id = ? AND village_code = ?", programID, villageCode).Delete(&targetRow{}))
+	return s.audited(ctx, audit.EntityTarget, programID+"/"+villageCode, func(tx *Store) error {
+		return rowsAffected(tx.with(ctx).Where("program_id = ? AND village_code = ?", programID, villageCode).Delete(&targetRow{}))
+	})
 }
 
 // ---- regions and scores, as the cooperation service reads them ----

@@ -4,9 +4,10 @@ import (
 	"context"
 	"time"
 
-	"gorm.io/gorm"
+	"fmt"
 	"gorm.io/gorm/clause"
 
+	"github.com/desa-api/desa-api/internal/audit"
 	"github.com/desa-api/desa-api/internal/fixed"
 	"github.com/desa-api/desa-api/internal/indicator"
 )
@@ -95,24 +96,24 @@ func (s *Store) Indicator(ctx context.Context, code string) (indicator.Indicator
 
 // CreateIndicator implements indicator.Store.
 func (s *Store) CreateIndicator(ctx context.Context, ind indicator.Indicator) error {
-	row := toIndicatorRow(ind)
-	row.CreatedAt = time.Now().UTC()
-	row.UpdatedAt = row.CreatedAt
-	return translate(s.with(ctx).Create(&row).Error)
+	return s.audited(ctx, audit.EntityIndicator, ind.Code, func(tx *Store) error {
+		row := toIndicatorRow(ind)
+		row.CreatedAt = time.Now().UTC()
+		row.UpdatedAt = row.CreatedAt
+		return translate(tx.with(ctx).Create(&row).Error)
+	})
 }
 
 // UpdateIndicator implements indicator.Store.
 func (s *Store) UpdateIndicator(ctx context.Context, ind indicator.Indicator) error {
 	r := toIndicatorRow(ind)
-	res := s.with(ctx).Model(&indicatorRow{}).Where("code = ?", ind.Code).Updates(map[string]any{
-		"name_id": r.NameID, "name_en": r.NameEN, "unit": r.Unit, "framework": r.Framework, "dimension": r.Dimension,
-		"number": r.Number, "min_value": r.MinValue, "max_value": r.MaxValue, "higher_is_better": r.HigherIsBetter,
-		"updated_at": time.Now().UTC(),
+	return s.audited(ctx, audit.EntityIndicator, ind.Code, func(tx *Store) error {
+		return rowsAffected(tx.with(ctx).Model(&indicatorRow{}).Where("code = ?", ind.Code).Updates(map[string]any{
+			"name_id": r.NameID, "name_en": r.NameEN, "unit": r.Unit, "framework": r.Framework, "dimension": r.Dimension,
+			"number": r.Number, "min_value": r.MinValue, "max_value": r.MaxValue, "higher_is_better": r.HigherIsBetter,
+			"updated_at": time.Now().UTC(),
+		}))
 	})
-	if res.Error == nil && res.RowsAffected == 0 {
-		return translate(gorm.ErrRecordNotFound)
-	}
-	return translate(res.Error)
 }
 
 // CountValuesOutside implements indicator.Store.
@@ -228,6 +229,19 @@ func (s *Store) UpsertValues(ctx context.Context, values []indicator.Value) (ins
 	if len(values) == 0 {
 		return 0, 0, nil
 	}
+	if len(values) == 1 && !audit.IsBatch(ctx) { // one value, written through the API
+		v := values[0]
+		id := fmt.Sprintf("%s/%s/%d", v.RegionCode, v.IndicatorCode, v.Year)
+		err = s.audited(ctx, audit.EntityIndicatorValue, id, func(tx *Store) error {
+			inserted, updated, err = tx.upsertValues(ctx, values)
+			return err
+		})
+		return inserted, updated, err
+	}
+	return s.upsertValues(ctx, values)
+}
+
+func (s *Store) upsertValues(ctx context.Context, values []indicator.Value) (inserted, updated int, err error) {
 	if s.dialect == SQLite {
 		return s.upsertValuesSQLite(ctx, values)
 	}
@@ -255,7 +269,7 @@ func (s *Store) upsertValuesSQLite(ctx context.Context, values []indicator.Value
 			}
 			write = append(write, v)
 		}
-		return translate(insertBatches(tx.db.WithContext(ctx), valueSpec, tx.valueArgs(write)))
+		return translate(insertBatches(tx.with(ctx), valueSpec, tx.valueArgs(write)))
 	})
 	return inserted, updated, err
 }

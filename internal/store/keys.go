@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/desa-api/desa-api/internal/audit"
 	"github.com/desa-api/desa-api/internal/auth"
 )
 
@@ -50,8 +51,10 @@ func splitList(s string) []string {
 
 // CreateKey implements auth.Store.
 func (s *Store) CreateKey(ctx context.Context, k auth.Key, hash string) error {
-	row := toKeyRow(k, hash)
-	return translate(s.with(ctx).Create(&row).Error)
+	return s.audited(ctx, audit.EntityKey, k.ID, func(tx *Store) error {
+		row := toKeyRow(k, hash)
+		return translate(tx.with(ctx).Create(&row).Error)
+	})
 }
 
 // KeyByHash implements auth.Store.
@@ -97,13 +100,15 @@ func (s *Store) ListKeys(ctx context.Context, f auth.KeyFilter) ([]auth.Key, int
 
 // RevokeKey implements auth.Store.
 func (s *Store) RevokeKey(ctx context.Context, id string, at time.Time) error {
-	db := s.db.WithContext(ctx)
-	res := db.Model(&keyRow{}).Where("id = ? AND revoked_at IS NULL", id).Update("revoked_at", at)
-	if res.Error != nil || res.RowsAffected > 0 {
-		return translate(res.Error)
-	}
-	var row keyRow // revoked already, or not there
-	return translate(db.Select("id").Where("id = ?", id).Take(&row).Error)
+	return s.audited(ctx, audit.EntityKey, id, func(tx *Store) error {
+		db := tx.db.WithContext(ctx)
+		res := db.Model(&keyRow{}).Where("id = ? AND revoked_at IS NULL", id).Update("revoked_at", at)
+		if res.Error != nil || res.RowsAffected > 0 {
+			return translate(res.Error)
+		}
+		var row keyRow // revoked already, or not there
+		return translate(db.Select("id").Where("id = ?", id).Take(&row).Error)
+	})
 }
 
 func utc(t *time.Time) *time.Time {

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"strings"
 	"time"
 
@@ -9,6 +11,7 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
+	"github.com/desa-api/desa-api/internal/audit"
 	"github.com/desa-api/desa-api/internal/region"
 )
 
@@ -233,27 +236,25 @@ func (s *Store) ChildCount(ctx context.Context, code string) (int, error) {
 
 // CreateRegion implements region.Store.
 func (s *Store) CreateRegion(ctx context.Context, r region.Region) error {
-	row := toRegionRow(r)
-	return translate(s.with(ctx).Create(&row).Error)
+	return s.audited(ctx, audit.EntityRegion, r.Code, func(tx *Store) error {
+		row := toRegionRow(r)
+		return translate(tx.with(ctx).Create(&row).Error)
+	})
 }
 
 // UpdateRegion implements region.Store.
 func (s *Store) UpdateRegion(ctx context.Context, r region.Region) error {
-	res := s.with(ctx).Model(&regionRow{}).Where("code = ?", r.Code).
-		Updates(map[string]any{"name": r.Name, "type": nullable(r.Type), "updated_at": time.Now().UTC()})
-	if res.Error == nil && res.RowsAffected == 0 {
-		return translate(gorm.ErrRecordNotFound)
-	}
-	return translate(res.Error)
+	return s.audited(ctx, audit.EntityRegion, r.Code, func(tx *Store) error {
+		return rowsAffected(tx.with(ctx).Model(&regionRow{}).Where("code = ?", r.Code).
+			Updates(map[string]any{"name": r.Name, "type": nullable(r.Type), "updated_at": time.Now().UTC()}))
+	})
 }
 
 // DeleteRegion implements region.Store.
 func (s *Store) DeleteRegion(ctx context.Context, code string) error {
-	res := s.with(ctx).Where("code = ?", code).Delete(&regionRow{})
-	if res.Error == nil && res.RowsAffected == 0 {
-		return translate(gorm.ErrRecordNotFound)
-	}
-	return translate(res.Error)
+	return s.audited(ctx, audit.EntityRegion, code, func(tx *Store) error {
+		return rowsAffected(tx.with(ctx).Where("code = ?", code).Delete(&regionRow{}))
+	})
 }
 
 // RegionCounts implements region.Store.
@@ -288,12 +289,20 @@ func (s *Store) ImportRegions(ctx context.Context, rs []region.Region) (int, err
 				row.ProvinceCode, row.RegencyCode, row.DistrictCode, now, now})
 		}
 	}
-	err := s.bulkUpsert(ctx, bulkSpec{
-		table:    "regions",
-		columns:  []string{"code", "level", "parent_code", "name", "type", "province_code", "regency_code", "district_code", "created_at", "updated_at"},
-		conflict: []string{"code"},
-		update:   []string{"name", "type", "updated_at"},
-	}, rows)
+	// One audit entry for the batch, in its transaction.
+	err := s.InTx(ctx, func(tx *Store) error {
+		err := tx.bulkUpsert(ctx, bulkSpec{
+			table:    "regions",
+			columns:  []string{"code", "level", "parent_code", "name", "type", "province_code", "regency_code", "district_code", "created_at", "updated_at"},
+			conflict: []string{"code"},
+			update:   []string{"name", "type", "updated_at"},
+		}, rows)
+		if err != nil {
+			return err
+		}
+		return tx.record(ctx, audit.ActionImport, audit.EntityImport, "regions", nil,
+			json.RawMessage(fmt.Sprintf(`{"kind":"regions","rows":%d}`, len(rows))))
+	})
 	if err != nil {
 		return 0, err
 	}

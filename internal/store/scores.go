@@ -3,8 +3,10 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"time"
 
+	"github.com/desa-api/desa-api/internal/audit"
 	"github.com/desa-api/desa-api/internal/fixed"
 	"github.com/desa-api/desa-api/internal/indicator"
 	"github.com/desa-api/desa-api/internal/region"
@@ -133,6 +135,19 @@ func (s *Store) UpsertScores(ctx context.Context, scores []indicator.Score) (ins
 	if len(scores) == 0 {
 		return 0, 0, nil
 	}
+	if len(scores) == 1 && !audit.IsBatch(ctx) { // one score, written through the API
+		sc := scores[0]
+		id := fmt.Sprintf("%s/%s/%d", sc.VillageCode, sc.Framework, sc.Year)
+		err = s.audited(ctx, audit.EntityScore, id, func(tx *Store) error {
+			inserted, updated, err = tx.upsertScores(ctx, scores)
+			return err
+		})
+		return inserted, updated, err
+	}
+	return s.upsertScores(ctx, scores)
+}
+
+func (s *Store) upsertScores(ctx context.Context, scores []indicator.Score) (inserted, updated int, err error) {
 	if s.dialect == SQLite {
 		return s.upsertScoresSQLite(ctx, scores)
 	}
@@ -166,7 +181,7 @@ func (s *Store) upsertScoresSQLite(ctx context.Context, scores []indicator.Score
 			}
 			write = append(write, sc)
 		}
-		return translate(insertBatches(tx.db.WithContext(ctx), scoreSpec, tx.scoreArgs(write)))
+		return translate(insertBatches(tx.with(ctx), scoreSpec, tx.scoreArgs(write)))
 	})
 	return inserted, updated, err
 }
@@ -238,7 +253,20 @@ func (s *Store) SaveImport(ctx context.Context, r indicator.Report) error {
 		CodeEdition: r.CodeEdition, Format: r.Format, RowsTotal: r.Rows, Inserted: r.Inserted, Updated: r.Updated,
 		Unchanged: r.Unchanged, Rejected: r.Rejected, Translated: r.Translated, Applied: r.Applied,
 		Details: string(details), KeyID: nullable(r.KeyID), CreatedAt: r.CreatedAt}
-	return translate(s.with(ctx).Create(&row).Error)
+	if !r.Applied { // nothing was written: nothing to audit
+		return translate(s.with(ctx).Create(&row).Error)
+	}
+	// Applied: one audit entry for the batch, the report with its counts.
+	return s.InTx(ctx, func(tx *Store) error {
+		if err := tx.with(ctx).Create(&row).Error; err != nil {
+			return translate(err)
+		}
+		after, err := tx.snapshot(ctx, audit.EntityImport, r.ID, false)
+		if err != nil {
+			return err
+		}
+		return tx.record(ctx, audit.ActionImport, audit.EntityImport, r.ID, nil, after)
+	})
 }
 
 // ImportReport implements indicator.Store.

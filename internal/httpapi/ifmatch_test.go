@@ -1,0 +1,276 @@
+package httpapi_test
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/desa-api/desa-api/internal/httpapi"
+	"github.com/desa-api/desa-api/internal/store"
+	"github.com/desa-api/desa-api/internal/store/storetest"
+)
+
+// etag reads the ETag of a single resource.
+func (a *api) etag(t *testing.T, target string) string {
+	t.Helper()
+	res := a.do(t, request{target: target})
+	wantStatus(t, "GET "+target, res, http.StatusOK)
+	tag := res.header.Get("ETag")
+	if tag == "" {
+		t.Fatalf("GET %s: no ETag", target)
+	}
+	return tag
+}
+
+func TestSingleResourceETags(t *testing.T) {
+	eachProgramEngine(t, func(t *testing.T, a *progAPI) {
+		p := a.program(t, programBody("ks-etag", ""))
+		ag := a.agency(t, "Biro Kesra Setda Prov. Kaltim", "provincial_bureau", "64")
+		for _, target := range []string{"/v1/provinces/35", "/v1/regencies/35.78", "/v1/districts/35.78.01",
+			"/v1/villages/3578011001", "/v1/regions/35.78.01.1001", "/v1/indicators/idm_iks_01",
+			"/v1/agencies/" + ag, "/v1/programs/" + p.ID} {
+			if !strings.HasPrefix(target, "/v1/indicators/") || a.do(t, request{target: target}).status == http.StatusOK {
+				tag := a.etag(t, target)
+				res := a.do(t, request{target: target, header: map[string]string{"If-None-Match": tag}})
+				wantStatus(t, "revalidate "+target, res, http.StatusNotModified)
+			}
+		}
+		// A write to one resource leaves the state part of another's ETag.
+		before := a.etag(t, "/v1/provinces/64")
+		wantStatus(t, "PATCH 35", a.do(t, request{method: http.MethodPatch, target: "/v1/provinces/35", body: `{"name":"Jatim"}`, key: a.writer}), http.StatusOK)
+		after := a.etag(t, "/v1/provinces/64")
+		if state(before) != state(after) {
+			t.Errorf("ETag state of 64 changed with a write to 35: %s → %s", before, after)
+		}
+		// The old ETag still passes If-Match on the unchanged resource.
+		wantStatus(t, "PATCH 64 with its older ETag", a.do(t, request{method: http.MethodPatch, target: "/v1/provinces/64",
+			body: `{"name":"Kaltim"}`, key: a.writer, header: map[string]string{"If-Match": before}}), http.StatusOK)
+	})
+}
+
+func state(etag string) string {
+	s, _, _ := strings.Cut(strings.Trim(etag, `"`), ".")
+	return s
+}
+
+func TestIfMatch(t *testing.T) {
+	eachProgramEngine(t, func(t *testing.T, a *progAPI) {
+		patch := func(target, body, ifMatch, key string) response {
+			t.Helper()
+			h := map[string]string{}
+			if ifMatch != "" {
+				h["If-Match"] = ifMatch
+			}
+			return a.do(t, request{method: http.MethodPatch, target: target, body: body, key: key, header: h})
+		}
+		// Read, change with the ETag, and the ETag read before is stale.
+		e1 := a.etag(t, "/v1/provinces/35")
+		res := patch("/v1/provinces/35", `{"name":"Jawa Timur 1"}`, e1, a.writer)
+		wantStatus(t, "PATCH with the current ETag", res, http.StatusOK)
+		e2 := res.header.Get("ETag")
+		if e2 == "" || state(e2) == state(e1) {
+			t.Fatalf("PATCH answered ETag %q after %q", e2, e1)
+		}
+		p := wantProblem(t, "PATCH with a stale ETag", patch("/v1/provinces/35", `{"name":"Jawa Timur 2"}`, e1, a.writer), http.StatusPreconditionFailed)
+		if !strings.Contains(p.Detail, "changed") {
+			t.Errorf("412 detail %q", p.Detail)
+		}
+		if got := decode[httpapi.Province](t, a.do(t, request{target: "/v1/provinces/35"})).Name; got != "Jawa Timur 1" {
+			t.Errorf("after the 412 the name is %q", got)
+		}
+		wantStatus(t, "PATCH with the answered ETag", patch("/v1/provinces/35", `{"name":"Jawa Timur"}`, e2, a.writer), http.StatusOK)
+		wantStatus(t, "If-Match: *", patch("/v1/provinces/35", `{"name":"Jawa Timur"}`, "*", a.writer), http.StatusOK)
+		wantStatus(t, "one of a list", patch("/v1/provinces/35", `{"name":"Jawa Timur"}`, `"nope", `+a.etag(t, "/v1/provinces/35"), a.writer), http.StatusOK)
+
+		// DELETE with a stale ETag leaves the resource.
+		ve := a.etag(t, "/v1/villages/91.03.01.3007")
+		wantStatus(t, "rename village", patch("/v1/villages/91.03.01.3007", `{"name":"Yoboi"}`, "", a.writer), http.StatusOK)
+		wantProblem(t, "DELETE stale", a.do(t, request{method: http.MethodDelete, target: "/v1/villages/9103013007",
+			key: a.writer, header: map[string]string{"If-Match": ve}}), http.StatusPreconditionFailed)
+		wantStatus(t, "still there", a.do(t, request{target: "/v1/villages/91.03.01.3007"}), http.StatusOK)
+
+		// PUT of a score: the ETag of its answer; If-Match on a missing one fails.
+		target := "/v1/villages/64.01.01.2010/scores/idm/2024"
+		wantProblem(t, "PUT new score with If-Match", a.do(t, request{method: http.MethodPut, target: target, body: `{"score":0.5}`,
+			key: a.indicators, header: map[string]string{"If-Match": `"abc"`}}), http.StatusPreconditionFailed)
+		res = a.do(t, request{method: http.MethodPut, target: target, body: `{"score":0.5}`, key: a.indicators})
+		wantStatus(t, "PUT score", res, http.StatusCreated)
+		se := res.header.Get("ETag")
+		wantStatus(t, "PUT score again", a.do(t, request{method: http.MethodPut, target: target, body: `{"score":0.6}`,
+			key: a.indicators, header: map[string]string{"If-Match": se}}), http.StatusOK)
+		wantProblem(t, "PUT score stale", a.do(t, request{method: http.MethodPut, target: target, body: `{"score":0.7}`,
+			key: a.indicators, header: map[string]string{"If-Match": se}}), http.StatusPreconditionFailed)
+
+		// Program parts: a budget's ETag comes with its PATCH answer.
+		pr := a.program(t, programBody("ks-ifm", ""))
+		pe := a.etag(t, "/v1/programs/"+pr.ID)
+		b := decode[httpapi.Budget](t, a.mustWrite(t, http.MethodPost, "/v1/programs/"+pr.ID+"/budgets",
+			`{"year":2025,"province_code":"64","kind":"planned","amount_idr":5,"source":"apbd"}`, http.StatusCreated))
+		bt := "/v1/programs/" + pr.ID + "/budgets/" + b.ID
+		res = patch(bt, `{"amount_idr":6}`, "*", a.programs)
+		wantStatus(t, "PATCH budget", res, http.StatusOK)
+		be := res.header.Get("ETag")
+		wantStatus(t, "PATCH budget again", patch(bt, `{"amount_idr":7}`, be, a.programs), http.StatusOK)
+		wantProblem(t, "PATCH budget stale", patch(bt, `{"amount_idr":8}`, be, a.programs), http.StatusPreconditionFailed)
+		wantProblem(t, "DELETE budget stale", a.do(t, request{method: http.MethodDelete, target: bt, key: a.programs,
+			header: map[string]string{"If-Match": be}}), http.StatusPreconditionFailed)
+		wantStatus(t, "PATCH program", patch("/v1/programs/"+pr.ID, `{"title":"Baru"}`, pe, a.programs), http.StatusOK)
+		wantProblem(t, "PATCH program stale", patch("/v1/programs/"+pr.ID, `{"title":"Lagi"}`, pe, a.programs), http.StatusPreconditionFailed)
+
+		// Parties are part of a program's state: a PATCH replacing them
+		// passes one If-Match check, and the trail shows them before and after.
+		pe = a.etag(t, "/v1/programs/"+pr.ID)
+		parties := `{"parties":[{"province_code":"64","role":"lead"},{"province_code":"35","role":"partner"},{"province_code":"35","role":"funder"}]}`
+		res = patch("/v1/programs/"+pr.ID, parties, pe, a.programs)
+		wantStatus(t, "PATCH program parties", res, http.StatusOK)
+		if got := a.etag(t, "/v1/programs/"+pr.ID); state(got) == state(pe) || state(got) != state(res.header.Get("ETag")) {
+			t.Errorf("ETag after replacing parties: GET %s, PATCH answered %s, before %s", got, res.header.Get("ETag"), pe)
+		}
+		wantProblem(t, "PATCH program parties stale", patch("/v1/programs/"+pr.ID, parties, pe, a.programs), http.StatusPreconditionFailed)
+		var mine []httpapi.AuditEntry
+		for _, e := range a.auditEntries(t, "entity=program&entity_id="+pr.ID) {
+			if e.RequestID == res.header.Get("X-Request-ID") {
+				mine = append(mine, e)
+			}
+		}
+		if len(mine) == 0 || strings.Count(string(mine[len(mine)-1].Before), `"role":`) != 2 || strings.Count(string(mine[0].After), `"role":`) != 3 {
+			t.Errorf("entries of the parties PATCH: %+v", mine)
+		}
+	})
+}
+
+func TestRequireIfMatch(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		a := newProgramAPIWith(t, s, httpapi.Config{RequireIfMatch: true})
+		p := wantProblem(t, "PATCH without If-Match", a.do(t, request{method: http.MethodPatch, target: "/v1/provinces/35",
+			body: `{"name":"Jatim"}`, key: a.writer}), http.StatusPreconditionRequired)
+		if !strings.Contains(p.Type, "precondition-required") {
+			t.Errorf("428 type %q", p.Type)
+		}
+		wantProblem(t, "DELETE without If-Match", a.do(t, request{method: http.MethodDelete, target: "/v1/villages/91.03.01.3007",
+			key: a.writer}), http.StatusPreconditionRequired)
+		score := "/v1/villages/64.01.01.2010/scores/idm/2024"
+		wantProblem(t, "PUT without If-Match", a.do(t, request{method: http.MethodPut, target: score,
+			body: `{"score":0.5}`, key: a.indicators}), http.StatusPreconditionRequired)
+		// A PUT that creates says so with If-None-Match: *.
+		res := a.do(t, request{method: http.MethodPut, target: score, body: `{"score":0.5}`, key: a.indicators,
+			header: map[string]string{"If-None-Match": "*"}})
+		wantStatus(t, "PUT creating with If-None-Match: *", res, http.StatusCreated)
+		wantProblem(t, "PUT with If-None-Match: * of an existing score", a.do(t, request{method: http.MethodPut, target: score,
+			body: `{"score":0.6}`, key: a.indicators, header: map[string]string{"If-None-Match": "*"}}), http.StatusPreconditionFailed)
+		wantStatus(t, "PUT replacing with If-Match", a.do(t, request{method: http.MethodPut, target: score, body: `{"score":0.6}`,
+			key: a.indicators, header: map[string]string{"If-Match": res.header.Get("ETag")}}), http.StatusOK)
+		wantStatus(t, "PATCH with If-Match", a.do(t, request{method: http.MethodPatch, target: "/v1/provinces/35",
+			body: `{"name":"Jatim"}`, key: a.writer, header: map[string]string{"If-Match": a.etag(t, "/v1/provinces/35")}}), http.StatusOK)
+		// Creating needs none.
+		a.program(t, programBody("ks-new", ""))
+		// Authentication comes first: no key is a 401, not a 428.
+		wantStatus(t, "no key", a.do(t, request{method: http.MethodPatch, target: "/v1/provinces/35", body: `{"name":"X"}`}), http.StatusUnauthorized)
+	})
+}
+
+// TestConcurrentIfMatch sends PATCHes carrying the same ETag at once: the
+// check runs on the row locked in the write's transaction, so exactly one
+// succeeds and the others answer 412.
+func TestConcurrentIfMatch(t *testing.T) {
+	s := storetest.New(t, store.Postgres)
+	a := newProgramAPI(t, s)
+	p := a.program(t, programBody("ks-race", ""))
+	for _, target := range []string{"/v1/provinces/35", "/v1/programs/" + p.ID} {
+		tag := a.etag(t, target)
+		const n = 8
+		codes := make([]int, n)
+		var wg sync.WaitGroup
+		start := make(chan struct{})
+		for i := range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				body := `{"name":"Nama ` + string(rune('A'+i)) + `"}`
+				key := a.writer
+				if strings.HasPrefix(target, "/v1/programs/") {
+					body, key = `{"title":"Judul `+string(rune('A'+i))+`"}`, a.programs
+				}
+				req := httptest.NewRequest(http.MethodPatch, target, strings.NewReader(body))
+				req.Header.Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
+				req.Header.Set(echo.HeaderAuthorization, "Bearer "+key)
+				req.Header.Set("If-Match", tag)
+				<-start
+				rec := httptest.NewRecorder()
+				a.e.ServeHTTP(rec, req)
+				codes[i] = rec.Code
+			}()
+		}
+		close(start)
+		wg.Wait()
+		ok, failed := 0, 0
+		for _, c := range codes {
+			switch c {
+			case http.StatusOK:
+				ok++
+			case http.StatusPreconditionFailed:
+				failed++
+			}
+		}
+		if ok != 1 || failed != n-1 {
+			t.Errorf("%s: statuses %v; want one 200 and %d × 412", target, codes, n-1)
+		}
+	}
+}
+
+// TestStaleIfMatchOnEveryWrite sends every PATCH, PUT and DELETE of a
+// single resource with a stale If-Match: each must answer 412 and change
+// nothing — proof that each write path reaches the check in the store.
+func TestStaleIfMatchOnEveryWrite(t *testing.T) {
+	eachProgramEngine(t, func(t *testing.T, a *progAPI) {
+		ag := a.agency(t, "Diskominfo Kaltim", "dinas", "64")
+		p := a.program(t, programBody("ks-stale", ""))
+		b := decode[httpapi.Budget](t, a.mustWrite(t, http.MethodPost, "/v1/programs/"+p.ID+"/budgets",
+			`{"year":2025,"province_code":"64","kind":"planned","amount_idr":5,"source":"apbd"}`, http.StatusCreated))
+		ac := decode[httpapi.Activity](t, a.mustWrite(t, http.MethodPost, "/v1/programs/"+p.ID+"/activities",
+			`{"date":"2023-08-07","kind":"rakor","title":"Rakor"}`, http.StatusCreated))
+		a.mustWrite(t, http.MethodPost, "/v1/programs/"+p.ID+"/villages", `{"codes":["64.01.01.2001"]}`, http.StatusOK)
+		party := a.mustWrite(t, http.MethodPost, "/v1/programs/"+p.ID+"/parties", `{"agency_id":"`+ag+`","role":"implementer"}`, http.StatusCreated)
+		partyID := decode[httpapi.Party](t, party).ID
+		wantStatus(t, "a value", a.do(t, request{method: http.MethodPut, target: "/v1/regions/64.01.01.2010/indicators/idm_iks_01/2024",
+			body: `{"value":3}`, key: a.admin}), http.StatusCreated)
+		wantStatus(t, "a village", a.do(t, request{method: http.MethodPost, target: "/v1/villages",
+			body: `{"code":"64.01.01.2097","name":"Desa Uji"}`, key: a.admin}), http.StatusCreated)
+		prog := "/v1/programs/" + p.ID
+		for _, w := range []struct{ method, target, body string }{
+			{http.MethodPatch, "/v1/provinces/35", `{"name":"X"}`},
+			{http.MethodPatch, "/v1/regencies/3578", `{"name":"X"}`},
+			{http.MethodPatch, "/v1/districts/35.78.01", `{"name":"X"}`},
+			{http.MethodPatch, "/v1/villages/35.78.01.1001", `{"name":"X"}`},
+			{http.MethodDelete, "/v1/villages/64.01.01.2097", ""},
+			{http.MethodPut, "/v1/villages/64.01.01.2010/scores/idm/2024", `{"score":0.5}`},
+			{http.MethodPut, "/v1/regions/6401012010/indicators/idm_iks_01/2024", `{"value":4}`},
+			{http.MethodPatch, "/v1/indicators/idm_iks_01", `{"name_en":"X"}`},
+			{http.MethodPatch, "/v1/agencies/" + ag, `{"acronym":"X"}`},
+			{http.MethodDelete, "/v1/agencies/" + ag, ""},
+			{http.MethodPatch, prog, `{"title":"X"}`},
+			{http.MethodDelete, prog, ""},
+			{http.MethodDelete, prog + "/parties/" + partyID, ""},
+			{http.MethodPatch, prog + "/budgets/" + b.ID, `{"amount_idr":9}`},
+			{http.MethodDelete, prog + "/budgets/" + b.ID, ""},
+			{http.MethodPatch, prog + "/activities/" + ac.ID, `{"title":"X"}`},
+			{http.MethodDelete, prog + "/activities/" + ac.ID, ""},
+			{http.MethodDelete, prog + "/villages/64.01.01.2001", ""},
+		} {
+			what := w.method + " " + w.target
+			res := a.do(t, request{method: w.method, target: w.target, body: w.body, key: a.admin,
+				header: map[string]string{"If-Match": `"0123456789abcdef01234567"`}})
+			wantProblem(t, what, res, http.StatusPreconditionFailed)
+		}
+		// Nothing changed: the trail has no entry since the setup.
+		for _, e := range a.auditEntries(t, "limit=5") {
+			if e.Action != "create" && e.Action != "import" {
+				t.Errorf("a stale write left an entry: %+v", e)
+			}
+		}
+	})
+}
