@@ -223,11 +223,21 @@ func TestChangeFeedReplay(t *testing.T) {
 		if end := decode[httpapi.ChangeList](t, res); len(end.Data) != 0 || end.HasMore || end.NextCursor != all.NextCursor {
 			t.Errorf("past the end: %+v", end)
 		}
-		// One entity type.
-		res = a.do(t, request{target: "/v1/changes?entity=program_budget"})
-		for _, c := range decode[httpapi.ChangeList](t, res).Data {
-			if c.Entity != "program_budget" {
-				t.Errorf("entity=program_budget gave a %s", c.Entity)
+		// One entity type; scores, which carry their own sequence numbers,
+		// and one kept in the changes table.
+		for _, entity := range []string{"program_budget", "score"} {
+			res = a.do(t, request{target: "/v1/changes?limit=1000&entity=" + entity})
+			n := 0
+			for _, c := range decode[httpapi.ChangeList](t, res).Data {
+				if c.Entity != entity {
+					t.Errorf("entity=%s gave a %s", entity, c.Entity)
+				}
+				if !c.Deleted {
+					n++
+				}
+			}
+			if n != len(want[entity]) {
+				t.Errorf("entity=%s: %d live changes, want one per current %s (%d)", entity, n, entity, len(want[entity]))
 			}
 		}
 	})

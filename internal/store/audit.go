@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -35,8 +36,10 @@ type entitySpec struct {
 type part struct{ name, table, fk, order string }
 
 var entities = map[string]entitySpec{
-	audit.EntityRegion:         {table: "regions", key: []string{"code"}},
-	audit.EntityScore:          {table: "scores", key: []string{"village_code", "framework", "year"}, intKey: map[string]bool{"year": true}},
+	audit.EntityRegion: {table: "regions", key: []string{"code"}},
+	// A score's seq is the feed's bookkeeping (migration 00012), not its state.
+	audit.EntityScore: {table: "scores", key: []string{"village_code", "framework", "year"}, intKey: map[string]bool{"year": true},
+		private: []string{"seq"}},
 	audit.EntityIndicatorValue: {table: "indicator_values", key: []string{"region_code", "indicator_code", "year"}, intKey: map[string]bool{"year": true}},
 	audit.EntityIndicator:      {table: "indicators", key: []string{"code"}},
 	audit.EntityAgency:         {table: "agencies", key: []string{"id"}},
@@ -295,9 +298,19 @@ type changeRow struct {
 // first, with each live entity's current state read now (so an entity
 // changed twice appears once, at its latest change).
 func (s *Store) Changes(ctx context.Context, f audit.ChangeFilter) ([]audit.Change, error) {
-	q := s.with(ctx).Table("changes").Where("seq > ?", f.Since)
+	// Live scores carry their own sequence numbers (migration 00012); the
+	// changes table holds every other entity and the scores' tombstones.
+	logged := s.with(ctx).Table("changes").Select("entity, entity_id, seq, deleted").Where("seq > ?", f.Since)
 	if len(f.Entities) > 0 {
-		q = q.Where("entity IN ?", f.Entities)
+		logged = logged.Where("entity IN ?", f.Entities)
+	}
+	var q *gorm.DB
+	if len(f.Entities) == 0 || slices.Contains(f.Entities, audit.EntityScore) {
+		scores := s.with(ctx).Table("scores").Where("seq > ?", f.Since).Select("? AS entity, "+
+			"village_code || '/' || framework || '/' || year AS entity_id, seq, ? AS deleted", audit.EntityScore, false)
+		q = s.with(ctx).Table("(? UNION ALL ?) AS feed", logged, scores)
+	} else {
+		q = s.with(ctx).Table("(?) AS feed", logged)
 	}
 	var rows []changeRow
 	if err := q.Order("seq").Limit(f.Limit).Find(&rows).Error; err != nil {
