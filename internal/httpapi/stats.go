@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"bytes"
 	"encoding/json"
 	"net/http"
 	"slices"
@@ -23,25 +22,34 @@ type StatusCounts struct {
 	vals []any
 }
 
-// MarshalJSON writes the statuses in the framework's order.
+// MarshalJSON writes the statuses in the framework's order. The keys are
+// the frameworks' status slugs (lowercase letters and underscores), and the
+// values counts or shares, written directly: a status distribution holds ten
+// of them per row, and encoding each through encoding/json was a sixth of
+// the server's CPU per uncached answer.
 func (s StatusCounts) MarshalJSON() ([]byte, error) {
-	var b bytes.Buffer
-	b.WriteByte('{')
+	b := make([]byte, 0, 16*len(s.keys)+2)
+	b = append(b, '{')
 	for i, k := range s.keys {
 		if i > 0 {
-			b.WriteByte(',')
+			b = append(b, ',')
 		}
-		kb, _ := json.Marshal(k)
-		vb, err := json.Marshal(s.vals[i])
-		if err != nil {
-			return nil, err
+		b = strconv.AppendQuote(b, k)
+		b = append(b, ':')
+		switch v := s.vals[i].(type) {
+		case int:
+			b = strconv.AppendInt(b, int64(v), 10)
+		case fixed.Dec:
+			b = append(b, v.String()...)
+		default:
+			vb, err := json.Marshal(v)
+			if err != nil {
+				return nil, err
+			}
+			b = append(b, vb...)
 		}
-		b.Write(kb)
-		b.WriteByte(':')
-		b.Write(vb)
 	}
-	b.WriteByte('}')
-	return b.Bytes(), nil
+	return append(b, '}'), nil
 }
 
 func statusCounts(f indicator.Framework, counts map[string]int) StatusCounts {
