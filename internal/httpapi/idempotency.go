@@ -26,10 +26,10 @@ var savedHeaders = []string{echo.HeaderContentType, echo.HeaderLocation, "Cache-
 // runs; the others get 409 while it runs, and its answer afterwards. A 2xx
 // answer is stored and replayed to retries with the same request; the same
 // key with a different request is a 422. A failure (4xx, 5xx) releases the
-// key and a retry runs anew: writes are transactional, so a failure almost
-// always had no effect. The exception is a 5xx between a write's commit and
-// its answer; closing that needs the claim finished in the write's own
-// transaction, inside the store.
+// key and a retry runs anew, unless the request's write committed: the store
+// marks the claim committed in the write's own transaction, and such a claim
+// stays (a retry gets 409 saying the change was made), so a failure between
+// a commit and its answer cannot lead to a second change.
 //
 // The body is read whole to fingerprint it, within the route's body limit
 // (importLimit for imports; the global limit has been applied to the rest).
@@ -66,6 +66,9 @@ func idempotent(svc *idempotency.Service, importLimit int64, log *slog.Logger) e
 			if !claimed {
 				return replay(c, rec)
 			}
+			// The store marks the claim committed in the write's own
+			// transaction; such a claim is never released below.
+			c.SetRequest(req.WithContext(idempotency.WithClaim(ctx, idempotency.Claim{APIKeyID: k.ID, Key: key})))
 			// From here the claim is finished or released, whatever happens
 			// (a panic included), with a context the request's deadline does
 			// not cut short.

@@ -46,6 +46,12 @@ func TestIdempotencyKey(t *testing.T) {
 		if n := a.budgetCount(t, path); n != 1 {
 			t.Errorf("after a retry the program has %d budget lines, want 1", n)
 		}
+		// The claim was marked committed in the write's transaction: had the
+		// answer failed after the commit, the key would not have been freed.
+		var committed bool
+		if err := a.store.SQL().QueryRow("SELECT committed FROM idempotency_keys WHERE idem_key = 'budget-1'").Scan(&committed); err != nil || !committed {
+			t.Errorf("the claim of a committed write: committed = %v (%v), want true", committed, err)
+		}
 
 		// The same key with another body, or another path: 422, no effect.
 		pr := wantProblem(t, "other body", post(a.programs, "budget-1", strings.Replace(budget, "500", "600", 1)),

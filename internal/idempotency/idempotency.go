@@ -30,9 +30,30 @@ type Record struct {
 	Body        []byte
 	// Withheld marks an answer that held a secret (a new API key's): only
 	// its status and headers are kept, and a retry cannot replay it.
-	Withheld  bool
+	Withheld bool
+	// Committed marks a claim whose request's write committed (the store
+	// sets it in the write's own transaction): it is never released.
+	Committed bool
 	CreatedAt time.Time
 	ExpiresAt time.Time
+}
+
+// Claim names a claimed key, carried in the context of the request that
+// claimed it, so that the store can mark the claim committed in the
+// transaction of the request's write.
+type Claim struct{ APIKeyID, Key string }
+
+type claimKey struct{}
+
+// WithClaim returns ctx carrying c.
+func WithClaim(ctx context.Context, c Claim) context.Context {
+	return context.WithValue(ctx, claimKey{}, c)
+}
+
+// ClaimFrom returns the claim ctx carries, if any.
+func ClaimFrom(ctx context.Context) (Claim, bool) {
+	c, ok := ctx.Value(claimKey{}).(Claim)
+	return c, ok
 }
 
 // InProgress reports whether the claiming request has not answered yet.
@@ -121,6 +142,10 @@ func (s *Service) Claim(ctx context.Context, apiKeyID, key, fingerprint string) 
 	case held.Fingerprint != fingerprint:
 		return Record{}, false, apperr.Field(apperr.Invalid, "Idempotency-Key",
 			"was used with a different request (method, path, query or body) in the last "+s.ttl.String()+"; use a new key for a new request")
+	case held.InProgress() && held.Committed:
+		return Record{}, false, apperr.New(apperr.Conflict,
+			"the first request with this Idempotency-Key made its change, but its answer was lost (the server failed after "+
+				"the commit); it will not run again: read the resource to see the result")
 	case held.InProgress():
 		return Record{}, false, apperr.New(apperr.Conflict,
 			"the first request with this Idempotency-Key is still running; retry in a moment. Should it have been interrupted, "+
@@ -147,7 +172,9 @@ func (s *Service) Finish(ctx context.Context, apiKeyID, key string, status int, 
 	return s.store.FinishIdempotency(ctx, Record{APIKeyID: apiKeyID, Key: key, Status: status, Header: header, Body: body, Withheld: withheld})
 }
 
-// Release gives up a claim whose request failed without effect.
+// Release gives up a claim whose request failed. A claim whose write
+// committed stays (the store leaves it), so a retry never makes a second
+// change.
 func (s *Service) Release(ctx context.Context, apiKeyID, key string) error {
 	return s.store.ReleaseIdempotency(ctx, apiKeyID, key)
 }

@@ -106,3 +106,28 @@ func TestCheckKey(t *testing.T) {
 		t.Error("Fingerprint ignores the target or the body")
 	}
 }
+
+// A claim whose write committed but whose answer was lost is a 409 that
+// says the change was made, not "still running".
+func TestClaimCommittedWithoutAnswer(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2025, 5, 8, 9, 0, 0, 0, time.UTC)
+	st := &fakeStore{recs: map[string]Record{"a": {APIKeyID: "k", Key: "a", Fingerprint: "f1", Committed: true,
+		CreatedAt: now, ExpiresAt: now.Add(time.Hour)}}}
+	svc := NewService(st, time.Hour)
+	svc.now = func() time.Time { return now.Add(time.Minute) }
+	_, _, err := svc.Claim(ctx, "k", "a", "f1")
+	if apperr.KindOf(err) != apperr.Conflict || !strings.Contains(err.Error(), "made its change") {
+		t.Errorf("claim of a committed key without an answer: %v, want a Conflict saying the change was made", err)
+	}
+}
+
+func TestWithClaim(t *testing.T) {
+	if _, ok := ClaimFrom(context.Background()); ok {
+		t.Error("a bare context carries a claim")
+	}
+	c := Claim{APIKeyID: "k", Key: "a"}
+	if got, ok := ClaimFrom(WithClaim(context.Background(), c)); !ok || got != c {
+		t.Errorf("ClaimFrom(WithClaim(c)) = %+v, %v", got, ok)
+	}
+}

@@ -237,13 +237,17 @@ func jsonText(m json.RawMessage) *string {
 	return &s
 }
 
-// record appends one audit entry with the actor ctx carries. It must run in
-// the transaction of the write it records.
+// record appends one audit entry with the actor ctx carries, and marks the
+// request's Idempotency-Key claim committed. It must run in the transaction
+// of the write it records.
 func (s *Store) record(ctx context.Context, action, entity, id string, before, after json.RawMessage) error {
 	a := audit.ActorFrom(ctx)
 	row := auditRow{At: time.Now().UTC(), KeyID: a.KeyID, KeyName: a.KeyName, Action: action, Entity: entity,
 		EntityID: id, Before: jsonText(before), After: jsonText(after), RequestID: a.RequestID}
-	return translate(s.with(ctx).Create(&row).Error)
+	if err := s.with(ctx).Create(&row).Error; err != nil {
+		return translate(err)
+	}
+	return s.markCommitted(ctx)
 }
 
 // AuditEntries implements audit.Store: newest first.

@@ -21,6 +21,7 @@ type idempotencyRow struct {
 	Header      string
 	Body        []byte
 	Withheld    bool
+	Committed   bool
 	CreatedAt   time.Time
 	ExpiresAt   time.Time
 }
@@ -29,7 +30,7 @@ func (idempotencyRow) TableName() string { return "idempotency_keys" }
 
 func (r idempotencyRow) toRecord() (idempotency.Record, error) {
 	out := idempotency.Record{APIKeyID: r.APIKeyID, Key: r.IdemKey, Fingerprint: r.Fingerprint, Body: r.Body,
-		Withheld: r.Withheld, CreatedAt: r.CreatedAt.UTC(), ExpiresAt: r.ExpiresAt.UTC()}
+		Withheld: r.Withheld, Committed: r.Committed, CreatedAt: r.CreatedAt.UTC(), ExpiresAt: r.ExpiresAt.UTC()}
 	if r.Status != nil {
 		out.Status = *r.Status
 	}
@@ -89,10 +90,23 @@ func (s *Store) FinishIdempotency(ctx context.Context, r idempotency.Record) err
 		Updates(map[string]any{"status": r.Status, "header": string(h), "body": body, "withheld": r.Withheld}).Error)
 }
 
-// ReleaseIdempotency implements idempotency.Store.
+// ReleaseIdempotency implements idempotency.Store: a claim whose write
+// committed stays.
 func (s *Store) ReleaseIdempotency(ctx context.Context, apiKeyID, key string) error {
-	return translate(s.db.WithContext(ctx).Where("api_key_id = ? AND idem_key = ? AND status IS NULL", apiKeyID, key).
+	return translate(s.db.WithContext(ctx).Where("api_key_id = ? AND idem_key = ? AND status IS NULL AND NOT committed", apiKeyID, key).
 		Delete(&idempotencyRow{}).Error)
+}
+
+// markCommitted marks the claim ctx carries (if any) committed. It runs in
+// the transaction of a write, by record: every write that changes anything
+// records an audit entry, so the mark commits exactly when a change does.
+func (s *Store) markCommitted(ctx context.Context) error {
+	c, ok := idempotency.ClaimFrom(ctx)
+	if !ok {
+		return nil
+	}
+	return translate(s.with(ctx).Model(&idempotencyRow{}).Where("api_key_id = ? AND idem_key = ?", c.APIKeyID, c.Key).
+		Update("committed", true).Error)
 }
 
 // PurgeIdempotency implements idempotency.Store.

@@ -9,7 +9,9 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/desa-api/desa-api/internal/apperr"
 	"github.com/desa-api/desa-api/internal/idempotency"
+	"github.com/desa-api/desa-api/internal/region"
 	"github.com/desa-api/desa-api/internal/store"
 	"github.com/desa-api/desa-api/internal/store/storetest"
 )
@@ -110,6 +112,62 @@ func TestIdempotencyConcurrentClaims(t *testing.T) {
 		wg.Wait()
 		if wins.Load() != 1 {
 			t.Errorf("%d concurrent claims won, want 1", wins.Load())
+		}
+	})
+}
+
+// TestIdempotencyCommittedClaimStays: a write made under a claim marks it
+// committed in the write's own transaction, and a committed claim is not
+// released, so a retry cannot make the change twice; a write that failed
+// leaves its claim free to release.
+func TestIdempotencyCommittedClaimStays(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		now := time.Now().UTC()
+		claim := func(key string) context.Context {
+			t.Helper()
+			r := idempotency.Record{APIKeyID: "k1", Key: key, Fingerprint: "f", CreatedAt: now, ExpiresAt: now.Add(time.Hour)}
+			if _, ok, err := s.ClaimIdempotency(ctx, r); err != nil || !ok {
+				t.Fatalf("claim %s: %v, %v", key, ok, err)
+			}
+			return idempotency.WithClaim(ctx, idempotency.Claim{APIKeyID: "k1", Key: key})
+		}
+		held := func(key string) (idempotency.Record, bool) {
+			t.Helper()
+			r := idempotency.Record{APIKeyID: "k1", Key: key, Fingerprint: "f", CreatedAt: now, ExpiresAt: now.Add(time.Hour)}
+			rec, claimed, err := s.ClaimIdempotency(ctx, r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return rec, !claimed
+		}
+		regions := region.NewService(s)
+		kaltim, err := region.New("64", "Kalimantan Timur", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+
+		// The write commits; then its answer fails and the claim is released.
+		if _, err := regions.Create(claim("made"), region.LevelProvince, kaltim); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.ReleaseIdempotency(ctx, "k1", "made"); err != nil {
+			t.Fatal(err)
+		}
+		if rec, ok := held("made"); !ok || !rec.Committed || !rec.InProgress() {
+			t.Errorf("after a committed write and a release: held %v, %+v; want the claim kept, committed", ok, rec)
+		}
+
+		// The write fails (the province exists): nothing committed, the
+		// claim is released and free again.
+		if _, err := regions.Create(claim("failed"), region.LevelProvince, kaltim); !apperr.Is(err, apperr.Conflict) {
+			t.Fatalf("second create: %v, want a conflict", err)
+		}
+		if err := s.ReleaseIdempotency(ctx, "k1", "failed"); err != nil {
+			t.Fatal(err)
+		}
+		if rec, ok := held("failed"); ok {
+			t.Errorf("after a failed write and a release: still held, %+v", rec)
 		}
 	})
 }
