@@ -134,10 +134,9 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	if err := autoSeed(store.UsePrimary(ctx), svc, cfg.AutoSeed, log); err != nil {
 		return err
 	}
-	go s.WatchDataVersion(ctx) // PostgreSQL: the data version from notifications
 	e, err := httpapi.New(svc, httpapi.Config{RequestTimeout: cfg.RequestTimeout, BodyLimit: cfg.BodyLimit,
 		ImportBodyLimit: cfg.ImportBodyLimit, Logger: log, CacheControl: cfg.CacheControl, CacheBytes: cfg.CacheBytes,
-		Collectors:   []prometheus.Collector{collectors.NewDBStatsCollector(s.SQL(), "desa"), listening(s)},
+		Collectors:   []prometheus.Collector{collectors.NewDBStatsCollector(s.SQL(), "desa")},
 		RateLimitRPS: cfg.RateLimitRPS, RateLimitBurst: cfg.RateLimitBurst, AllowedOrigins: cfg.AllowedOrigins,
 		RequestContext: store.ForRequest, RequireIfMatch: cfg.RequireIfMatch})
 	if err != nil {
@@ -180,30 +179,17 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	return nil
 }
 
-// listening exports whether the data version comes from notifications.
-func listening(s *store.Store) prometheus.Collector {
-	return prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "desa_data_version_listening",
-		Help: "1 while the data version comes from PostgreSQL notifications, 0 while it is read per request."},
-		func() float64 {
-			if s.WatchingDataVersion() {
-				return 1
-			}
-			return 0
-		})
-}
-
 // services wires the domain services over the store.
 func services(s *store.Store) (httpapi.Services, error) {
 	return httpapi.Services{
-		Regions:            region.NewService(s),
-		Indicators:         indicator.NewService(store.IndicatorStore{Store: s}, s, nil, newID).WithCrosswalkLoader(seed.Crosswalk),
-		Stats:              stats.NewService(s, s).WithPrograms(s),
-		Programs:           cooperation.NewService(store.CooperationStore{Store: s}, s, s, newID),
-		Keys:               auth.NewService(s),
-		Audit:              audit.NewService(s),
-		Ping:               s.Ping,
-		DataVersion:        s.DataVersion,
-		RefreshDataVersion: s.RefreshDataVersion,
+		Regions:     region.NewService(s),
+		Indicators:  indicator.NewService(store.IndicatorStore{Store: s}, s, nil, newID).WithCrosswalkLoader(seed.Crosswalk),
+		Stats:       stats.NewService(s, s).WithPrograms(s),
+		Programs:    cooperation.NewService(store.CooperationStore{Store: s}, s, s, newID),
+		Keys:        auth.NewService(s),
+		Audit:       audit.NewService(s),
+		Ping:        s.Ping,
+		DataVersion: s.DataVersion,
 	}, nil
 }
 

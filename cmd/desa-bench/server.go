@@ -144,15 +144,13 @@ func serveChild() error {
 		return err
 	}
 	defer s.Close()
-	go s.WatchDataVersion(ctx)
 	svc := httpapi.Services{
-		Regions:            region.NewService(s),
-		Indicators:         indicator.NewService(store.IndicatorStore{Store: s}, s, nil, func() string { return "" }),
-		Stats:              stats.NewService(s, s),
-		Keys:               auth.NewService(s),
-		Ping:               s.Ping,
-		DataVersion:        s.DataVersion,
-		RefreshDataVersion: s.RefreshDataVersion,
+		Regions:     region.NewService(s),
+		Indicators:  indicator.NewService(store.IndicatorStore{Store: s}, s, nil, func() string { return "" }),
+		Stats:       stats.NewService(s, s),
+		Keys:        auth.NewService(s),
+		Ping:        s.Ping,
+		DataVersion: s.DataVersion,
 	}
 	log := slog.New(slog.NewJSONHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	var addrs []string

@@ -123,19 +123,12 @@ func matches(header, etag string) bool {
 // conditional gives every GET under /v1 an ETag derived from the data
 // version and the request (a single resource's own ETag, from resource,
 // where it has one), answers 304 to a matching If-None-Match without
-// computing anything, and serves repeats from the in-process cache. After
-// any other request it calls refresh (when set) before the answer is
-// written.
-func conditional(version, refresh func(context.Context) (int64, error), resource func(echo.Context) (string, bool, error),
+// computing anything, and serves repeats from the in-process cache.
+func conditional(version func(context.Context) (int64, error), resource func(echo.Context) (string, bool, error),
 	rc *respCache, cacheControl string) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			req := c.Request()
-			if req.Method != http.MethodGet && req.Method != http.MethodHead && refresh != nil {
-				// The handler has committed by the time it writes; an
-				// error here leaves it to the notification.
-				c.Response().Before(func() { _, _ = refresh(req.Context()) })
-			}
 			if req.Method != http.MethodGet || !strings.HasPrefix(req.URL.Path, "/v1/") {
 				return next(c)
 			}

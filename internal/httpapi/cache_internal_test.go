@@ -32,7 +32,7 @@ func TestCacheCoalescesIdenticalRequests(t *testing.T) {
 			gate := make(chan struct{})
 			e := echo.New()
 			version := func(context.Context) (int64, error) { arrived.Add(1); return 7, nil }
-			e.Use(conditional(version, nil, nil, rc, ""))
+			e.Use(conditional(version, nil, rc, ""))
 			e.GET("/v1/x", func(c echo.Context) error {
 				calls.Add(1)
 				<-gate
@@ -74,7 +74,7 @@ func TestCacheWaitEndsWithContext(t *testing.T) {
 	started := make(chan struct{})
 	e := echo.New()
 	e.HTTPErrorHandler = errorHandler(slog.New(slog.DiscardHandler))
-	e.Use(conditional(func(context.Context) (int64, error) { return 1, nil }, nil, nil, rc, ""))
+	e.Use(conditional(func(context.Context) (int64, error) { return 1, nil }, nil, rc, ""))
 	e.GET("/v1/x", func(c echo.Context) error {
 		close(started)
 		<-gate

@@ -46,11 +46,6 @@ type Services struct {
 	// DataVersion changes on every write to the data answers depend on; it
 	// keys ETags and the response cache.
 	DataVersion func(context.Context) (int64, error)
-	// RefreshDataVersion, when set, is called after every write request,
-	// before its answer goes out: where DataVersion answers from memory (kept
-	// current by notifications), the writer's next read must not depend on
-	// the notification having arrived.
-	RefreshDataVersion func(context.Context) (int64, error)
 }
 
 // Config tunes the HTTP layer.
@@ -149,7 +144,7 @@ func New(svc Services, cfg Config) (*echo.Echo, error) {
 		return nil, fmt.Errorf("httpapi: import body limit %q: %w", cfg.ImportBodyLimit, err)
 	}
 	e.Use(idempotent(svc.Idempotency, importLimit, cfg.Logger))
-	e.Use(conditional(svc.DataVersion, svc.RefreshDataVersion, h.resourceETag, h.cache, cfg.CacheControl),
+	e.Use(conditional(svc.DataVersion, h.resourceETag, h.cache, cfg.CacheControl),
 		h.preconditions(cfg.RequireIfMatch))
 	routes(e, h)
 	return e, nil

@@ -15,7 +15,6 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -268,10 +267,7 @@ func newStatsAPI(t testing.TB, s *store.Store, cfg httpapi.Config) *statsAPI {
 		Audit:       audit.NewService(s),
 		Ping:        s.Ping,
 		DataVersion: s.DataVersion,
-
-		RefreshDataVersion: s.RefreshDataVersion,
 	}
-	watchDataVersion(t, s)
 	e, err := httpapi.New(svc, cfg)
 	if err != nil {
 		t.Fatalf("httpapi.New: %v", err)
@@ -281,32 +277,6 @@ func newStatsAPI(t testing.TB, s *store.Store, cfg httpapi.Config) *statsAPI {
 			admin: secret("admin", auth.ScopeAdmin)},
 		store: s, queries: n, indicators: secret("indicators", auth.ScopeWriteIndicators),
 	}
-}
-
-// watchDataVersion follows s's data version through notifications, as the
-// server does, until t ends; on PostgreSQL it returns once the listener is
-// connected, so that the cache depends on it.
-func watchDataVersion(t testing.TB, s *store.Store) {
-	t.Helper()
-	ctx, stop := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { s.WatchDataVersion(ctx); close(done) }()
-	t.Cleanup(func() { stop(); <-done })
-	if s.Dialect() == store.Postgres {
-		waitFor(t, "the data version listener", s.WatchingDataVersion)
-	}
-}
-
-// waitFor polls cond for up to ten seconds: a bound on a hang, not a
-// measure of speed.
-func waitFor(t testing.TB, what string, cond func() bool) {
-	t.Helper()
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
-		if cond() {
-			return
-		}
-	}
-	t.Fatalf("timed out waiting for %s", what)
 }
 
 // get sends a GET and fails the test unless it answers status.

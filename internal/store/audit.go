@@ -37,7 +37,7 @@ type part struct{ name, table, fk, order string }
 
 var entities = map[string]entitySpec{
 	audit.EntityRegion: {table: "regions", key: []string{"code"}},
-	// A score's seq is the feed's bookkeeping (migration 00012), not its state.
+	// A score's seq is the feed's bookkeeping (migration 00011), not its state.
 	audit.EntityScore: {table: "scores", key: []string{"village_code", "framework", "year"}, intKey: map[string]bool{"year": true},
 		private: []string{"seq"}},
 	audit.EntityIndicatorValue: {table: "indicator_values", key: []string{"region_code", "indicator_code", "year"}, intKey: map[string]bool{"year": true}},
@@ -290,7 +290,7 @@ func (s *Store) AuditEntries(ctx context.Context, f audit.Filter) ([]audit.Entry
 	return out, int(total), nil
 }
 
-// changeRow is a row of changes, kept by the triggers of migration 00011.
+// changeRow is a row of changes, kept by the triggers of migration 00010.
 type changeRow struct {
 	Entity   string
 	EntityID string
@@ -302,7 +302,7 @@ type changeRow struct {
 // first, with each live entity's current state read now (so an entity
 // changed twice appears once, at its latest change).
 func (s *Store) Changes(ctx context.Context, f audit.ChangeFilter) ([]audit.Change, error) {
-	// Live scores carry their own sequence numbers (migration 00012); the
+	// Live scores carry their own sequence numbers (migration 00011); the
 	// changes table holds every other entity and the scores' tombstones.
 	logged := s.with(ctx).Table("changes").Select("entity, entity_id, seq, deleted").Where("seq > ?", f.Since)
 	if len(f.Entities) > 0 {

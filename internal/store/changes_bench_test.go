@@ -12,7 +12,7 @@ import (
 )
 
 // withoutChangeLog undoes, per engine, what keeps scores in the change feed
-// (migrations 00011 and 00012): the seq column's default, index and
+// (migrations 00010 and 00011): the seq column's default, index and
 // triggers, and the tombstone trigger.
 var withoutChangeLog = map[store.Dialect][]string{
 	store.Postgres: {"DROP TRIGGER scores_seq ON scores", "DROP TRIGGER scores_log_changes_del ON scores",

@@ -48,8 +48,7 @@ type Store struct {
 	conn     *sql.Conn // PostgreSQL: the pinned connection of that transaction
 	replicas int       // how many read replicas reads may go to (Options.ReadURLs)
 
-	dsn     string        // PostgreSQL: for the data version listener
-	version *versionWatch // PostgreSQL without replicas: the data version as last announced
+	versions *versionReads // shares concurrent reads of the data version
 	// bulkConflicts, in a PostgreSQL transaction, names the tables whose
 	// bulk COPY of new rows met a stored row (see copyUpsertCount).
 	bulkConflicts map[string]bool
@@ -177,14 +176,7 @@ func Connect(ctx context.Context, rawURL string, opt Options) (*Store, error) {
 			return nil, err
 		}
 	}
-	s := &Store{db: db, dialect: dialect, replicas: len(opt.ReadURLs), dsn: dsn}
-	if len(opt.ReadURLs) == 0 {
-		// With replicas, a request's data version must come from the copy
-		// its rows come from, which notifications from the primary cannot
-		// tell: DataVersion reads it per request there.
-		s.version = &versionWatch{}
-	}
-	return s, nil
+	return &Store{db: db, dialect: dialect, replicas: len(opt.ReadURLs), versions: &versionReads{}}, nil
 }
 
 // pgDSN adds the options of opt to a PostgreSQL URL.

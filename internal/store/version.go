@@ -2,145 +2,94 @@ package store
 
 import (
 	"context"
-	"errors"
-	"strconv"
-	"sync/atomic"
+	"sync"
 	"time"
 
-	"github.com/jackc/pgx/v5"
+	"github.com/desa-api/desa-api/internal/apperr"
 )
 
-// versionWatch holds the data version as PostgreSQL last announced it, for
-// as long as a listener is connected (live). Without one, DataVersion reads
-// the table on every call.
-type versionWatch struct {
-	live atomic.Bool
-	v    atomic.Int64
-}
-
-// raise records v unless a newer version is already known: versions only
-// grow, and a refresh can race a notification.
-func (w *versionWatch) raise(v int64) {
-	for {
-		old := w.v.Load()
-		if v <= old || w.v.CompareAndSwap(old, v) {
-			return
-		}
-	}
-}
-
-// DataVersion returns the number that changes on every write to regions or
-// scores (and the other tables cached answers depend on): the key of every
-// cache and ETag. While WatchDataVersion is connected it answers from memory;
-// otherwise it reads the table (one primary-key lookup).
-func (s *Store) DataVersion(ctx context.Context) (int64, error) {
-	if w := s.version; w != nil && w.live.Load() {
-		return w.v.Load(), nil
-	}
-	return s.RefreshDataVersion(ctx)
-}
-
-// WatchingDataVersion reports whether DataVersion answers from
-// notifications (a listener is connected).
-func (s *Store) WatchingDataVersion() bool { return s.version != nil && s.version.live.Load() }
-
-// RefreshDataVersion reads the data version from the table and records it.
-// The API calls it after a write, before answering, so that the writer's
-// next read on this replica never waits for the notification.
-func (s *Store) RefreshDataVersion(ctx context.Context) (int64, error) {
-	var v int64
-	if err := s.with(ctx).Raw("SELECT version FROM data_version WHERE id = 1").Scan(&v).Error; err != nil {
-		return 0, translate(err)
-	}
-	if s.version != nil {
-		s.version.raise(v)
-	}
-	return v, nil
-}
-
-// heartbeat is how long the listener waits for a notification before it
-// checks its connection (and the version) with a query of its own: a
-// connection that died silently stops being trusted within about this long.
-const heartbeat = 5 * time.Second
-
-// WatchDataVersion follows the data version through LISTEN/NOTIFY on its own
-// connection until ctx ends, so that DataVersion needs no query per request.
-// Every bump of the version is announced at commit (migration 00008), by
-// whichever process made it. When the connection fails, DataVersion falls
-// back to reading the table until the listener is back. It does nothing on
-// SQLite, where the read is in-process and cheap.
+// DataVersion returns the number that changes on every write to the data
+// cached answers depend on (regions, scores, indicators, programs): the key
+// of every cache and ETag. It lives in the database, so every replica sees a
+// write at once.
 //
-// After a write through another replica, this replica may serve the previous
-// answer for as long as the notification takes to arrive (about a
-// millisecond on a local network).
-func (s *Store) WatchDataVersion(ctx context.Context) {
-	if s.dialect != Postgres || s.version == nil {
-		return
+// Concurrent calls share reads, without ever answering older than the call:
+// a call either starts a read itself or waits for the next one to start,
+// never joining a read already running (which may have begun before a write
+// the caller has seen answered). Under load the database sees about one
+// read per round trip instead of one per request. With read replicas each
+// request reads its own replica's version (the copy its rows come from), and
+// inside a transaction the transaction's.
+func (s *Store) DataVersion(ctx context.Context) (int64, error) {
+	if s.versions == nil || s.replicas > 0 || s.inTx {
+		return s.readDataVersion(ctx)
 	}
-	backoff := 100 * time.Millisecond
-	for ctx.Err() == nil {
-		started := time.Now()
-		s.listen(ctx)
-		s.version.live.Store(false)
-		if time.Since(started) > time.Minute {
-			backoff = 100 * time.Millisecond
-		}
-		select {
-		case <-ctx.Done():
-		case <-time.After(backoff):
-		}
-		backoff = min(2*backoff, 5*time.Second)
+	return s.versions.get(ctx, s.readDataVersion)
+}
+
+func (s *Store) readDataVersion(ctx context.Context) (int64, error) {
+	var v int64
+	err := s.with(ctx).Raw("SELECT version FROM data_version WHERE id = 1").Scan(&v).Error
+	return v, translate(err)
+}
+
+// sharedReadTimeout bounds a read made for several callers, which no single
+// caller's context may cancel; each caller still stops waiting at its own
+// deadline.
+const sharedReadTimeout = 10 * time.Second
+
+// versionReads lets concurrent callers share reads of a value that must be
+// no older than the call.
+type versionReads struct {
+	mu      sync.Mutex
+	running bool      // a read is in flight
+	next    *readWait // callers that came while it was: the next read's
+}
+
+type readWait struct {
+	done chan struct{}
+	v    int64
+	err  error
+}
+
+func (r *versionReads) get(ctx context.Context, read func(context.Context) (int64, error)) (int64, error) {
+	r.mu.Lock()
+	if !r.running {
+		// Nobody reads: read now, for this caller alone, with its context.
+		r.running = true
+		r.mu.Unlock()
+		v, err := read(ctx)
+		r.handOff(read)
+		return v, err
+	}
+	if r.next == nil {
+		r.next = &readWait{done: make(chan struct{})}
+	}
+	w := r.next
+	r.mu.Unlock()
+	select {
+	case <-w.done:
+		return w.v, w.err
+	case <-ctx.Done():
+		return 0, apperr.Wrap(ctx.Err(), apperr.Unavailable, "the database did not answer in time")
 	}
 }
 
-// listenerName is the application_name of the listener's connection, as
-// pg_stat_activity shows it.
-const listenerName = "desa-api-version-listener"
-
-// listen holds one listening connection until it fails or ctx ends.
-func (s *Store) listen(ctx context.Context) error {
-	cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	conn, err := pgx.Connect(cctx, withParam(s.dsn, "application_name", listenerName))
-	cancel()
-	if err != nil {
-		return err
-	}
-	defer conn.Close(context.WithoutCancel(ctx))
-	// LISTEN before reading, so that no bump falls between the two.
-	if _, err := conn.Exec(ctx, "LISTEN data_version"); err != nil {
-		return err
-	}
-	check := func() error {
-		cctx, cancel := context.WithTimeout(ctx, heartbeat)
-		defer cancel()
-		var v int64
-		if err := conn.QueryRow(cctx, "SELECT version FROM data_version WHERE id = 1").Scan(&v); err != nil {
-			return err
-		}
-		s.version.raise(v)
-		return nil
-	}
-	if err := check(); err != nil {
-		return err
-	}
-	s.version.live.Store(true)
-	for {
-		wctx, cancel := context.WithTimeout(ctx, heartbeat)
-		n, err := conn.WaitForNotification(wctx)
-		cancel()
-		switch {
-		case err == nil:
-			v, perr := strconv.ParseInt(n.Payload, 10, 64)
-			if perr != nil {
-				return perr
-			}
-			s.version.raise(v)
-		case errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil:
-			if err := check(); err != nil {
-				return err
-			}
-		default:
-			return err
-		}
+// handOff ends a read: the callers gathered meanwhile get a read of their
+// own, started now, in the background.
+func (r *versionReads) handOff(read func(context.Context) (int64, error)) {
+	r.mu.Lock()
+	w := r.next
+	r.next = nil
+	r.running = w != nil
+	r.mu.Unlock()
+	if w != nil {
+		go func() {
+			ctx, cancel := context.WithTimeout(context.Background(), sharedReadTimeout)
+			w.v, w.err = read(ctx)
+			cancel()
+			close(w.done)
+			r.handOff(read)
+		}()
 	}
 }

@@ -1,100 +1,80 @@
-package store_test
+package store
 
 import (
 	"context"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
-
-	"github.com/desa-api/desa-api/internal/store"
-	"github.com/desa-api/desa-api/internal/store/storetest"
 )
 
-// A replica that watches the data version learns of writes made through
-// another replica without reading the table, keeps answering while its
-// listener is cut off, and listens again by itself.
-func TestWatchDataVersion(t *testing.T) {
-	url := storetest.URL(t, store.Postgres)
+// Callers that arrive while a read runs share the next read, which starts
+// after they came: none gets a value read before it called, and the reads
+// number two, not one per caller.
+func TestVersionReadsShareWithoutStaleness(t *testing.T) {
+	var r versionReads
+	var reads atomic.Int64
+	release := make(chan struct{})
+	started := make(chan struct{})
+	read := func(context.Context) (int64, error) {
+		n := reads.Add(1)
+		if n == 1 {
+			close(started)
+			<-release // the first read hangs until every other caller waits
+		}
+		return n, nil // the value is the read's number: 1, then 2, ...
+	}
 	ctx := context.Background()
-	open := func() *store.Store {
-		s, err := store.Open(ctx, url, store.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { s.Close() })
-		return s
+	first := make(chan int64)
+	go func() {
+		v, _ := r.get(ctx, read)
+		first <- v
+	}()
+	<-started
+	const n = 8
+	got := make([]int64, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() { got[i], _ = r.get(ctx, read) })
 	}
-	replica, other := open(), open()
-	wctx, stop := context.WithCancel(ctx)
-	done := make(chan struct{})
-	go func() { replica.WatchDataVersion(wctx); close(done) }()
-	t.Cleanup(func() { stop(); <-done })
+	// Let the callers reach the wait (they cannot get past it: the read
+	// they wait for starts only when the first one ends).
+	time.Sleep(20 * time.Millisecond)
+	close(release)
+	wg.Wait()
+	if v := <-first; v != 1 {
+		t.Errorf("the first caller got %d, want its own read (1)", v)
+	}
+	for i, v := range got {
+		if v != 2 {
+			t.Errorf("caller %d got read %d, want 2: the read started after it came", i, v)
+		}
+	}
+	if c := reads.Load(); c != 2 {
+		t.Errorf("%d reads for %d callers, want 2", c, n+1)
+	}
+	// Idle again: the next caller reads at once.
+	if v, _ := r.get(ctx, read); v != 3 {
+		t.Errorf("a caller after the burst got read %d, want 3", v)
+	}
+}
 
-	waitFor(t, "the listener", replica.WatchingDataVersion)
-	// A write through the other replica: a statement-level trigger bumps the
-	// version even when the statement changes no row.
-	write := func() int64 {
-		t.Helper()
-		if _, err := other.SQL().Exec("UPDATE regions SET name = name WHERE false"); err != nil {
-			t.Fatal(err)
-		}
-		v, err := other.RefreshDataVersion(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return v
-	}
-	seen := func(v int64) func() bool {
-		return func() bool {
-			got, err := replica.DataVersion(ctx)
-			return err == nil && got == v
-		}
-	}
-	v := write()
-	waitFor(t, "the notified version", seen(v))
-	if !replica.WatchingDataVersion() {
-		t.Fatal("the version was read, not notified")
-	}
-
-	// Cut the listener off; a write in between is still seen, and the
-	// listener comes back on a new connection.
-	pid := listenerPID(t, other)
-	if _, err := other.SQL().Exec("SELECT pg_terminate_backend($1)", pid); err != nil {
-		t.Fatal(err)
-	}
-	v = write()
-	waitFor(t, "the version after the cut", seen(v))
-	waitFor(t, "a new listener", func() bool {
-		return replica.WatchingDataVersion() && listenerPID(t, other) != pid
+// A caller waiting for a shared read gives up at its own deadline.
+func TestVersionReadsWaitEndsWithContext(t *testing.T) {
+	var r versionReads
+	release := make(chan struct{})
+	defer close(release)
+	started := make(chan struct{})
+	var once sync.Once
+	go r.get(context.Background(), func(context.Context) (int64, error) {
+		once.Do(func() { close(started) })
+		<-release
+		return 1, nil
 	})
-	v = write()
-	waitFor(t, "the version notified to the new listener", seen(v))
-
-	stop()
-	<-done
-	if replica.WatchingDataVersion() {
-		t.Fatal("still watching after the context ended")
+	<-started
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Millisecond)
+	defer cancel()
+	if _, err := r.get(ctx, func(context.Context) (int64, error) { return 2, nil }); err == nil {
+		t.Error("a caller waiting past its deadline got no error")
 	}
-}
-
-func listenerPID(t *testing.T, s *store.Store) int {
-	t.Helper()
-	var pid int
-	err := s.SQL().QueryRow(`SELECT coalesce(max(pid), 0) FROM pg_stat_activity
-		WHERE datname = current_database() AND application_name = 'desa-api-version-listener'`).Scan(&pid)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return pid
-}
-
-// waitFor polls cond for up to ten seconds: a bound on a hang, not a
-// measure of speed.
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
-		if cond() {
-			return
-		}
-	}
-	t.Fatalf("timed out waiting for %s", what)
 }
