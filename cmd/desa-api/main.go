@@ -125,10 +125,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		return err
 	}
 	defer s.Close()
-	svc, err := services(s)
-	if err != nil {
-		return err
-	}
+	svc := services(s)
 	svc.Idempotency = idempotency.NewService(s, cfg.IdempotencyTTL)
 	// Seeding decides by what the primary holds, not a replica's older copy.
 	if err := autoSeed(store.UsePrimary(ctx), svc, cfg.AutoSeed, log); err != nil {
@@ -180,7 +177,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 }
 
 // services wires the domain services over the store.
-func services(s *store.Store) (httpapi.Services, error) {
+func services(s *store.Store) httpapi.Services {
 	return httpapi.Services{
 		Regions:     region.NewService(s),
 		Indicators:  indicator.NewService(store.IndicatorStore{Store: s}, s, nil, newID).WithCrosswalkLoader(seed.Crosswalk),
@@ -190,7 +187,7 @@ func services(s *store.Store) (httpapi.Services, error) {
 		Audit:       audit.NewService(s),
 		Ping:        s.Ping,
 		DataVersion: s.DataVersion,
-	}, nil
+	}
 }
 
 // newID returns a UUIDv7 as text: unique, and ordered by creation time.
@@ -387,10 +384,7 @@ func runImports(ctx context.Context, cfg config, sets []seed.ScoreSet, fromFile 
 		return err
 	}
 	defer s.Close()
-	svc, err := services(s)
-	if err != nil {
-		return err
-	}
+	svc := services(s)
 	for _, set := range sets {
 		start := time.Now()
 		var rep indicator.Report
@@ -449,10 +443,7 @@ func importProgram(ctx context.Context, cfg config, args []string, stdout io.Wri
 		return err
 	}
 	defer s.Close()
-	svc, err := services(s)
-	if err != nil {
-		return err
-	}
+	svc := services(s)
 	res, err := svc.Programs.Import(ctx, doc)
 	if err != nil {
 		return err

@@ -226,19 +226,9 @@ var valueSpec = bulkSpec{
 // UpsertValues implements indicator.Store: values equal to the stored ones
 // are left untouched (their source and import stay).
 func (s *Store) UpsertValues(ctx context.Context, values []indicator.Value) (inserted, updated int, err error) {
-	if len(values) == 0 {
-		return 0, 0, nil
-	}
-	if len(values) == 1 && !audit.IsBatch(ctx) { // one value, written through the API
-		v := values[0]
-		id := fmt.Sprintf("%s/%s/%d", v.RegionCode, v.IndicatorCode, v.Year)
-		err = s.audited(ctx, audit.EntityIndicatorValue, id, func(tx *Store) error {
-			inserted, updated, err = tx.upsertValues(ctx, values)
-			return err
-		})
-		return inserted, updated, err
-	}
-	return s.upsertValues(ctx, values)
+	return upsertAudited(ctx, s, audit.EntityIndicatorValue, values, func(v indicator.Value) string {
+		return fmt.Sprintf("%s/%s/%d", v.RegionCode, v.IndicatorCode, v.Year)
+	}, (*Store).upsertValues)
 }
 
 func (s *Store) upsertValues(ctx context.Context, values []indicator.Value) (inserted, updated int, err error) {

@@ -132,19 +132,26 @@ var scoreSpec = bulkSpec{
 // UpsertScores implements indicator.Store: scores equal in every value to
 // the stored ones are left untouched (their source and import stay).
 func (s *Store) UpsertScores(ctx context.Context, scores []indicator.Score) (inserted, updated int, err error) {
-	if len(scores) == 0 {
+	return upsertAudited(ctx, s, audit.EntityScore, scores, func(sc indicator.Score) string {
+		return fmt.Sprintf("%s/%s/%d", sc.VillageCode, sc.Framework, sc.Year)
+	}, (*Store).upsertScores)
+}
+
+// upsertAudited runs upsert over rows. One row written through the API is
+// audited as its entity; a batch (an import) is audited once by its caller.
+func upsertAudited[T any](ctx context.Context, s *Store, entity string, rows []T, id func(T) string,
+	upsert func(*Store, context.Context, []T) (int, int, error)) (inserted, updated int, err error) {
+	if len(rows) == 0 {
 		return 0, 0, nil
 	}
-	if len(scores) == 1 && !audit.IsBatch(ctx) { // one score, written through the API
-		sc := scores[0]
-		id := fmt.Sprintf("%s/%s/%d", sc.VillageCode, sc.Framework, sc.Year)
-		err = s.audited(ctx, audit.EntityScore, id, func(tx *Store) error {
-			inserted, updated, err = tx.upsertScores(ctx, scores)
-			return err
-		})
-		return inserted, updated, err
+	if len(rows) > 1 || audit.IsBatch(ctx) {
+		return upsert(s, ctx, rows)
 	}
-	return s.upsertScores(ctx, scores)
+	err = s.audited(ctx, entity, id(rows[0]), func(tx *Store) error {
+		inserted, updated, err = upsert(tx, ctx, rows)
+		return err
+	})
+	return inserted, updated, err
 }
 
 func (s *Store) upsertScores(ctx context.Context, scores []indicator.Score) (inserted, updated int, err error) {
