@@ -117,14 +117,23 @@ func (d Dec) Float() float64 { return float64(d) / scale }
 func (d Dec) Units() int64 { return int64(d) }
 
 // String prints d with exactly four places: 0.7410, -3.0000.
-func (d Dec) String() string {
-	u, sign := uint64(d), ""
+func (d Dec) String() string { return string(d.Append(make([]byte, 0, 24))) }
+
+// Append appends d's String form to b.
+func (d Dec) Append(b []byte) []byte {
+	u := uint64(d)
 	if d < 0 {
 		// uint64(-d) is right for MinInt64 too, whose negation wraps.
-		u, sign = uint64(-d), "-"
+		u = uint64(-d)
+		b = append(b, '-')
 	}
-	frac := strconv.FormatUint(u%scale, 10)
-	return sign + strconv.FormatUint(u/scale, 10) + "." + strings.Repeat("0", Places-len(frac)) + frac
+	b = strconv.AppendUint(b, u/scale, 10)
+	b = append(b, '.')
+	frac := u % scale
+	for p := uint64(scale / 10); p > frac && p > 1; p /= 10 {
+		b = append(b, '0')
+	}
+	return strconv.AppendUint(b, frac, 10)
 }
 
 // MarshalJSON writes d as a JSON number with four places.

@@ -223,6 +223,11 @@ func (c countingStats) StatusCounts(ctx context.Context, l region.Level, sc stat
 	return c.Store.StatusCounts(ctx, l, sc, year)
 }
 
+func (c countingStats) GroupCounts(ctx context.Context, l region.Level, sc stats.Scope, year int) ([]stats.GroupCount, bool, error) {
+	c.n.Add(1)
+	return c.Store.GroupCounts(ctx, l, sc, year)
+}
+
 func (c countingStats) ScoreValues(ctx context.Context, l region.Level, sc stats.Scope, year int, col string) (map[string][]fixed.Dec, error) {
 	c.n.Add(1)
 	return c.Store.ScoreValues(ctx, l, sc, year, col)

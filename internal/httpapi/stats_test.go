@@ -91,6 +91,21 @@ func TestStatsStatusDistribution(t *testing.T) {
 	})
 }
 
+// TestStatsStatusDistributionEmptyParent: a region with nothing under it
+// has an empty distribution, not a 404 (one statement reads the region and
+// its groups).
+func TestStatsStatusDistributionEmptyParent(t *testing.T) {
+	eachStatsEngine(t, func(t *testing.T, a *statsAPI) {
+		res := a.do(t, request{method: http.MethodPost, target: "/v1/provinces", key: a.writer, body: `{"code":"98","name":"Provinsi Baru"}`})
+		wantStatus(t, "POST province", res, http.StatusCreated)
+		for _, level := range []string{"regency", "district"} {
+			target := "/v1/stats/status-distribution?level=" + level + "&parent=98"
+			wantJSON(t, target, a.get(t, target, http.StatusOK).body, distDoc(2024, level, "98", distRow("total", 0, [5]int{}, 0, zeroShares)))
+		}
+		a.get(t, "/v1/stats/status-distribution?level=regency&parent=97", http.StatusNotFound)
+	})
+}
+
 // statsError is a request a stats endpoint must refuse.
 type statsError struct {
 	target string

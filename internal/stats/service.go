@@ -5,8 +5,6 @@ import (
 	"slices"
 	"strings"
 
-	"golang.org/x/sync/errgroup"
-
 	"github.com/desa-api/desa-api/internal/apperr"
 	"github.com/desa-api/desa-api/internal/fixed"
 	"github.com/desa-api/desa-api/internal/indicator"
@@ -16,6 +14,8 @@ import (
 // RegionStore finds regions.
 type RegionStore interface {
 	Region(ctx context.Context, code string) (region.Region, error)
+	// HasRegion tells whether a region with this (dotted) code exists.
+	HasRegion(ctx context.Context, code string) (bool, error)
 }
 
 // Service answers aggregate questions.
@@ -29,9 +29,24 @@ type Service struct {
 func NewService(s Store, regions RegionStore) *Service { return &Service{store: s, regions: regions} }
 
 // Scope checks a framework code and an optional region code (any level,
-// dotted or not) and returns the scope they select. param names the query
-// parameter of the region, for errors.
+// dotted or not) and returns the scope they select; the region must exist.
+// param names the query parameter of the region, for errors.
 func (s *Service) Scope(ctx context.Context, framework, code, param string) (Scope, error) {
+	sc, err := ParseScope(framework, code, param)
+	if err != nil || sc.Region == "" {
+		return sc, err
+	}
+	if ok, err := s.regions.HasRegion(ctx, sc.Region); err != nil {
+		return Scope{}, err
+	} else if !ok {
+		return Scope{}, noRegion(sc.Region)
+	}
+	return sc, nil
+}
+
+// ParseScope is Scope without the check that the region exists, for the
+// reports whose own read tells (Distribution): one round trip fewer.
+func ParseScope(framework, code, param string) (Scope, error) {
 	if framework == "" {
 		framework = "idm"
 	}
@@ -47,14 +62,11 @@ func (s *Service) Scope(ctx context.Context, framework, code, param string) (Sco
 	if err != nil {
 		return Scope{}, apperr.Field(apperr.BadRequest, param, err.(*apperr.Error).Message)
 	}
-	if _, err := s.regions.Region(ctx, dotted); apperr.Is(err, apperr.NotFound) {
-		return Scope{}, apperr.NotFoundf("no region with code %s", dotted)
-	} else if err != nil {
-		return Scope{}, err
-	}
 	sc.Region, sc.Level = dotted, level
 	return sc, nil
 }
+
+func noRegion(code string) error { return apperr.NotFoundf("no region with code %s", code) }
 
 // Year checks a year against the framework ("" defaults to its last year).
 func Year(f indicator.Framework, year *int, param string) (int, error) {
@@ -83,29 +95,28 @@ func CheckLevel(sc Scope, level region.Level) error {
 }
 
 // Distribution returns the status distribution per region at level, and
-// the total over them.
+// the total over them. The scope's region need not have been checked: a
+// missing one is NotFound.
 func (s *Service) Distribution(ctx context.Context, sc Scope, level region.Level, year int) ([]Distribution, Distribution, error) {
 	if err := CheckLevel(sc, level); err != nil {
+		if sc.Region != "" { // a missing region is the first error, as with Scope
+			if ok, herr := s.regions.HasRegion(ctx, sc.Region); herr == nil && !ok {
+				err = noRegion(sc.Region)
+			}
+		}
 		return nil, Distribution{}, err
 	}
-	// Three independent reads: in parallel, one round trip's wait instead
-	// of three.
-	var (
-		groups   []Group
-		eligible map[string]int
-		counts   map[string]map[string]int
-	)
-	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() (err error) { groups, err = s.store.Groups(gctx, level, sc); return err })
-	g.Go(func() (err error) { eligible, err = s.store.EligibleCounts(gctx, level, sc); return err })
-	g.Go(func() (err error) { counts, err = s.store.StatusCounts(gctx, level, sc, year); return err })
-	if err := g.Wait(); err != nil {
+	groups, found, err := s.store.GroupCounts(ctx, level, sc, year)
+	if err != nil {
 		return nil, Distribution{}, err
+	}
+	if !found {
+		return nil, Distribution{}, noRegion(sc.Region)
 	}
 	total := Distribution{Group: Group{Code: "total", Name: "Total"}, Counts: zeroCounts(sc.Framework)}
 	rows := make([]Distribution, len(groups))
 	for i, g := range groups {
-		rows[i] = distribution(sc.Framework, g, eligible[g.Code], counts[g.Code])
+		rows[i] = distribution(sc.Framework, g.Group, g.Eligible, g.Counts)
 		total.Total += rows[i].Total
 		total.NoStatus += rows[i].NoStatus
 		for k, n := range rows[i].Counts {

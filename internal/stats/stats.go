@@ -33,6 +33,14 @@ type Group struct {
 	Name string
 }
 
+// GroupCount is a group with its eligible villages and its counts of
+// scores by status (statuses without scores absent).
+type GroupCount struct {
+	Group
+	Eligible int
+	Counts   map[string]int
+}
+
 // Distribution counts a group's villages by status. Total counts the
 // villages the framework scores (desa and desa adat for IDM); NoStatus
 // those of them without a status that year.
@@ -162,6 +170,11 @@ type Store interface {
 	EligibleCounts(ctx context.Context, level region.Level, sc Scope) (map[string]int, error)
 	// StatusCounts counts scores with a status, per group and status.
 	StatusCounts(ctx context.Context, level region.Level, sc Scope, year int) (map[string]map[string]int, error)
+	// GroupCounts answers Groups, EligibleCounts and StatusCounts for year
+	// at once: the groups at level under the scope, by code, each with its
+	// eligible villages and its counts by status. found is false when the
+	// scope's region does not exist.
+	GroupCounts(ctx context.Context, level region.Level, sc Scope, year int) (groups []GroupCount, found bool, err error)
 	// ScoreValues returns per group the values of column ("score" or a
 	// component) that year.
 	ScoreValues(ctx context.Context, level region.Level, sc Scope, year int, column string) (map[string][]fixed.Dec, error)

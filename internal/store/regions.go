@@ -108,6 +108,13 @@ func (s *Store) Region(ctx context.Context, code string) (region.Region, error) 
 	return v.toRegion(nil), nil
 }
 
+// HasRegion implements stats.RegionStore: one primary-key probe.
+func (s *Store) HasRegion(ctx context.Context, code string) (bool, error) {
+	var n int
+	err := s.with(ctx).Raw("SELECT COUNT(*) FROM regions WHERE code = ?", code).Scan(&n).Error
+	return n > 0, translate(err)
+}
+
 // likeOp is the case-insensitive LIKE of the dialect. SQLite's LIKE is
 // case-insensitive for ASCII, which covers Kemendagri names.
 func (s *Store) likeOp() string {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"slices"
 	"strings"
@@ -107,6 +108,70 @@ func (s *Store) StatusCounts(ctx context.Context, level region.Level, sc stats.S
 		out[r.G][r.Status] = r.N
 	}
 	return out, nil
+}
+
+// GroupCounts implements stats.Store: the groups, their eligible villages
+// and their status counts in one statement, one round trip instead of
+// three; under a region, the region's own row anchors the groups, so that
+// the same statement tells whether it exists. It reads a row per (group,
+// status), in group order.
+func (s *Store) GroupCounts(ctx context.Context, level region.Level, sc stats.Scope, year int) ([]stats.GroupCount, bool, error) {
+	col, ok := levelColumn[level]
+	if !ok {
+		return nil, false, fmt.Errorf("store: no groups at level %q", level)
+	}
+	elig, eArgs := "v.level = ?", []any{string(region.LevelVillage)}
+	if sc.Framework.KelurahanExcluded {
+		elig, eArgs = elig+" AND v.type <> ?", append(eArgs, string(region.TypeKelurahan))
+	}
+	cnt, cArgs := "s.framework = ? AND s.year = ? AND s.status IS NOT NULL", []any{sc.Framework.Code, year}
+	from, where, gArgs := "regions r", "r.level = ?", []any{string(level)}
+	if sc.Region != "" {
+		in, ok := levelColumn[sc.Level]
+		if !ok {
+			return nil, false, fmt.Errorf("store: no groups under a %s", sc.Level)
+		}
+		elig, eArgs = elig+" AND v."+in+" = ?", append(eArgs, sc.Region)
+		cnt, cArgs = cnt+" AND s."+in+" = ?", append(cArgs, sc.Region)
+		from, where = "regions a LEFT JOIN regions r ON r.level = ? AND r."+in+" = a.code", "a.code = ?"
+		gArgs = append(gArgs, sc.Region)
+	}
+	q := "WITH e AS (SELECT v." + col + " AS g, COUNT(*) AS n FROM regions v WHERE " + elig + " GROUP BY v." + col + "), " +
+		"c AS (SELECT s." + col + " AS g, s.status AS status, COUNT(*) AS n FROM scores s WHERE " + cnt + " GROUP BY s." + col + ", s.status) " +
+		"SELECT r.code, r.name, COALESCE(e.n, 0), c.status, COALESCE(c.n, 0) FROM " + from +
+		" LEFT JOIN e ON e.g = r.code LEFT JOIN c ON c.g = r.code WHERE " + where + " ORDER BY r.code"
+	rows, err := s.with(ctx).Raw(q, slices.Concat(eArgs, cArgs, gArgs)...).Rows()
+	if err != nil {
+		return nil, false, translate(err)
+	}
+	defer rows.Close()
+	var (
+		out   []stats.GroupCount
+		found = sc.Region == ""
+	)
+	for rows.Next() {
+		var (
+			code, name, status sql.NullString
+			eligible, n        int
+		)
+		if err := rows.Scan(&code, &name, &eligible, &status, &n); err != nil {
+			return nil, false, translate(err)
+		}
+		found = true
+		if !code.Valid { // the region, with no groups under it
+			continue
+		}
+		if len(out) == 0 || out[len(out)-1].Code != code.String {
+			out = append(out, stats.GroupCount{Group: stats.Group{Code: code.String, Name: name.String}, Eligible: eligible, Counts: map[string]int{}})
+		}
+		if status.Valid {
+			out[len(out)-1].Counts[status.String] = n
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, false, translate(err)
+	}
+	return out, found, nil
 }
 
 // ScoreValues implements stats.Store.

@@ -1,0 +1,73 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/desa-api/desa-api/internal/indicator"
+	"github.com/desa-api/desa-api/internal/stats"
+)
+
+func TestAppendJSONStringIsEncodingJSON(t *testing.T) {
+	check := func(s string) {
+		t.Helper()
+		want, err := json.Marshal(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := appendJSONString(nil, s); string(got) != string(want) {
+			t.Fatalf("appendJSONString(%q) = %s, encoding/json %s", s, got, want)
+		}
+	}
+	for _, s := range []string{
+		"", "Kalimantan Timur", `Kab. "Lama"`, `a\b`, "<script>&", "tab\tnew\nline\rcr\bbs\fff",
+		"\x00\x01\x1f\x7f", "Sumatera Utara – Nias", "\u2028\u2029", "bad \xff\xfe utf8", "\xe2\x82", "ŋ 日本 🙂",
+	} {
+		check(s)
+	}
+	// Random strings over the bytes that matter: ASCII controls and
+	// specials, multi-byte and broken UTF-8.
+	alphabet := []string{"a", "Z", " ", `"`, `\`, "<", ">", "&", "\n", "\x00", "\x1f", "\x7f", "é", "\u2028", "\xff", "\xe2", "🙂"}
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 20000 {
+		var s string
+		for range r.IntN(12) {
+			s += alphabet[r.IntN(len(alphabet))]
+		}
+		check(s)
+	}
+}
+
+func TestStatusDistributionJSONIsEncodingJSON(t *testing.T) {
+	f, err := indicator.FrameworkByCode("idm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	type plain StatusDistribution // encoding/json's own rendering: no MarshalJSON
+	parent := "64"
+	rows := []DistributionRow{
+		toDistributionRow(f, stats.Distribution{Group: stats.Group{Code: "64.01", Name: `Kab. "Paser" <&> é` + "\x01\u2028"},
+			Total: 7, Counts: map[string]int{"maju": 3, "mandiri": 1}, NoStatus: 3}),
+		toDistributionRow(f, stats.Distribution{Group: stats.Group{Code: "64.02", Name: "Kutai Barat"}}),
+	}
+	total := toDistributionRow(f, stats.Distribution{Group: stats.Group{Code: "total", Name: "Total"}, Total: 1234567,
+		Counts: map[string]int{"sangat_tertinggal": 1, "tertinggal": 2, "berkembang": 1000, "maju": 3, "mandiri": 4}})
+	for _, d := range []StatusDistribution{
+		{Framework: "idm", Year: 2024, Level: "regency", Parent: &parent, Data: rows, Total: total},
+		{Framework: "ipd", Year: 2018, Level: "province", Data: []DistributionRow{}, Total: total},
+		{Framework: "idm", Level: "district"},
+	} {
+		got, err := json.Marshal(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := json.Marshal(plain(d))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(got) != string(want) {
+			t.Errorf("MarshalJSON:\n%s\nencoding/json:\n%s", got, want)
+		}
+	}
+}
