@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -48,6 +49,27 @@ type regionView struct {
 	ScoreValue    dec
 	Status        *string
 	DerivedStatus *string
+}
+
+// scanRegionViews reads the rows of regionSelect (and, with score, of the
+// score columns after it) and closes them. Scanning by hand, not through
+// GORM's reflection, was a third of the server's CPU for a page of 50.
+func scanRegionViews(rows *sql.Rows, score bool) ([]regionView, error) {
+	defer rows.Close()
+	var out []regionView
+	for rows.Next() {
+		var v regionView
+		dst := []any{&v.Code, &v.Level, &v.ParentCode, &v.Name, &v.Type, &v.ProvinceCode, &v.RegencyCode,
+			&v.DistrictCode, &v.ProvinceName, &v.RegencyName, &v.DistrictName}
+		if score {
+			dst = append(dst, &v.ScoreValue, &v.Status, &v.DerivedStatus)
+		}
+		if err := rows.Scan(dst...); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
 }
 
 func toRegionRow(r region.Region) regionRow {
@@ -202,9 +224,14 @@ func (s *Store) Regions(ctx context.Context, f region.Filter) ([]region.Region, 
 		if f.Score != nil {
 			sel = sel.Select(regionSelect + ", s.score AS score_value, s.status, s.derived_status")
 		}
-		return s.regionFilter(sel, f).
+		rows, err := s.regionFilter(sel, f).
 			Clauses(clause.OrderBy{Columns: order}).
-			Limit(f.Page.Limit).Offset(f.Page.Offset).Find(&views).Error
+			Limit(f.Page.Limit).Offset(f.Page.Offset).Rows()
+		if err != nil {
+			return err
+		}
+		views, err = scanRegionViews(rows, f.Score != nil)
+		return err
 	})
 	if err != nil {
 		return nil, 0, translate(err)
