@@ -69,9 +69,9 @@ var scenarios = []scenario{
 		key: "c", name: "villages page, province 35, maju",
 		path: "/v1/villages?province=35&framework=idm&year=2024&status=maju&limit=50",
 		sql: script{stmts: []string{
-			"SELECT count(*) FROM regions r LEFT JOIN scores s ON s.village_code = r.code AND s.framework = :framework AND s.year = :year " +
-				"WHERE r.level = :village AND r.province_code = :province AND s.status = :status AND s.province_code = :province",
-			"SELECT r.code, r.level, r.parent_code, r.name, r.type, r.province_code, r.regency_code, r.district_code, " +
+			"SELECT (SELECT COUNT(*) FROM regions r LEFT JOIN scores s ON s.village_code = r.code AND s.framework = :framework AND s.year = :year " +
+				"WHERE r.level = :village AND r.province_code = :province AND s.status = :status AND s.province_code = :province) AS total, " +
+				"r.code, r.level, r.parent_code, r.name, r.type, r.province_code, r.regency_code, r.district_code, " +
 				"p.name AS province_name, g.name AS regency_name, d.name AS district_name, s.score AS score_value, s.status, s.derived_status " +
 				"FROM regions r " + regionJoins +
 				"LEFT JOIN scores s ON s.village_code = r.code AND s.framework = :framework AND s.year = :year " +
@@ -132,23 +132,19 @@ func checkVillages(ctx context.Context, db *sql.DB, sc script, body []byte) erro
 	if err := json.Unmarshal(body, &doc); err != nil {
 		return err
 	}
-	count, err := queryRows(ctx, db, sc, 0)
-	if err != nil {
-		return err
-	}
-	page, err := queryRows(ctx, db, sc, 1)
+	page, err := queryRows(ctx, db, sc, 0)
 	if err != nil {
 		return err
 	}
 	var codes, apiCodes []string
 	for _, r := range page {
-		codes = append(codes, r[0])
+		codes = append(codes, r[1])
 	}
 	for _, d := range doc.Data {
 		apiCodes = append(apiCodes, d.Code)
 	}
-	if count[0][0] != strconv.Itoa(doc.Page.Total) || !slices.Equal(codes, apiCodes) || len(codes) == 0 {
-		return fmt.Errorf("SQL gives %s villages and a page of %d; the API %d and %d", count[0][0], len(codes), doc.Page.Total, len(apiCodes))
+	if len(codes) == 0 || page[0][0] != strconv.Itoa(doc.Page.Total) || !slices.Equal(codes, apiCodes) {
+		return fmt.Errorf("SQL gives a page of %d; the API %d of %d", len(codes), len(apiCodes), doc.Page.Total)
 	}
 	return nil
 }
