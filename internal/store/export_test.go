@@ -10,6 +10,8 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/desa-api/desa-api/internal/fixed"
+	"github.com/desa-api/desa-api/internal/region"
+	"github.com/desa-api/desa-api/internal/stats"
 )
 
 // Statement is one SQL statement as GORM sent it to the driver: the text
@@ -82,4 +84,10 @@ func CopyDecimals(ctx context.Context, s *Store, units []int64) ([]string, error
 		})
 	})
 	return out, err
+}
+
+// RawGroupCounts is GroupCounts counting the tables themselves, as on
+// SQLite, instead of reading the counts the triggers keep.
+func RawGroupCounts(ctx context.Context, s *Store, level region.Level, sc stats.Scope, year int) ([]stats.GroupCount, bool, error) {
+	return s.groupCounts(ctx, level, sc, year, false)
 }

@@ -111,36 +111,59 @@ func (s *Store) StatusCounts(ctx context.Context, level region.Level, sc stats.S
 }
 
 // GroupCounts implements stats.Store: the groups, their eligible villages
-// and their status counts in one statement, one round trip instead of
-// three; under a region, the region's own row anchors the groups, so that
-// the same statement tells whether it exists. It reads a row per (group,
-// status), in group order.
+// and their status counts in one statement. Under a region, the region's
+// own row anchors the groups, so that the same statement tells whether it
+// exists. On PostgreSQL the counts come from status_counts and
+// village_counts, which triggers keep (migration 00014); SQLite counts the
+// tables themselves. It reads a row per (group, status), in group order.
 func (s *Store) GroupCounts(ctx context.Context, level region.Level, sc stats.Scope, year int) ([]stats.GroupCount, bool, error) {
+	return s.groupCounts(ctx, level, sc, year, s.dialect == Postgres)
+}
+
+func (s *Store) groupCounts(ctx context.Context, level region.Level, sc stats.Scope, year int, summary bool) ([]stats.GroupCount, bool, error) {
 	col, ok := levelColumn[level]
 	if !ok {
 		return nil, false, fmt.Errorf("store: no groups at level %q", level)
 	}
-	elig, eArgs := "v.level = ?", []any{string(region.LevelVillage)}
-	if sc.Framework.KelurahanExcluded {
-		elig, eArgs = elig+" AND v.type <> ?", append(eArgs, string(region.TypeKelurahan))
-	}
-	cnt, cArgs := "s.framework = ? AND s.year = ? AND s.status IS NOT NULL", []any{sc.Framework.Code, year}
-	from, where, gArgs := "regions r", "r.level = ?", []any{string(level)}
+	// The groups: the regions at level, under the anchoring region if any.
+	from, fArgs, where, wArgs := "regions r", []any{}, "r.level = ?", []any{string(level)}
+	var in string
 	if sc.Region != "" {
-		in, ok := levelColumn[sc.Level]
-		if !ok {
+		if in, ok = levelColumn[sc.Level]; !ok {
 			return nil, false, fmt.Errorf("store: no groups under a %s", sc.Level)
 		}
-		elig, eArgs = elig+" AND v."+in+" = ?", append(eArgs, sc.Region)
-		cnt, cArgs = cnt+" AND s."+in+" = ?", append(cArgs, sc.Region)
-		from, where = "regions a LEFT JOIN regions r ON r.level = ? AND r."+in+" = a.code", "a.code = ?"
-		gArgs = append(gArgs, sc.Region)
+		from, fArgs = "regions a LEFT JOIN regions r ON r.level = ? AND r."+in+" = a.code", []any{string(level)}
+		where, wArgs = "a.code = ?", []any{sc.Region}
 	}
-	q := "WITH e AS (SELECT v." + col + " AS g, COUNT(*) AS n FROM regions v WHERE " + elig + " GROUP BY v." + col + "), " +
-		"c AS (SELECT s." + col + " AS g, s.status AS status, COUNT(*) AS n FROM scores s WHERE " + cnt + " GROUP BY s." + col + ", s.status) " +
-		"SELECT r.code, r.name, COALESCE(e.n, 0), c.status, COALESCE(c.n, 0) FROM " + from +
-		" LEFT JOIN e ON e.g = r.code LEFT JOIN c ON c.g = r.code WHERE " + where + " ORDER BY r.code"
-	rows, err := s.with(ctx).Raw(q, slices.Concat(eArgs, cArgs, gArgs)...).Rows()
+	var q string
+	var args []any
+	if summary {
+		eligible := "vc.villages"
+		if sc.Framework.KelurahanExcluded {
+			eligible = "vc.desa"
+		}
+		q = "SELECT r.code, r.name, COALESCE(" + eligible + ", 0), c.status, COALESCE(c.n, 0) FROM " + from +
+			" LEFT JOIN village_counts vc ON vc.code = r.code" +
+			" LEFT JOIN status_counts c ON c.framework = ? AND c.year = ? AND c.code = r.code AND c.n > 0" +
+			" WHERE " + where + " ORDER BY r.code"
+		args = slices.Concat(fArgs, []any{sc.Framework.Code, year}, wArgs)
+	} else {
+		elig, eArgs := "v.level = ?", []any{string(region.LevelVillage)}
+		if sc.Framework.KelurahanExcluded {
+			elig, eArgs = elig+" AND v.type <> ?", append(eArgs, string(region.TypeKelurahan))
+		}
+		cnt, cArgs := "s.framework = ? AND s.year = ? AND s.status IS NOT NULL", []any{sc.Framework.Code, year}
+		if in != "" {
+			elig, eArgs = elig+" AND v."+in+" = ?", append(eArgs, sc.Region)
+			cnt, cArgs = cnt+" AND s."+in+" = ?", append(cArgs, sc.Region)
+		}
+		q = "WITH e AS (SELECT v." + col + " AS g, COUNT(*) AS n FROM regions v WHERE " + elig + " GROUP BY v." + col + "), " +
+			"c AS (SELECT s." + col + " AS g, s.status AS status, COUNT(*) AS n FROM scores s WHERE " + cnt + " GROUP BY s." + col + ", s.status) " +
+			"SELECT r.code, r.name, COALESCE(e.n, 0), c.status, COALESCE(c.n, 0) FROM " + from +
+			" LEFT JOIN e ON e.g = r.code LEFT JOIN c ON c.g = r.code WHERE " + where + " ORDER BY r.code"
+		args = slices.Concat(eArgs, cArgs, fArgs, wArgs)
+	}
+	rows, err := s.with(ctx).Raw(q, args...).Rows()
 	if err != nil {
 		return nil, false, translate(err)
 	}
