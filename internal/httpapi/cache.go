@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -168,6 +169,7 @@ func conditional(version func(context.Context) (int64, error), resource func(ech
 					h[k] = vals
 				}
 				h.Set("ETag", etag)
+				h.Set(echo.HeaderContentLength, strconv.Itoa(len(e.body)))
 				c.Response().WriteHeader(http.StatusOK)
 				_, err := c.Response().Write(e.body)
 				return err

@@ -163,6 +163,7 @@ func (o listOut[T]) render(c echo.Context, items []T, page *Page) error {
 	}
 	buf.WriteString("}\n")
 	c.Response().Header().Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
+	c.Response().Header().Set(echo.HeaderContentLength, strconv.Itoa(buf.Len()))
 	c.Response().WriteHeader(http.StatusOK)
 	_, err := c.Response().Write(buf.Bytes())
 	return err

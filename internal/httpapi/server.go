@@ -118,6 +118,7 @@ func New(svc Services, cfg Config) (*echo.Echo, error) {
 		cache: newRespCache(cfg.CacheBytes)}
 	h.metrics = newMetrics(h.cache, cfg.Collectors)
 	e := echo.New()
+	e.JSONSerializer = jsonSerializer{}
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = errorHandler(cfg.Logger)
 	e.Use(middleware.RequestID(), requestLog(cfg.Logger), h.metrics.observe)

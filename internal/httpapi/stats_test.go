@@ -6,9 +6,11 @@ package httpapi_test
 // both engines answer identically.
 
 import (
+	"bytes"
 	"fmt"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -598,5 +600,32 @@ func TestStatsRankings(t *testing.T) {
 			{path + "?year=2025", http.StatusBadRequest, []string{"year"}},
 			{path + "?region=35.15.01.2099", http.StatusNotFound, nil},
 		})
+	})
+}
+
+// TestJSONAnswersCarryContentLength: every way a JSON answer is written —
+// encoded by encoding/json, by a hand-written encoder, as a list page, from
+// the cache, indented with ?pretty — declares its length, so that net/http
+// sends it without chunked framing.
+func TestJSONAnswersCarryContentLength(t *testing.T) {
+	eachStatsEngine(t, func(t *testing.T, a *statsAPI) {
+		for _, target := range []string{
+			"/v1/stats/status-distribution?level=regency&parent=64", // hand-written encoder
+			"/v1/stats/status-distribution?level=regency&parent=64", // again: from the cache
+			"/v1/stats/scores?level=regency&parent=35",              // encoding/json
+			"/v1/villages?province=64",                              // a list page
+			"/v1/stats/status-distribution?pretty",                  // indented
+		} {
+			res := a.get(t, target, http.StatusOK)
+			if got, want := res.header.Get("Content-Length"), strconv.Itoa(len(res.body)); got != want {
+				t.Errorf("GET %s: Content-Length %q, body of %s bytes", target, got, want)
+			}
+			if !bytes.HasSuffix(res.body, []byte("}\n")) {
+				t.Errorf("GET %s: body does not end in }\\n: %q", target, res.body[max(0, len(res.body)-20):])
+			}
+			if strings.Contains(target, "pretty") != bytes.Contains(res.body, []byte("\n  ")) {
+				t.Errorf("GET %s: indented %v, want %v", target, !strings.Contains(target, "pretty"), strings.Contains(target, "pretty"))
+			}
+		}
 	})
 }
