@@ -192,6 +192,24 @@ func whereIn(q *gorm.DB, col string, vals []string) *gorm.DB {
 	return q.Where(col+" IN ?", vals)
 }
 
+// scoresCount is the count of a village list filtered by status taken from
+// scores alone, when every filter has its copy there (the score's ancestor
+// codes are its village's): an index-only count of scores_province and the
+// like instead of a join to every village in the area (province 35, maju:
+// 9.7 ms -> 0.9 ms in EXPLAIN ANALYZE on the national data). ok is false
+// when a filter needs the regions table.
+func scoresCount(db *gorm.DB, f region.Filter) (q *gorm.DB, ok bool) {
+	if f.Score == nil || len(f.Score.Status) == 0 || f.Level != region.LevelVillage ||
+		f.Parent != "" || len(f.Type) > 0 || f.Q != "" {
+		return nil, false
+	}
+	q = db.Table("scores s").Select("COUNT(*)").Where("s.framework = ? AND s.year = ?", f.Score.Framework, f.Score.Year)
+	q = whereIn(q, "s.status", f.Score.Status)
+	q = whereIn(q, "s.province_code", f.Province)
+	q = whereIn(q, "s.regency_code", f.Regency)
+	return whereIn(q, "s.district_code", f.District), true
+}
+
 // regionOrder maps allow-listed sort fields to columns; the code breaks ties
 // so that pages never overlap.
 var regionOrder = map[string]string{"code": "r.code", "name": "r.name", "score": "s.score"}
@@ -218,7 +236,10 @@ func (s *Store) Regions(ctx context.Context, f region.Filter) ([]region.Region, 
 	if f.Score != nil {
 		cols += ", s.score AS score_value, s.status, s.derived_status"
 	}
-	count := s.regionFilter(s.db.Table("regions r"), f).Select("COUNT(*)")
+	count, ok := scoresCount(s.db, f)
+	if !ok {
+		count = s.regionFilter(s.db.Table("regions r"), f).Select("COUNT(*)")
+	}
 	rows, err := s.regionFilter(s.regionQuery(ctx).Select("(?) AS total, "+cols, count), f).
 		Clauses(clause.OrderBy{Columns: order}).
 		Limit(f.Page.Limit).Offset(f.Page.Offset).Rows()
