@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/desa-api/desa-api/internal/fixed"
 	"github.com/desa-api/desa-api/internal/indicator"
 	"github.com/desa-api/desa-api/internal/stats"
 )
@@ -68,6 +69,27 @@ func TestStatusDistributionJSONIsEncodingJSON(t *testing.T) {
 		}
 		if string(got) != string(want) {
 			t.Errorf("MarshalJSON:\n%s\nencoding/json:\n%s", got, want)
+		}
+	}
+}
+
+func TestVillageJSONIsEncodingJSON(t *testing.T) {
+	type plain Village // encoding/json's own rendering: no appendJSON
+	fw, year, status := "idm", 2024, "maju"
+	score := fixed.MustParse("0.7444")
+	for _, v := range []Village{
+		{Code: "35.78.01.1001", Name: "Karang Pilang", Type: "kelurahan", DistrictCode: "35.78.01", RegencyCode: "35.78",
+			ProvinceCode: "35", DistrictName: "Karang Pilang", RegencyName: "Kota Surabaya", ProvinceName: "Jawa Timur"},
+		{Code: "64.01.01.2001", Name: `Desa "<Baru>" & \` + "\x01\u2028", Type: "desa", Framework: &fw, Year: &year, Score: &score,
+			Status: &status, DerivedStatus: &status},
+		{Code: "64.01.01.2002", Framework: &fw, Year: &year},
+	} {
+		want, err := json.Marshal(plain(v))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := v.appendJSON(nil); string(got) != string(want) {
+			t.Errorf("appendJSON:\n%s\nencoding/json:\n%s", got, want)
 		}
 	}
 }
