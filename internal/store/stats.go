@@ -121,48 +121,15 @@ func (s *Store) GroupCounts(ctx context.Context, level region.Level, sc stats.Sc
 }
 
 func (s *Store) groupCounts(ctx context.Context, level region.Level, sc stats.Scope, year int, summary bool) ([]stats.GroupCount, bool, error) {
-	col, ok := levelColumn[level]
-	if !ok {
-		return nil, false, fmt.Errorf("store: no groups at level %q", level)
+	g, err := groupsOf(level, sc)
+	if err != nil {
+		return nil, false, err
 	}
-	// The groups: the regions at level, under the anchoring region if any.
-	from, fArgs, where, wArgs := "regions r", []any{}, "r.level = ?", []any{string(level)}
-	var in string
-	if sc.Region != "" {
-		if in, ok = levelColumn[sc.Level]; !ok {
-			return nil, false, fmt.Errorf("store: no groups under a %s", sc.Level)
-		}
-		from, fArgs = "regions a LEFT JOIN regions r ON r.level = ? AND r."+in+" = a.code", []any{string(level)}
-		where, wArgs = "a.code = ?", []any{sc.Region}
-	}
-	var q string
-	var args []any
+	counts := g.tableCounts
 	if summary {
-		eligible := "vc.villages"
-		if sc.Framework.KelurahanExcluded {
-			eligible = "vc.desa"
-		}
-		q = "SELECT r.code, r.name, COALESCE(" + eligible + ", 0), c.status, COALESCE(c.n, 0) FROM " + from +
-			" LEFT JOIN village_counts vc ON vc.code = r.code" +
-			" LEFT JOIN status_counts c ON c.framework = ? AND c.year = ? AND c.code = r.code AND c.n > 0" +
-			" WHERE " + where + " ORDER BY r.code"
-		args = slices.Concat(fArgs, []any{sc.Framework.Code, year}, wArgs)
-	} else {
-		elig, eArgs := "v.level = ?", []any{string(region.LevelVillage)}
-		if sc.Framework.KelurahanExcluded {
-			elig, eArgs = elig+" AND v.type <> ?", append(eArgs, string(region.TypeKelurahan))
-		}
-		cnt, cArgs := "s.framework = ? AND s.year = ? AND s.status IS NOT NULL", []any{sc.Framework.Code, year}
-		if in != "" {
-			elig, eArgs = elig+" AND v."+in+" = ?", append(eArgs, sc.Region)
-			cnt, cArgs = cnt+" AND s."+in+" = ?", append(cArgs, sc.Region)
-		}
-		q = "WITH e AS (SELECT v." + col + " AS g, COUNT(*) AS n FROM regions v WHERE " + elig + " GROUP BY v." + col + "), " +
-			"c AS (SELECT s." + col + " AS g, s.status AS status, COUNT(*) AS n FROM scores s WHERE " + cnt + " GROUP BY s." + col + ", s.status) " +
-			"SELECT r.code, r.name, COALESCE(e.n, 0), c.status, COALESCE(c.n, 0) FROM " + from +
-			" LEFT JOIN e ON e.g = r.code LEFT JOIN c ON c.g = r.code WHERE " + where + " ORDER BY r.code"
-		args = slices.Concat(eArgs, cArgs, fArgs, wArgs)
+		counts = g.keptCounts
 	}
+	q, args := counts(sc, year)
 	rows, err := s.with(ctx).Raw(q, args...).Rows()
 	if err != nil {
 		return nil, false, translate(err)
@@ -195,6 +162,62 @@ func (s *Store) groupCounts(ctx context.Context, level region.Level, sc stats.Sc
 		return nil, false, translate(err)
 	}
 	return out, found, nil
+}
+
+// groups is the FROM and WHERE of a distribution's groups: the regions at
+// a level, joined to the anchoring region when there is one.
+type groups struct {
+	col, in      string // the grouping column; the anchor's column ("": none)
+	from, where  string
+	fArgs, wArgs []any
+}
+
+func groupsOf(level region.Level, sc stats.Scope) (groups, error) {
+	g := groups{from: "regions r", where: "r.level = ?", wArgs: []any{string(level)}}
+	var ok bool
+	if g.col, ok = levelColumn[level]; !ok {
+		return groups{}, fmt.Errorf("store: no groups at level %q", level)
+	}
+	if sc.Region != "" {
+		if g.in, ok = levelColumn[sc.Level]; !ok {
+			return groups{}, fmt.Errorf("store: no groups under a %s", sc.Level)
+		}
+		g.from, g.fArgs = "regions a LEFT JOIN regions r ON r.level = ? AND r."+g.in+" = a.code", []any{string(level)}
+		g.where, g.wArgs = "a.code = ?", []any{sc.Region}
+	}
+	return g, nil
+}
+
+// keptCounts joins the groups to the counts the triggers keep (PostgreSQL).
+func (g groups) keptCounts(sc stats.Scope, year int) (string, []any) {
+	eligible := "vc.villages"
+	if sc.Framework.KelurahanExcluded {
+		eligible = "vc.desa"
+	}
+	return "SELECT r.code, r.name, COALESCE(" + eligible + ", 0), c.status, COALESCE(c.n, 0) FROM " + g.from +
+			" LEFT JOIN village_counts vc ON vc.code = r.code" +
+			" LEFT JOIN status_counts c ON c.framework = ? AND c.year = ? AND c.code = r.code AND c.n > 0" +
+			" WHERE " + g.where + " ORDER BY r.code",
+		slices.Concat(g.fArgs, []any{sc.Framework.Code, year}, g.wArgs)
+}
+
+// tableCounts joins the groups to counts of the villages and the scores.
+func (g groups) tableCounts(sc stats.Scope, year int) (string, []any) {
+	elig, eArgs := "v.level = ?", []any{string(region.LevelVillage)}
+	if sc.Framework.KelurahanExcluded {
+		elig, eArgs = elig+" AND v.type <> ?", append(eArgs, string(region.TypeKelurahan))
+	}
+	cnt, cArgs := "s.framework = ? AND s.year = ? AND s.status IS NOT NULL", []any{sc.Framework.Code, year}
+	if g.in != "" {
+		elig, eArgs = elig+" AND v."+g.in+" = ?", append(eArgs, sc.Region)
+		cnt, cArgs = cnt+" AND s."+g.in+" = ?", append(cArgs, sc.Region)
+	}
+	return "WITH e AS (SELECT v." + g.col + " AS g, COUNT(*) AS n FROM regions v WHERE " + elig + " GROUP BY v." + g.col + "), " +
+			"c AS (SELECT s." + g.col + " AS g, s.status AS status, COUNT(*) AS n FROM scores s WHERE " + cnt +
+			" GROUP BY s." + g.col + ", s.status) " +
+			"SELECT r.code, r.name, COALESCE(e.n, 0), c.status, COALESCE(c.n, 0) FROM " + g.from +
+			" LEFT JOIN e ON e.g = r.code LEFT JOIN c ON c.g = r.code WHERE " + g.where + " ORDER BY r.code",
+		slices.Concat(eArgs, cArgs, g.fArgs, g.wArgs)
 }
 
 // ScoreValues implements stats.Store.
