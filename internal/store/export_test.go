@@ -91,3 +91,14 @@ func CopyDecimals(ctx context.Context, s *Store, units []int64) ([]string, error
 func RawGroupCounts(ctx context.Context, s *Store, level region.Level, sc stats.Scope, year int) ([]stats.GroupCount, bool, error) {
 	return s.groupCounts(ctx, level, sc, year, false)
 }
+
+// RawTotals are EligibleCounts and StatusCounts for a whole scope (level
+// "") counting the tables themselves, as on SQLite.
+func RawTotals(ctx context.Context, s *Store, sc stats.Scope, year int) (map[string]int, map[string]map[string]int, error) {
+	e, err := s.eligibleCounts(ctx, "", sc, false)
+	if err != nil {
+		return nil, nil, err
+	}
+	c, err := s.statusCounts(ctx, "", sc, year, false)
+	return e, c, err
+}

@@ -68,8 +68,22 @@ type groupCount struct {
 	N      int
 }
 
-// EligibleCounts implements stats.Store.
+// EligibleCounts implements stats.Store. A whole scope's total (level "")
+// comes on PostgreSQL from the counts the triggers keep (keptTotal).
 func (s *Store) EligibleCounts(ctx context.Context, level region.Level, sc stats.Scope) (map[string]int, error) {
+	return s.eligibleCounts(ctx, level, sc, s.dialect == Postgres)
+}
+
+func (s *Store) eligibleCounts(ctx context.Context, level region.Level, sc stats.Scope, kept bool) (map[string]int, error) {
+	if cond, args, ok := keptTotal(level, sc); kept && ok {
+		col := "villages"
+		if sc.Framework.KelurahanExcluded {
+			col = "desa"
+		}
+		var n int
+		err := s.with(ctx).Raw("SELECT COALESCE(SUM("+col+"), 0) FROM village_counts WHERE "+cond, args...).Scan(&n).Error
+		return map[string]int{"": n}, translate(err)
+	}
 	q := s.with(ctx).Table("regions v").Select(groupExpr("v", level)+" AS g, COUNT(*) AS n").
 		Where("v.level = ?", "village")
 	if sc.Framework.KelurahanExcluded {
@@ -87,16 +101,43 @@ func (s *Store) EligibleCounts(ctx context.Context, level region.Level, sc stats
 	return out, nil
 }
 
+// keptTotal selects the rows of status_counts or village_counts that add up
+// to a whole scope (level ""): the scope's own row, or nationally the 38
+// provinces'. ok is false for anything else (groups, or a village's scope).
+func keptTotal(level region.Level, sc stats.Scope) (cond string, args []any, ok bool) {
+	switch {
+	case level != "":
+		return "", nil, false
+	case sc.Region == "":
+		return "code IN (SELECT code FROM regions WHERE level = ?)", []any{string(region.LevelProvince)}, true
+	case sc.Level == region.LevelVillage:
+		return "", nil, false
+	default:
+		return "code = ?", []any{sc.Region}, true
+	}
+}
+
 func (s *Store) scoresOf(ctx context.Context, sc stats.Scope, year int) *gorm.DB {
 	q := s.with(ctx).Table("scores s").Where("s.framework = ? AND s.year = ?", sc.Framework.Code, year)
 	return scoped(q, "s", sc, "village_code")
 }
 
-// StatusCounts implements stats.Store.
+// StatusCounts implements stats.Store. A whole scope's counts (level "")
+// come on PostgreSQL from the counts the triggers keep (keptTotal).
 func (s *Store) StatusCounts(ctx context.Context, level region.Level, sc stats.Scope, year int) (map[string]map[string]int, error) {
+	return s.statusCounts(ctx, level, sc, year, s.dialect == Postgres)
+}
+
+func (s *Store) statusCounts(ctx context.Context, level region.Level, sc stats.Scope, year int, kept bool) (map[string]map[string]int, error) {
 	var rows []groupCount
-	err := s.scoresOf(ctx, sc, year).Select(groupExpr("s", level) + " AS g, s.status AS status, COUNT(*) AS n").
-		Where("s.status IS NOT NULL").Group("g, s.status").Scan(&rows).Error
+	var err error
+	if cond, args, ok := keptTotal(level, sc); kept && ok {
+		err = s.with(ctx).Raw("SELECT '' AS g, status, SUM(n) AS n FROM status_counts WHERE framework = ? AND year = ? AND n > 0 AND "+
+			cond+" GROUP BY status", slices.Concat([]any{sc.Framework.Code, year}, args)...).Scan(&rows).Error
+	} else {
+		err = s.scoresOf(ctx, sc, year).Select(groupExpr("s", level) + " AS g, s.status AS status, COUNT(*) AS n").
+			Where("s.status IS NOT NULL").Group("g, s.status").Scan(&rows).Error
+	}
 	if err != nil {
 		return nil, translate(err)
 	}

@@ -20,7 +20,8 @@ import (
 // After every kind of write — regions imported, created, retyped and
 // deleted; scores COPYed in, upserted with new statuses, set to no status,
 // deleted and truncated — they give what counting the tables gives, at
-// every level and under every kind of parent, for a framework that skips
+// every level and under every kind of parent, and as whole scopes' totals
+// (trends, profiles, transitions), for a framework that skips
 // kelurahan (IDM) and one that counts them (IPD).
 func TestGroupCountsSummary(t *testing.T) {
 	s := storetest.New(t, store.Postgres)
@@ -91,6 +92,35 @@ func TestGroupCountsSummary(t *testing.T) {
 					if diff := cmp.Diff(want, got); diff != "" {
 						t.Errorf("%s, %s %d, %s under %q: summary differs from the tables (-tables +summary):\n%s",
 							when, f.Code, year, q.level, q.sc.Region, diff)
+					}
+				}
+				// The totals of whole scopes: nationally, and of a region
+				// of each level (one with nothing under it included).
+				for _, sc := range []stats.Scope{
+					{Framework: f},
+					{Framework: f, Region: "35", Level: region.LevelProvince},
+					{Framework: f, Region: "64.01", Level: region.LevelRegency},
+					{Framework: f, Region: "35.02.01", Level: region.LevelDistrict},
+					{Framework: f, Region: "64.03", Level: region.LevelRegency},
+					{Framework: f, Region: desa[0], Level: region.LevelVillage},
+				} {
+					gotE, err := s.EligibleCounts(ctx, "", sc)
+					if err != nil {
+						t.Fatal(err)
+					}
+					gotC, err := s.StatusCounts(ctx, "", sc, year)
+					if err != nil {
+						t.Fatal(err)
+					}
+					wantE, wantC, err := store.RawTotals(ctx, s, sc, year)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if gotE[""] != wantE[""] {
+						t.Errorf("%s, %s, total under %q: %d eligible, the tables %d", when, f.Code, sc.Region, gotE[""], wantE[""])
+					}
+					if diff := cmp.Diff(wantC, gotC); diff != "" {
+						t.Errorf("%s, %s %d, total under %q: status counts differ (-tables +summary):\n%s", when, f.Code, year, sc.Region, diff)
 					}
 				}
 			}
