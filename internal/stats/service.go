@@ -68,6 +68,15 @@ func ParseScope(framework, code, param string) (Scope, error) {
 
 func noRegion(code string) error { return apperr.NotFoundf("no region with code %s", code) }
 
+// region reads a region, NotFound with Scope's message when it is missing.
+func (s *Service) region(ctx context.Context, code string) (region.Region, error) {
+	r, err := s.regions.Region(ctx, code)
+	if apperr.Is(err, apperr.NotFound) {
+		return region.Region{}, noRegion(code)
+	}
+	return r, err
+}
+
 // Year checks a year against the framework ("" defaults to its last year).
 func Year(f indicator.Framework, year *int, param string) (int, error) {
 	first, last := f.Years()
@@ -257,11 +266,11 @@ type RegionFigures struct {
 func (s *Service) Compare(ctx context.Context, framework string, codes []string, year int) ([]RegionFigures, error) {
 	var out []RegionFigures
 	for _, code := range codes {
-		sc, err := s.Scope(ctx, framework, code, "regions")
+		sc, err := ParseScope(framework, code, "regions")
 		if err != nil {
 			return nil, err
 		}
-		r, err := s.regions.Region(ctx, sc.Region)
+		r, err := s.region(ctx, sc.Region) // reads it once: Scope would probe it first
 		if err != nil {
 			return nil, err
 		}
