@@ -46,6 +46,9 @@ type pgResult struct {
 	tps      float64
 	p50, p99 time.Duration
 	n        int
+	// rest is the machine's CPU over the run, pgbench's own excluded:
+	// PostgreSQL's (0: unknown).
+	rest time.Duration
 }
 
 var tpsLine = regexp.MustCompile(`(?m)^tps = ([0-9.]+)`)
@@ -76,9 +79,11 @@ func runPgbench(ctx context.Context, dbURL string, sc script, name string, o opt
 	var out bytes.Buffer
 	cmd := exec.CommandContext(ctx, "pgbench", args...)
 	cmd.Stdout, cmd.Stderr = &out, &out
+	busy0, ok0 := machineBusy()
 	if err := cmd.Run(); err != nil {
 		return pgResult{}, fmt.Errorf("pgbench: %v\n%s", err, out.String())
 	}
+	busy1, ok1 := machineBusy()
 	m := tpsLine.FindStringSubmatch(out.String())
 	if m == nil {
 		return pgResult{}, fmt.Errorf("pgbench printed no tps:\n%s", out.String())
@@ -88,6 +93,9 @@ func runPgbench(ctx context.Context, dbURL string, sc script, name string, o opt
 	}
 	r := pgResult{}
 	r.tps, _ = strconv.ParseFloat(m[1], 64)
+	if ok0 && ok1 {
+		r.rest = busy1 - busy0 - cmd.ProcessState.UserTime() - cmd.ProcessState.SystemTime()
+	}
 	logs, _ := filepath.Glob(filepath.Join(dir, "log.*"))
 	var lats []time.Duration
 	for _, l := range logs {

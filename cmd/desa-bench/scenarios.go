@@ -155,7 +155,23 @@ type row struct {
 	isTarget  bool
 	cpuKnown  bool
 	cpuPerReq time.Duration
-	ratio     float64
+	// restPerReq is the machine's CPU per request that neither the server
+	// nor the load generator used: PostgreSQL's (0: unknown).
+	restPerReq time.Duration
+	// stmtsPerReq is how many statements PostgreSQL ran per request
+	// (0: unknown).
+	stmtsPerReq float64
+	ratio       float64
+}
+
+// statements is how many transactions the database has committed (each
+// statement outside a transaction is one). PostgreSQL's backends report
+// them about once a second, so over a run of several seconds the count per
+// request is close, not exact.
+func statements(ctx context.Context, db *sql.DB) (int64, error) {
+	var n int64
+	err := db.QueryRowContext(ctx, "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()").Scan(&n)
+	return n, err
 }
 
 func measure(ctx context.Context, o options, dbURL string, srv *server) ([]row, error) {
@@ -201,15 +217,25 @@ func measure(ctx context.Context, o options, dbURL string, srv *server) ([]row, 
 				return nil, err
 			}
 			cpu0, ok0 := srv.cpu()
+			busy0, busyOK0 := machineBusy()
+			stmts0, stmtsErr0 := statements(ctx, db)
 			r, err := drive(ctx, url, o.conc, o.duration)
 			if err != nil {
 				return nil, err
 			}
 			cpu1, ok1 := srv.cpu()
+			busy1, busyOK1 := machineBusy()
+			stmts1, stmtsErr1 := statements(ctx, db)
 			rw := row{label: fmt.Sprintf("(%s) %s, %s", s.key, s.name, label), api: r, pg: pg, target: target,
 				isTarget: !cached || s.cachedIsTarget, cpuKnown: ok0 && ok1}
 			if rw.cpuKnown && r.n > 0 {
 				rw.cpuPerReq = (cpu1 - cpu0) / time.Duration(r.n)
+				if busyOK0 && busyOK1 {
+					rw.restPerReq = (busy1 - busy0 - (cpu1 - cpu0) - r.genCPU) / time.Duration(r.n)
+				}
+			}
+			if stmtsErr0 == nil && stmtsErr1 == nil && r.n > 0 {
+				rw.stmtsPerReq = float64(stmts1-stmts0) / float64(r.n)
 			}
 			if pg.tps > 0 {
 				rw.ratio = r.rate() / pg.tps
@@ -222,14 +248,17 @@ func measure(ctx context.Context, o options, dbURL string, srv *server) ([]row, 
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.2f", float64(d)/float64(time.Millisecond)) }
 
+// ms3 is ms to the microsecond, for CPU times per request.
+func ms3(d time.Duration) string { return fmt.Sprintf("%.3f", float64(d)/float64(time.Millisecond)) }
+
 func printTable(w io.Writer, rows []row) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "scenario\treq/s\tp50 ms\tp99 ms\tCPU ms/req\tgen CPU ms/req\tpgbench tps\tpg p50 ms\tpg p99 ms\tratio\tratio target\tp99 < 50 ms\t")
+	fmt.Fprintln(tw, "scenario\treq/s\tp50 ms\tp99 ms\tCPU ms/req\tgen CPU ms/req\tdb CPU ms/req\tstmts/req\tpgbench tps\tpg p50 ms\tpg p99 ms\tpg db CPU ms/tx\tratio\tratio target\tp99 < 50 ms\t")
 	var missed []string
 	for _, r := range rows {
 		cpu := "n/a"
 		if r.cpuKnown {
-			cpu = fmt.Sprintf("%.3f", float64(r.cpuPerReq)/float64(time.Millisecond))
+			cpu = ms3(r.cpuPerReq)
 		}
 		ratioVerdict, p99Verdict := fmt.Sprintf("≥ %.1f× ", r.target), ""
 		switch {
@@ -251,15 +280,27 @@ func printTable(w io.Writer, rows []row) {
 		}
 		gen := "n/a"
 		if r.api.genCPU > 0 && r.api.n > 0 {
-			gen = fmt.Sprintf("%.3f", float64(r.api.genCPU)/float64(r.api.n)/float64(time.Millisecond))
+			gen = ms3(r.api.genCPU / time.Duration(r.api.n))
 		}
-		fmt.Fprintf(tw, "%s\t%.0f\t%s\t%s\t%s\t%s\t%.1f\t%s\t%s\t%.2f×\t%s\t%s\t\n", r.label, r.api.rate(), ms(r.api.p50), ms(r.api.p99), cpu, gen,
-			r.pg.tps, ms(r.pg.p50), ms(r.pg.p99), r.ratio, ratioVerdict, p99Verdict)
+		rest, stmts, pgRest := "n/a", "n/a", "n/a"
+		if r.restPerReq > 0 {
+			rest = ms3(r.restPerReq)
+		}
+		if r.stmtsPerReq > 0 {
+			stmts = fmt.Sprintf("%.2f", r.stmtsPerReq)
+		}
+		if r.pg.rest > 0 && r.pg.n > 0 {
+			pgRest = ms3(r.pg.rest / time.Duration(r.pg.n))
+		}
+		fmt.Fprintf(tw, "%s\t%.0f\t%s\t%s\t%s\t%s\t%s\t%s\t%.1f\t%s\t%s\t%s\t%.2f×\t%s\t%s\t\n", r.label, r.api.rate(), ms(r.api.p50), ms(r.api.p99), cpu, gen,
+			rest, stmts, r.pg.tps, ms(r.pg.p50), ms(r.pg.p99), pgRest, r.ratio, ratioVerdict, p99Verdict)
 	}
 	tw.Flush()
 	fmt.Fprintln(w, "\nratio = API requests/s ÷ pgbench transactions/s on the same SQL (one transaction = the statements of one request).")
 	fmt.Fprintln(w, "CPU ms/req: the server process's user+system CPU per answered request (the load generator and PostgreSQL not included);")
-	fmt.Fprintln(w, "gen CPU ms/req: the load generator's (this process's) CPU per answered request.")
+	fmt.Fprintln(w, "gen CPU ms/req: the load generator's (this process's) CPU per answered request;")
+	fmt.Fprintln(w, "db CPU ms/req, pg db CPU ms/tx: the machine's CPU that neither the server nor the clients used (PostgreSQL, with the kernel's")
+	fmt.Fprintln(w, "share of the traffic), per request and per pgbench transaction; stmts/req: statements PostgreSQL ran per request (pgbench: 1).")
 	if len(missed) > 0 {
 		fmt.Fprintf(w, "targets missed: %s\n", strings.Join(missed, "; "))
 	} else {

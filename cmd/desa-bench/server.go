@@ -117,8 +117,7 @@ func (s *server) cpu() (time.Duration, bool) {
 	if err1 != nil || err2 != nil {
 		return 0, false
 	}
-	const clkTck = 100 // USER_HZ on Linux
-	return time.Duration(ut+st) * time.Second / clkTck, true
+	return ticks(ut + st), true
 }
 
 // serveChild is the server process: the store over the benchmark database,
