@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/pressly/goose/v3"
 	"gorm.io/gorm"
 
 	"github.com/desa-api/desa-api/internal/fixed"
@@ -101,4 +102,26 @@ func RawTotals(ctx context.Context, s *Store, sc stats.Scope, year int) (map[str
 	}
 	c, err := s.statusCounts(ctx, "", sc, year, false)
 	return e, c, err
+}
+
+// MigrateTo migrates s up or down to version (0: before the first).
+func MigrateTo(ctx context.Context, s *Store, version int64) error {
+	fsys, dialect, err := s.migrationFS()
+	if err != nil {
+		return err
+	}
+	p, err := goose.NewProvider(dialect, s.SQL(), fsys)
+	if err != nil {
+		return err
+	}
+	current, err := p.GetDBVersion(ctx)
+	if err != nil {
+		return err
+	}
+	if version < current {
+		_, err = p.DownTo(ctx, version)
+	} else {
+		_, err = p.UpTo(ctx, version)
+	}
+	return err
 }

@@ -70,7 +70,52 @@ func TestMigrateTwice(t *testing.T) {
 	})
 }
 
-// schema lists the tables, columns and indexes of the database.
+// TestMigrationsDown: every migration's Down undoes its Up. From the top
+// the versions are rolled back one at a time down to none, which must leave
+// nothing of the schema, then applied again one at a time; at each version
+// the schema must be what it was on the way down.
+func TestMigrationsDown(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		versions, err := store.MigrationVersions(s.Dialect())
+		if err != nil {
+			t.Fatal(err)
+		}
+		at := map[int64][]string{}
+		for i := len(versions) - 1; i >= 0; i-- {
+			at[versions[i]] = schema(t, s)
+			below := int64(0)
+			if i > 0 {
+				below = versions[i-1]
+			}
+			if err := store.MigrateTo(ctx, s, below); err != nil {
+				t.Fatalf("down from %d to %d: %v", versions[i], below, err)
+			}
+		}
+		var left []string
+		for _, obj := range schema(t, s) {
+			// goose's own table stays, and SQLite's AUTOINCREMENT counters
+			// (sqlite_sequence) cannot be dropped.
+			if !strings.Contains(obj, "goose_db_version") && !strings.Contains(obj, "sqlite_sequence") {
+				left = append(left, obj)
+			}
+		}
+		if len(left) > 0 {
+			t.Errorf("rolling every migration back left %d objects, e.g. %q", len(left), left[0])
+		}
+		for _, v := range versions {
+			if err := store.MigrateTo(ctx, s, v); err != nil {
+				t.Fatalf("up to %d after rolling back: %v", v, err)
+			}
+			if diff := cmp.Diff(at[v], schema(t, s)); diff != "" {
+				t.Errorf("at version %d, the schema after down and up differs (-before +after):\n%s", v, diff)
+			}
+		}
+	})
+}
+
+// schema lists the tables, columns, indexes, triggers and functions of the
+// database (SQLite: its schema's SQL).
 func schema(t *testing.T, s *store.Store) []string {
 	t.Helper()
 	q := `SELECT type || ' ' || name || ' ' || COALESCE(sql, '') FROM sqlite_master ORDER BY type, name`
@@ -78,6 +123,12 @@ func schema(t *testing.T, s *store.Store) []string {
 		q = `SELECT 'column ' || table_name || '.' || column_name || ' ' || data_type FROM information_schema.columns
 			WHERE table_schema = 'public'
 			UNION ALL SELECT 'index ' || indexname || ' ' || indexdef FROM pg_indexes WHERE schemaname = 'public'
+			UNION ALL SELECT 'trigger ' || pg_get_triggerdef(t.oid) FROM pg_trigger t
+				JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+				WHERE n.nspname = 'public' AND NOT t.tgisinternal
+			UNION ALL SELECT 'function ' || p.proname || ' ' || md5(pg_get_functiondef(p.oid)) FROM pg_proc p
+				JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'public' AND p.prokind = 'f'
+				AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e') -- an extension's (pg_trgm)
 			ORDER BY 1`
 	}
 	rows, err := s.SQL().Query(q)

@@ -44,6 +44,9 @@ END;
 -- +goose StatementEnd
 -- +goose StatementBegin
 CREATE TRIGGER scores_log_changes_upd AFTER UPDATE ON scores BEGIN
+    UPDATE changes_seq SET seq = seq + 1 WHERE id = 1 AND OLD.village_code || '/' || OLD.framework || '/' || OLD.year IS NOT NEW.village_code || '/' || NEW.framework || '/' || NEW.year;
+    DELETE FROM changes WHERE entity = 'score' AND entity_id = OLD.village_code || '/' || OLD.framework || '/' || OLD.year AND OLD.village_code || '/' || OLD.framework || '/' || OLD.year IS NOT NEW.village_code || '/' || NEW.framework || '/' || NEW.year;
+    INSERT INTO changes (entity, entity_id, seq, deleted) SELECT 'score', OLD.village_code || '/' || OLD.framework || '/' || OLD.year, seq, 1 FROM changes_seq WHERE id = 1 AND OLD.village_code || '/' || OLD.framework || '/' || OLD.year IS NOT NEW.village_code || '/' || NEW.framework || '/' || NEW.year;
     UPDATE changes_seq SET seq = seq + 1 WHERE id = 1;
     DELETE FROM changes WHERE entity = 'score' AND entity_id = NEW.village_code || '/' || NEW.framework || '/' || NEW.year;
     INSERT INTO changes (entity, entity_id, seq, deleted) SELECT 'score', NEW.village_code || '/' || NEW.framework || '/' || NEW.year, seq, 0 FROM changes_seq WHERE id = 1;
