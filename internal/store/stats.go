@@ -76,13 +76,15 @@ func (s *Store) EligibleCounts(ctx context.Context, level region.Level, sc stats
 }
 
 func (s *Store) eligibleCounts(ctx context.Context, level region.Level, sc stats.Scope, kept bool) (map[string]int, error) {
-	if cond, args, ok := keptTotal(level, sc); kept && ok {
+	if cond, ok, err := keptTotal(level, sc); err != nil {
+		return nil, err
+	} else if kept && ok {
 		col := "villages"
 		if sc.Framework.KelurahanExcluded {
 			col = "desa"
 		}
 		var n int
-		err := s.with(ctx).Raw("SELECT COALESCE(SUM("+col+"), 0) FROM village_counts WHERE "+cond, args...).Scan(&n).Error
+		err := s.with(ctx).Raw("SELECT COALESCE(SUM(" + col + "), 0) FROM village_counts WHERE " + cond).Scan(&n).Error
 		return map[string]int{"": n}, translate(err)
 	}
 	q := s.with(ctx).Table("regions v").Select(groupExpr("v", level)+" AS g, COUNT(*) AS n").
@@ -105,17 +107,22 @@ func (s *Store) eligibleCounts(ctx context.Context, level region.Level, sc stats
 // keptTotal selects the rows of status_counts or village_counts that add up
 // to a whole scope (level ""): the scope's own row, or nationally the 38
 // provinces'. ok is false for anything else (groups, or a village's scope).
-func keptTotal(level region.Level, sc stats.Scope) (cond string, args []any, ok bool) {
+// Like GroupCounts' statement, it carries its values as literals, so that
+// PostgreSQL plans it once per connection instead of on every execution.
+func keptTotal(level region.Level, sc stats.Scope) (cond string, ok bool, err error) {
 	switch {
 	case level != "":
-		return "", nil, false
+		return "", false, nil
 	case sc.Region == "":
-		return "code IN (SELECT code FROM regions WHERE level = ?)", []any{string(region.LevelProvince)}, true
+		return "code IN (SELECT code FROM regions WHERE level = " + quoted(string(region.LevelProvince)) + ")", true, nil
 	case sc.Level == region.LevelVillage:
-		return "", nil, false
-	default:
-		return "code = ?", []any{sc.Region}, true
+		return "", false, nil
 	}
+	code, err := sqlLiteral(sc.Region)
+	if err != nil {
+		return "", false, err
+	}
+	return "code = " + code, true, nil
 }
 
 func (s *Store) scoresOf(ctx context.Context, sc stats.Scope, year int) *gorm.DB {
@@ -131,10 +138,17 @@ func (s *Store) StatusCounts(ctx context.Context, level region.Level, sc stats.S
 
 func (s *Store) statusCounts(ctx context.Context, level region.Level, sc stats.Scope, year int, kept bool) (map[string]map[string]int, error) {
 	var rows []groupCount
-	var err error
-	if cond, args, ok := keptTotal(level, sc); kept && ok {
-		err = s.with(ctx).Raw("SELECT '' AS g, status, SUM(n) AS n FROM status_counts WHERE framework = ? AND year = ? AND n > 0 AND "+
-			cond+" GROUP BY status", slices.Concat([]any{sc.Framework.Code, year}, args)...).Scan(&rows).Error
+	cond, ok, err := keptTotal(level, sc)
+	if err != nil {
+		return nil, err
+	}
+	if kept && ok {
+		var framework string
+		if framework, err = sqlLiteral(sc.Framework.Code); err != nil {
+			return nil, err
+		}
+		err = s.with(ctx).Raw("SELECT '' AS g, status, SUM(n) AS n FROM status_counts WHERE framework = " + framework +
+			" AND year = " + strconv.Itoa(year) + " AND n > 0 AND " + cond + " GROUP BY status").Scan(&rows).Error
 	} else {
 		err = s.scoresOf(ctx, sc, year).Select(groupExpr("s", level) + " AS g, s.status AS status, COUNT(*) AS n").
 			Where("s.status IS NOT NULL").Group("g, s.status").Scan(&rows).Error
