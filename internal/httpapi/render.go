@@ -141,13 +141,19 @@ func (o listOut[T]) render(c echo.Context, items []T, page *Page) error {
 		return writeCSV(c, o.cols, items)
 	}
 	var buf bytes.Buffer
+	buf.Grow(1<<10 + len(items)<<9) // a village is about 400 bytes
 	buf.WriteString(`{"data":[`)
 	full := len(o.cols) == len(columnsOf(reflect.TypeFor[T]()))
 	for i := range items {
 		if i > 0 {
 			buf.WriteByte(',')
 		}
-		if a, ok := any(items[i]).(jsonAppender); ok && full {
+		if a, ok := any(&items[i]).(jsonAppender); ok && full {
+			// Encoded in place, with room for an item (one that outgrows
+			// it is copied once).
+			if buf.Available() < 1<<10 {
+				buf.Grow(max(buf.Len(), 1<<10))
+			}
 			buf.Write(a.appendJSON(buf.AvailableBuffer()))
 			continue
 		}
