@@ -141,7 +141,7 @@ func (o listOut[T]) render(c echo.Context, items []T, page *Page) error {
 		return writeCSV(c, o.cols, items)
 	}
 	var buf bytes.Buffer
-	buf.Grow(1<<10 + len(items)<<9) // a village is about 400 bytes
+	buf.Grow(1<<10 + min(len(items), maxLimit)<<9) // an item (a village) is a few hundred bytes
 	buf.WriteString(`{"data":[`)
 	full := len(o.cols) == len(columnsOf(reflect.TypeFor[T]()))
 	for i := range items {
