@@ -629,3 +629,87 @@ func TestJSONAnswersCarryContentLength(t *testing.T) {
 		}
 	})
 }
+
+// summaryJSON is a ScoreSummary as JSON text: n, then mean, min, max, p25,
+// median and p75 (all null when n is 0).
+func summaryJSON(n int, figs ...string) string {
+	if n == 0 {
+		figs = []string{"null", "null", "null", "null", "null", "null"}
+	}
+	return fmt.Sprintf(`{"n":%d,"mean":%s,"min":%s,"max":%s,"p25":%s,"median":%s,"p75":%s}`,
+		n, figs[0], figs[1], figs[2], figs[3], figs[4], figs[5])
+}
+
+func TestStatsProfile(t *testing.T) {
+	// Kabupaten Paser in 2024: 3 districts (one empty), 6 desa. Its five
+	// scores (Samurangau 0.9000, Busui 0.8000, Kasungai 0.7410, Muara Komam
+	// 0.5000, Prayon 0.6500 without a status) sorted: 0.5000 0.6500 0.7410
+	// 0.8000 0.9000, so p25 and p75 fall on ranks 2 and 4; mean 3.5910/5.
+	// The components: iks 0.95 0.80 0.70 0.60 0.60; ike 0.90 0.80 0.70 0.50
+	// 0.65; ikl 0.85 0.80 0.823 0.40 0.70. Top movers since 2023: Samurangau
+	// and Muara Komam +0.1000 (a tie, in code order), Kasungai +0.0910,
+	// Busui unchanged; Prayon had no 2023 score.
+	mover := func(code, score, status, from, change string) string {
+		return fmt.Sprintf(`{"code":%q,"name":%q,"regency_name":"Kabupaten Paser","score":%s,"status":%q,"from_score":%s,"change":%s}`,
+			code, statsNames[code], score, status, from, change)
+	}
+	paser := `{"region":{"code":"64.01","name":"Kabupaten Paser","level":"regency","type":"kabupaten","parent_code":"64",
+		"ancestors":[{"code":"64","name":"Kalimantan Timur","level":"province"}],"children_count":3},
+		"framework":"idm","year":2024,"descendants":{"district":3,"village":6},
+		"villages_by_type":{"desa":6,"desa_adat":0,"kelurahan":0},
+		"status_distribution":` + dist6401 + `,
+		"status_distribution_previous_year":` + distRow("64.01", 6, [5]int{1, 0, 1, 2, 0}, 2, [5]string{"0.1667", "0.0000", "0.1667", "0.3333", "0.0000"}) + `,
+		"score":` + summaryJSON(5, "0.7182", "0.5000", "0.9000", "0.6500", "0.7410", "0.8000") + `,
+		"components":{
+			"ike":` + summaryJSON(5, "0.7100", "0.5000", "0.9000", "0.6500", "0.7000", "0.8000") + `,
+			"ikl":` + summaryJSON(5, "0.7146", "0.4000", "0.8500", "0.7000", "0.8000", "0.8230") + `,
+			"iks":` + summaryJSON(5, "0.7300", "0.6000", "0.9500", "0.6000", "0.7000", "0.8000") + `},
+		"top_movers":[` + strings.Join([]string{
+		mover("64.01.01.2001", "0.9000", "mandiri", "0.8000", "0.1000"),
+		mover("64.01.03.2001", "0.5000", "tertinggal", "0.4000", "0.1000"),
+		mover("64.01.01.2003", "0.7410", "berkembang", "0.6500", "0.0910"),
+		mover("64.01.01.2002", "0.8000", "maju", "0.8000", "0.0000"),
+	}, ",") + `],"programs":[]}`
+	// Kota Surabaya: kelurahan only, which IDM does not score.
+	empty := summaryJSON(0)
+	surabaya := `{"region":{"code":"35.78","name":"Kota Surabaya","level":"regency","type":"kota","parent_code":"35",
+		"ancestors":[{"code":"35","name":"Jawa Timur","level":"province"}],"children_count":1},
+		"framework":"idm","year":2024,"descendants":{"district":1,"village":2},
+		"villages_by_type":{"desa":0,"desa_adat":0,"kelurahan":2},
+		"status_distribution":` + dist3578 + `,"status_distribution_previous_year":` + dist3578 + `,
+		"score":` + empty + `,"components":{"ike":` + empty + `,"ikl":` + empty + `,"iks":` + empty + `},
+		"top_movers":[],"programs":[]}`
+	// Prayon in 2023, the year before its first score: one desa, no status
+	// either year.
+	prayonDist := distRow("64.01.03.2002", 1, [5]int{}, 1, zeroShares)
+	prayon := `{"region":{"code":"64.01.03.2002","name":"Prayon","level":"village","type":"desa","parent_code":"64.01.03",
+		"ancestors":[{"code":"64","name":"Kalimantan Timur","level":"province"},{"code":"64.01","name":"Kabupaten Paser","level":"regency"},
+		{"code":"64.01.03","name":"Muara Komam","level":"district"}],"children_count":0},
+		"framework":"idm","year":2023,"descendants":{},
+		"villages_by_type":{"desa":1,"desa_adat":0,"kelurahan":0},
+		"status_distribution":` + prayonDist + `,"status_distribution_previous_year":` + prayonDist + `,
+		"score":` + empty + `,"components":{"ike":` + empty + `,"ikl":` + empty + `,"iks":` + empty + `},
+		"top_movers":[],"programs":[]}`
+	eachStatsEngine(t, func(t *testing.T, a *statsAPI) {
+		for target, want := range map[string]string{
+			"/v1/regions/64.01/profile":                   paser,
+			"/v1/regions/6401/profile?year=2024":          paser,
+			"/v1/regions/35.78/profile":                   surabaya,
+			"/v1/regions/64.01.03.2002/profile?year=2023": prayon,
+		} {
+			res := a.get(t, target, http.StatusOK)
+			wantJSON(t, target, res.body, want)
+		}
+		const path = "/v1/regions/"
+		checkStatsErrors(t, a, []statsError{
+			{path + "99/profile", http.StatusNotFound, nil},
+			{path + "64.01.03.2009/profile", http.StatusNotFound, nil},
+			// A missing region is reported before a bad year.
+			{path + "99/profile?year=2030", http.StatusNotFound, nil},
+			{path + "6x/profile", http.StatusBadRequest, []string{"code"}},
+			{path + "64.01/profile?year=2030", http.StatusBadRequest, []string{"year"}},
+			{path + "64.01/profile?year=x", http.StatusBadRequest, []string{"year"}},
+			{path + "64.01/profile?framework=x", http.StatusBadRequest, []string{"framework"}},
+		})
+	})
+}
