@@ -733,15 +733,21 @@ type RegionProfile struct {
 //	@Router			/v1/regions/{code}/profile [get]
 func (h *handlers) regionProfile(c echo.Context) error {
 	q := h.statsQuery(c)
-	sc, err := h.svc.Stats.Scope(c.Request().Context(), c.QueryParam("framework"), c.Param("code"), "code")
+	ctx := c.Request().Context()
+	sc, err := stats.ParseScope(c.QueryParam("framework"), c.Param("code"), "code")
 	if err != nil {
 		return err
 	}
 	year := q.year(sc.Framework, "year")
 	if q.err != nil {
+		// A missing region is reported before a bad year; a good request
+		// leaves the check to Profile's own read of the region.
+		if _, err := h.svc.Stats.Scope(ctx, sc.Framework.Code, sc.Region, "code"); err != nil {
+			return err
+		}
 		return q.err
 	}
-	p, err := h.svc.Stats.Profile(c.Request().Context(), sc, year)
+	p, err := h.svc.Stats.Profile(ctx, sc, year)
 	if err != nil {
 		return err
 	}

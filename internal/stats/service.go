@@ -333,9 +333,10 @@ func (s *Service) WithPrograms(p ProgramFinder) *Service {
 	return s
 }
 
-// Profile assembles a region's dashboard page for a year.
+// Profile assembles a region's dashboard page for a year (NotFound, with
+// Scope's message, when the region does not exist).
 func (s *Service) Profile(ctx context.Context, sc Scope, year int) (Profile, error) {
-	r, err := s.regions.Region(ctx, sc.Region)
+	r, err := s.region(ctx, sc.Region)
 	if err != nil {
 		return Profile{}, err
 	}
