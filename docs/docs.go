@@ -6601,6 +6601,7 @@ const docTemplate = `{
                 },
                 "region": {
                     "type": "string",
+                    "x-nullable": true,
                     "example": "64"
                 },
                 "statuses": {

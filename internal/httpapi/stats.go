@@ -650,7 +650,7 @@ type GapRow struct {
 type Gaps struct {
 	Framework string   `json:"framework" example:"idm"`
 	Year      int      `json:"year" example:"2024"`
-	Region    *string  `json:"region" example:"64"`
+	Region    *string  `json:"region" extensions:"x-nullable" example:"64"`
 	Statuses  []string `json:"statuses" example:"tertinggal"`
 	Data      []GapRow `json:"data"`
 } //	@name	Gaps

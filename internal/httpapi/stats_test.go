@@ -713,3 +713,67 @@ func TestStatsProfile(t *testing.T) {
 		})
 	})
 }
+
+func TestStatsGaps(t *testing.T) {
+	// Indicator scores for villages of every kind: the two low villages of
+	// Prambon in 2024 (sangat_tertinggal and tertinggal) and in 2023
+	// (Bendotretek was tertinggal), a maju village, a tertinggal village in
+	// Paser, and Prayon, scored without a status (so in no status at all).
+	values := "region_code,indicator_code,year,value\n" +
+		"35.15.02.2001,idm_iks_01,2024,1\n" +
+		"35.15.02.2001,idm_iks_02,2024,4\n" +
+		"35.15.02.2001,idm_ike_01,2024,2\n" +
+		"35.15.02.2002,idm_iks_01,2024,3\n" +
+		"35.15.02.2002,idm_iks_02,2024,5\n" +
+		"35.15.01.2002,idm_iks_01,2024,0\n" +
+		"64.01.03.2001,idm_iks_01,2024,0\n" +
+		"64.01.03.2002,idm_iks_01,2024,0\n" +
+		"35.15.02.2001,idm_iks_01,2023,0\n"
+	row := func(code string, villages int, mean string, atMost2 int) string {
+		names := map[string]string{
+			"idm_iks_01": `"name_id":"Akses Sarkes","name_en":"Access to health facilities","dimension":"iks","number":1`,
+			"idm_iks_02": `"name_id":"Dokter","name_en":"Doctors","dimension":"iks","number":2`,
+			"idm_ike_01": `"name_id":"Keragaman Produksi","name_en":"Diversity of production","dimension":"ike","number":1`,
+		}
+		return fmt.Sprintf(`{"indicator_code":%q,%s,"villages":%d,"mean":%s,"at_most_2":%d}`, code, names[code], villages, mean, atMost2)
+	}
+	doc := func(year int, region, statuses string, rows ...string) string {
+		r := "null"
+		if region != "" {
+			r = fmt.Sprintf("%q", region)
+		}
+		return fmt.Sprintf(`{"framework":"idm","year":%d,"region":%s,"statuses":%s,"data":[%s]}`, year, r, statuses, strings.Join(rows, ","))
+	}
+	const low = `["sangat_tertinggal","tertinggal"]`
+	tests := []struct{ target, want string }{
+		// Prambon's two: ike_01 and iks_01 tie at 2.0000 (code order).
+		{"/v1/stats/gaps?region=35", doc(2024, "35", low,
+			row("idm_ike_01", 1, "2.0000", 1), row("idm_iks_01", 2, "2.0000", 1), row("idm_iks_02", 2, "4.5000", 0))},
+		// Nationally Paser's tertinggal village adds a 0 to iks_01: 4 / 3.
+		{"/v1/stats/gaps", doc(2024, "", low,
+			row("idm_iks_01", 3, "1.3333", 2), row("idm_ike_01", 1, "2.0000", 1), row("idm_iks_02", 2, "4.5000", 0))},
+		{"/v1/stats/gaps?region=35&status=maju", doc(2024, "35", `["maju"]`, row("idm_iks_01", 1, "0.0000", 1))},
+		{"/v1/stats/gaps?region=3515&status=maju,mandiri", doc(2024, "35.15", `["maju","mandiri"]`, row("idm_iks_01", 1, "0.0000", 1))},
+		{"/v1/stats/gaps?region=35&year=2023", doc(2023, "35", low, row("idm_iks_01", 1, "0.0000", 1))},
+		// Villages in those statuses, none with indicator scores.
+		{"/v1/stats/gaps?region=64.01.01&status=mandiri", doc(2024, "64.01.01", `["mandiri"]`)},
+		{"/v1/stats/gaps?region=35.78", doc(2024, "35.78", low)},
+	}
+	eachStatsEngine(t, func(t *testing.T, a *statsAPI) {
+		res := a.do(t, request{method: http.MethodPost, target: "/v1/imports?kind=indicator_values", body: values,
+			contentType: "text/csv", key: a.indicators})
+		wantStatus(t, "import indicator values", res, http.StatusCreated)
+		for _, tt := range tests {
+			res := a.get(t, tt.target, http.StatusOK)
+			wantJSON(t, tt.target, res.body, tt.want)
+		}
+		const path = "/v1/stats/gaps"
+		checkStatsErrors(t, a, []statsError{
+			{path + "?status=bogus", http.StatusBadRequest, []string{"status"}},
+			{path + "?region=99", http.StatusNotFound, nil},
+			{path + "?region=6x", http.StatusBadRequest, []string{"region"}},
+			{path + "?year=2030", http.StatusBadRequest, []string{"year"}},
+			{path + "?framework=x", http.StatusBadRequest, []string{"framework"}},
+		})
+	})
+}
