@@ -682,10 +682,7 @@ func (h *handlers) gaps(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if len(statuses) == 0 {
-		statuses = []string{"sangat_tertinggal", "tertinggal"}
-	}
-	out := Gaps{Framework: sc.Framework.Code, Year: year, Region: optional(sc.Region), Statuses: statuses, Data: []GapRow{}}
+	out := Gaps{Framework: sc.Framework.Code, Year: year, Region: optional(sc.Region), Statuses: stats.GapStatuses(statuses), Data: []GapRow{}}
 	for _, g := range gs {
 		out.Data = append(out.Data, GapRow(g))
 	}

@@ -306,9 +306,7 @@ func (s *Service) Gaps(ctx context.Context, sc Scope, year int, statuses []strin
 	if !ok {
 		return nil, apperr.New(apperr.Internal, "indicator values are not available")
 	}
-	if len(statuses) == 0 {
-		statuses = []string{"sangat_tertinggal", "tertinggal"}
-	}
+	statuses = GapStatuses(statuses)
 	for _, st := range statuses {
 		if sc.Framework.Rank(st) < 0 {
 			return nil, apperr.BadParam("status", "unknown %s status %q", sc.Framework.Code, st)
@@ -325,6 +323,15 @@ func (s *Service) Gaps(ctx context.Context, sc Scope, year int, statuses []strin
 		return strings.Compare(a.IndicatorCode, b.IndicatorCode)
 	})
 	return gaps, nil
+}
+
+// GapStatuses are the statuses gaps looks at: those asked for, or the two
+// lowest.
+func GapStatuses(asked []string) []string {
+	if len(asked) == 0 {
+		return []string{"sangat_tertinggal", "tertinggal"}
+	}
+	return asked
 }
 
 // WithPrograms lets profiles list the programs active in a region.
