@@ -30,18 +30,23 @@ type Recorder struct {
 	stmt []Statement
 }
 
-// NewRecorder hooks a recorder into s's query callbacks. Call it at most
-// once per Store.
+// NewRecorder hooks a recorder into s's query and row callbacks (Find and
+// Scan; Row and Rows). Statements GORM only renders (a subquery passed as
+// an argument, in a dry run) are not recorded. Call it at most once per
+// Store.
 func NewRecorder(s *Store) (*Recorder, error) {
 	r := &Recorder{}
-	err := s.db.Callback().Query().After("gorm:query").Register("storetest:record", func(db *gorm.DB) {
+	record := func(db *gorm.DB) {
 		r.mu.Lock()
 		defer r.mu.Unlock()
-		if r.on {
+		if r.on && !db.DryRun {
 			r.stmt = append(r.stmt, Statement{SQL: db.Statement.SQL.String(), Args: slices.Clone(db.Statement.Vars)})
 		}
-	})
-	if err != nil {
+	}
+	if err := s.db.Callback().Query().After("gorm:query").Register("storetest:record", record); err != nil {
+		return nil, err
+	}
+	if err := s.db.Callback().Row().After("gorm:row").Register("storetest:record", record); err != nil {
 		return nil, err
 	}
 	return r, nil
