@@ -115,6 +115,16 @@ type statsError struct {
 	fields []string // the parameters the problem names (nil: none)
 }
 
+// checkStatsAnswers GETs each target and compares its 200 answer with the
+// expected document.
+func checkStatsAnswers(t *testing.T, a *statsAPI, answers map[string]string) {
+	t.Helper()
+	for target, want := range answers {
+		res := a.get(t, target, http.StatusOK)
+		wantJSON(t, target, res.body, want)
+	}
+}
+
 func checkStatsErrors(t *testing.T, a *statsAPI, tests []statsError) {
 	t.Helper()
 	for _, tt := range tests {
@@ -228,14 +238,11 @@ func TestStatsScores(t *testing.T) {
 	byRegency35 := `{"framework":"idm","year":2024,"level":"regency","parent":"35","data":[` +
 		sidoarjo2024 + "," + scoreRow("35.78", empty, empty, empty, empty) + "]}"
 	eachStatsEngine(t, func(t *testing.T, a *statsAPI) {
-		for target, want := range map[string]string{
+		checkStatsAnswers(t, a, map[string]string{
 			"/v1/stats/scores?level=district":          byDistrict,
 			"/v1/stats/scores?year=2023":               byProvince2023,
 			"/v1/stats/scores?level=regency&parent=35": byRegency35,
-		} {
-			res := a.get(t, target, http.StatusOK)
-			wantJSON(t, target, res.body, want)
-		}
+		})
 		const path = "/v1/stats/scores"
 		checkStatsErrors(t, a, []statsError{
 			{path + "?level=village", http.StatusUnprocessableEntity, []string{"level"}},
@@ -479,14 +486,11 @@ func TestStatsCompare(t *testing.T) {
 			"province", 4, "0.6625"),
 	}, ",") + "]}"
 	eachStatsEngine(t, func(t *testing.T, a *statsAPI) {
-		for target, want := range map[string]string{
+		checkStatsAnswers(t, a, map[string]string{
 			"/v1/stats/compare?regions=35,64.01,64.01.03.2002,3578011001":       want,
 			"/v1/stats/compare?regions=35,+6401,64.01.03.2002,35.78.01.1001,35": want,
 			"/v1/stats/compare?regions=351501,64&year=2023":                     want2023,
-		} {
-			res := a.get(t, target, http.StatusOK)
-			wantJSON(t, target, res.body, want)
-		}
+		})
 		var codes []string
 		for i := 1; i <= 21; i++ {
 			codes = append(codes, fmt.Sprintf("35.15.01.%04d", 2000+i))
@@ -630,16 +634,6 @@ func TestJSONAnswersCarryContentLength(t *testing.T) {
 	})
 }
 
-// summaryJSON is a ScoreSummary as JSON text: n, then mean, min, max, p25,
-// median and p75 (all null when n is 0).
-func summaryJSON(n int, figs ...string) string {
-	if n == 0 {
-		figs = []string{"null", "null", "null", "null", "null", "null"}
-	}
-	return fmt.Sprintf(`{"n":%d,"mean":%s,"min":%s,"max":%s,"p25":%s,"median":%s,"p75":%s}`,
-		n, figs[0], figs[1], figs[2], figs[3], figs[4], figs[5])
-}
-
 func TestStatsProfile(t *testing.T) {
 	// Kabupaten Paser in 2024: 3 districts (one empty), 6 desa. Its five
 	// scores (Samurangau 0.9000, Busui 0.8000, Kasungai 0.7410, Muara Komam
@@ -659,11 +653,11 @@ func TestStatsProfile(t *testing.T) {
 		"villages_by_type":{"desa":6,"desa_adat":0,"kelurahan":0},
 		"status_distribution":` + dist6401 + `,
 		"status_distribution_previous_year":` + distRow("64.01", 6, [5]int{1, 0, 1, 2, 0}, 2, [5]string{"0.1667", "0.0000", "0.1667", "0.3333", "0.0000"}) + `,
-		"score":` + summaryJSON(5, "0.7182", "0.5000", "0.9000", "0.6500", "0.7410", "0.8000") + `,
+		"score":` + summary(5, "0.7182", "0.5000", "0.9000", "0.6500", "0.7410", "0.8000") + `,
 		"components":{
-			"ike":` + summaryJSON(5, "0.7100", "0.5000", "0.9000", "0.6500", "0.7000", "0.8000") + `,
-			"ikl":` + summaryJSON(5, "0.7146", "0.4000", "0.8500", "0.7000", "0.8000", "0.8230") + `,
-			"iks":` + summaryJSON(5, "0.7300", "0.6000", "0.9500", "0.6000", "0.7000", "0.8000") + `},
+			"ike":` + summary(5, "0.7100", "0.5000", "0.9000", "0.6500", "0.7000", "0.8000") + `,
+			"ikl":` + summary(5, "0.7146", "0.4000", "0.8500", "0.7000", "0.8000", "0.8230") + `,
+			"iks":` + summary(5, "0.7300", "0.6000", "0.9500", "0.6000", "0.7000", "0.8000") + `},
 		"top_movers":[` + strings.Join([]string{
 		mover("64.01.01.2001", "0.9000", "mandiri", "0.8000", "0.1000"),
 		mover("64.01.03.2001", "0.5000", "tertinggal", "0.4000", "0.1000"),
@@ -671,7 +665,6 @@ func TestStatsProfile(t *testing.T) {
 		mover("64.01.01.2002", "0.8000", "maju", "0.8000", "0.0000"),
 	}, ",") + `],"programs":[]}`
 	// Kota Surabaya: kelurahan only, which IDM does not score.
-	empty := summaryJSON(0)
 	surabaya := `{"region":{"code":"35.78","name":"Kota Surabaya","level":"regency","type":"kota","parent_code":"35",
 		"ancestors":[{"code":"35","name":"Jawa Timur","level":"province"}],"children_count":1},
 		"framework":"idm","year":2024,"descendants":{"district":1,"village":2},
@@ -691,15 +684,12 @@ func TestStatsProfile(t *testing.T) {
 		"score":` + empty + `,"components":{"ike":` + empty + `,"ikl":` + empty + `,"iks":` + empty + `},
 		"top_movers":[],"programs":[]}`
 	eachStatsEngine(t, func(t *testing.T, a *statsAPI) {
-		for target, want := range map[string]string{
+		checkStatsAnswers(t, a, map[string]string{
 			"/v1/regions/64.01/profile":                   paser,
 			"/v1/regions/6401/profile?year=2024":          paser,
 			"/v1/regions/35.78/profile":                   surabaya,
 			"/v1/regions/64.01.03.2002/profile?year=2023": prayon,
-		} {
-			res := a.get(t, target, http.StatusOK)
-			wantJSON(t, target, res.body, want)
-		}
+		})
 		const path = "/v1/regions/"
 		checkStatsErrors(t, a, []statsError{
 			{path + "99/profile", http.StatusNotFound, nil},
@@ -745,28 +735,25 @@ func TestStatsGaps(t *testing.T) {
 		return fmt.Sprintf(`{"framework":"idm","year":%d,"region":%s,"statuses":%s,"data":[%s]}`, year, r, statuses, strings.Join(rows, ","))
 	}
 	const low = `["sangat_tertinggal","tertinggal"]`
-	tests := []struct{ target, want string }{
+	answers := map[string]string{
 		// Prambon's two: ike_01 and iks_01 tie at 2.0000 (code order).
-		{"/v1/stats/gaps?region=35", doc(2024, "35", low,
-			row("idm_ike_01", 1, "2.0000", 1), row("idm_iks_01", 2, "2.0000", 1), row("idm_iks_02", 2, "4.5000", 0))},
+		"/v1/stats/gaps?region=35": doc(2024, "35", low,
+			row("idm_ike_01", 1, "2.0000", 1), row("idm_iks_01", 2, "2.0000", 1), row("idm_iks_02", 2, "4.5000", 0)),
 		// Nationally Paser's tertinggal village adds a 0 to iks_01: 4 / 3.
-		{"/v1/stats/gaps", doc(2024, "", low,
-			row("idm_iks_01", 3, "1.3333", 2), row("idm_ike_01", 1, "2.0000", 1), row("idm_iks_02", 2, "4.5000", 0))},
-		{"/v1/stats/gaps?region=35&status=maju", doc(2024, "35", `["maju"]`, row("idm_iks_01", 1, "0.0000", 1))},
-		{"/v1/stats/gaps?region=3515&status=maju,mandiri", doc(2024, "35.15", `["maju","mandiri"]`, row("idm_iks_01", 1, "0.0000", 1))},
-		{"/v1/stats/gaps?region=35&year=2023", doc(2023, "35", low, row("idm_iks_01", 1, "0.0000", 1))},
+		"/v1/stats/gaps": doc(2024, "", low,
+			row("idm_iks_01", 3, "1.3333", 2), row("idm_ike_01", 1, "2.0000", 1), row("idm_iks_02", 2, "4.5000", 0)),
+		"/v1/stats/gaps?region=35&status=maju":           doc(2024, "35", `["maju"]`, row("idm_iks_01", 1, "0.0000", 1)),
+		"/v1/stats/gaps?region=3515&status=maju,mandiri": doc(2024, "35.15", `["maju","mandiri"]`, row("idm_iks_01", 1, "0.0000", 1)),
+		"/v1/stats/gaps?region=35&year=2023":             doc(2023, "35", low, row("idm_iks_01", 1, "0.0000", 1)),
 		// Villages in those statuses, none with indicator scores.
-		{"/v1/stats/gaps?region=64.01.01&status=mandiri", doc(2024, "64.01.01", `["mandiri"]`)},
-		{"/v1/stats/gaps?region=35.78", doc(2024, "35.78", low)},
+		"/v1/stats/gaps?region=64.01.01&status=mandiri": doc(2024, "64.01.01", `["mandiri"]`),
+		"/v1/stats/gaps?region=35.78":                   doc(2024, "35.78", low),
 	}
 	eachStatsEngine(t, func(t *testing.T, a *statsAPI) {
 		res := a.do(t, request{method: http.MethodPost, target: "/v1/imports?kind=indicator_values", body: values,
 			contentType: "text/csv", key: a.indicators})
 		wantStatus(t, "import indicator values", res, http.StatusCreated)
-		for _, tt := range tests {
-			res := a.get(t, tt.target, http.StatusOK)
-			wantJSON(t, tt.target, res.body, tt.want)
-		}
+		checkStatsAnswers(t, a, answers)
 		const path = "/v1/stats/gaps"
 		checkStatsErrors(t, a, []statsError{
 			{path + "?status=bogus", http.StatusBadRequest, []string{"status"}},
