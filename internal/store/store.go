@@ -49,6 +49,7 @@ type Store struct {
 	replicas int       // how many read replicas reads may go to (Options.ReadURLs)
 
 	versions *versionReads // shares concurrent reads of the data version
+	sqlDB    *sql.DB       // the primary's pool, under GORM
 	// bulkConflicts, in a PostgreSQL transaction, names the tables whose
 	// bulk COPY of new rows met a stored row (see copyUpsertCount).
 	bulkConflicts map[string]bool
@@ -176,7 +177,7 @@ func Connect(ctx context.Context, rawURL string, opt Options) (*Store, error) {
 			return nil, err
 		}
 	}
-	return &Store{db: db, dialect: dialect, replicas: len(opt.ReadURLs), versions: &versionReads{}}, nil
+	return &Store{db: db, dialect: dialect, replicas: len(opt.ReadURLs), versions: &versionReads{}, sqlDB: sqlDB}, nil
 }
 
 // pgDSN adds the options of opt to a PostgreSQL URL.
