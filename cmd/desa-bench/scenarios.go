@@ -164,7 +164,16 @@ type row struct {
 	// (0: unknown).
 	stmtsPerReq float64
 	ratio       float64
+	key         string // the scenario's
+	cached      bool   // the run of the cached server
+	floor       bool   // the floor run: no SQL, no pgbench
 }
+
+// floorPath is the floor run's request: an answer that needs no database
+// and no cache, through every middleware a stats answer passes (the data
+// version aside). No answer of this server on this machine is faster, so
+// its rate bounds every cached ratio.
+const floorPath = "/healthz"
 
 // statements is how many transactions the database has committed (each
 // statement outside a transaction is one). PostgreSQL's backends report
@@ -214,38 +223,71 @@ func measure(ctx context.Context, o options, dbURL string, srv *server) ([]row, 
 			if !slices.Contains(strings.Split(o.modes, ","), label) {
 				continue
 			}
-			url := base + s.path
-			if _, err := drive(ctx, url, o.conc, o.warmup); err != nil {
-				return nil, err
-			}
-			cpu0, ok0 := srv.cpu()
-			busy0, busyOK0 := machineBusy()
-			stmts0, stmtsErr0 := statements(ctx, db)
-			r, err := drive(ctx, url, o.conc, o.duration)
+			rw, err := measureRun(ctx, o, db, srv, base+s.path)
 			if err != nil {
 				return nil, err
 			}
-			cpu1, ok1 := srv.cpu()
-			busy1, busyOK1 := machineBusy()
-			stmts1, stmtsErr1 := statements(ctx, db)
-			rw := row{label: fmt.Sprintf("(%s) %s, %s", s.key, s.name, label), api: r, pg: pg, target: target,
-				isTarget: !cached || s.cachedIsTarget, cpuKnown: ok0 && ok1}
-			if rw.cpuKnown && r.n > 0 {
-				rw.cpuPerReq = (cpu1 - cpu0) / time.Duration(r.n)
-				if busyOK0 && busyOK1 {
-					rw.restPerReq = (busy1 - busy0 - (cpu1 - cpu0) - r.genCPU) / time.Duration(r.n)
-				}
-			}
-			if stmtsErr0 == nil && stmtsErr1 == nil && r.n > 0 {
-				rw.stmtsPerReq = float64(stmts1-stmts0) / float64(r.n)
-			}
+			rw.label, rw.key, rw.cached = fmt.Sprintf("(%s) %s, %s", s.key, s.name, label), s.key, cached
+			rw.pg, rw.target, rw.isTarget = pg, target, !cached || s.cachedIsTarget
 			if pg.tps > 0 {
-				rw.ratio = r.rate() / pg.tps
+				rw.ratio = rw.api.rate() / pg.tps
 			}
 			rows = append(rows, rw)
 		}
 	}
+	if o.only == "" || slices.Contains(strings.Split(o.only, ","), "floor") {
+		rw, err := measureRun(ctx, o, db, srv, srv.cached+floorPath)
+		if err != nil {
+			return nil, err
+		}
+		rw.label, rw.floor = "floor: GET "+floorPath+" (no database, no cache)", true
+		rows = append(rows, rw)
+	}
 	return rows, nil
+}
+
+// measureRun drives GET url for a warm-up and then for a measured run, and
+// reports the run with the CPU and statements it cost per request.
+func measureRun(ctx context.Context, o options, db *sql.DB, srv *server, url string) (row, error) {
+	if _, err := drive(ctx, url, o.conc, o.warmup); err != nil {
+		return row{}, err
+	}
+	cpu0, ok0 := srv.cpu()
+	busy0, busyOK0 := machineBusy()
+	stmts0, stmtsErr0 := statements(ctx, db)
+	r, err := drive(ctx, url, o.conc, o.duration)
+	if err != nil {
+		return row{}, err
+	}
+	cpu1, ok1 := srv.cpu()
+	busy1, busyOK1 := machineBusy()
+	stmts1, stmtsErr1 := statements(ctx, db)
+	rw := row{api: r, cpuKnown: ok0 && ok1}
+	if rw.cpuKnown && r.n > 0 {
+		rw.cpuPerReq = (cpu1 - cpu0) / time.Duration(r.n)
+		if busyOK0 && busyOK1 {
+			rw.restPerReq = (busy1 - busy0 - (cpu1 - cpu0) - r.genCPU) / time.Duration(r.n)
+		}
+	}
+	if stmtsErr0 == nil && stmtsErr1 == nil && r.n > 0 {
+		rw.stmtsPerReq = float64(stmts1-stmts0) / float64(r.n)
+	}
+	return rw, nil
+}
+
+// printCeilings prints, for each cached target, the ratio the floor run
+// would reach: the most any cache could give on this machine.
+func printCeilings(w io.Writer, floor row, rows []row) {
+	var parts []string
+	for _, r := range rows {
+		if !r.cached || !r.isTarget || r.pg.tps == 0 {
+			continue
+		}
+		parts = append(parts, fmt.Sprintf("(%s) %.2f× (target %.1f×)", r.key, floor.api.rate()/r.pg.tps, r.target))
+	}
+	if len(parts) > 0 {
+		fmt.Fprintf(w, "\nceiling: the floor's rate ÷ pgbench's, the highest ratio a cached answer could reach here: %s\n", strings.Join(parts, "; "))
+	}
 }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.2f", float64(d)/float64(time.Millisecond)) }
@@ -256,7 +298,10 @@ func ms3(d time.Duration) string { return fmt.Sprintf("%.3f", float64(d)/float64
 func printTable(w io.Writer, rows []row) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "scenario\treq/s\tp50 ms\tp99 ms\tCPU ms/req\tgen CPU ms/req\tdb CPU ms/req\tstmts/req\tpgbench tps\tpg p50 ms\tpg p99 ms\tpg db CPU ms/tx\tratio\tratio target\tp99 < 50 ms\t")
-	var missed []string
+	var (
+		missed []string
+		floor  *row
+	)
 	for _, r := range rows {
 		cpu := "n/a"
 		if r.cpuKnown {
@@ -264,6 +309,9 @@ func printTable(w io.Writer, rows []row) {
 		}
 		ratioVerdict, p99Verdict := fmt.Sprintf("≥ %.1f× ", r.target), ""
 		switch {
+		case r.floor:
+			floor = &r
+			ratioVerdict, p99Verdict = "(bound)", "(info)"
 		case !r.isTarget:
 			ratioVerdict, p99Verdict = "(info)", "(info)"
 		default:
@@ -294,10 +342,17 @@ func printTable(w io.Writer, rows []row) {
 		if r.pg.rest > 0 && r.pg.n > 0 {
 			pgRest = ms3(r.pg.rest / time.Duration(r.pg.n))
 		}
-		fmt.Fprintf(tw, "%s\t%.0f\t%s\t%s\t%s\t%s\t%s\t%s\t%.1f\t%s\t%s\t%s\t%.2f×\t%s\t%s\t\n", r.label, r.api.rate(), ms(r.api.p50), ms(r.api.p99), cpu, gen,
-			rest, stmts, r.pg.tps, ms(r.pg.p50), ms(r.pg.p99), pgRest, r.ratio, ratioVerdict, p99Verdict)
+		pgTPS, pgP50, pgP99, ratio := fmt.Sprintf("%.1f", r.pg.tps), ms(r.pg.p50), ms(r.pg.p99), fmt.Sprintf("%.2f×", r.ratio)
+		if r.floor {
+			pgTPS, pgP50, pgP99, pgRest, ratio = "—", "—", "—", "—", "—"
+		}
+		fmt.Fprintf(tw, "%s\t%.0f\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", r.label, r.api.rate(), ms(r.api.p50), ms(r.api.p99), cpu, gen,
+			rest, stmts, pgTPS, pgP50, pgP99, pgRest, ratio, ratioVerdict, p99Verdict)
 	}
 	tw.Flush()
+	if floor != nil {
+		printCeilings(w, *floor, rows)
+	}
 	fmt.Fprintln(w, "\nratio = API requests/s ÷ pgbench transactions/s on the same SQL (one transaction = the statements of one request).")
 	fmt.Fprintln(w, "CPU ms/req: the server process's user+system CPU per answered request (the load generator and PostgreSQL not included);")
 	fmt.Fprintln(w, "gen CPU ms/req: the load generator's (this process's) CPU per answered request;")
