@@ -68,8 +68,8 @@ var scenarios = []scenario{
 		key: "c", name: "villages page, province 35, maju",
 		path: "/v1/villages?province=35&framework=idm&year=2024&status=maju&limit=50",
 		sql: script{stmts: []string{
-			"SELECT (SELECT COUNT(*) FROM scores s WHERE s.framework = :framework AND s.year = :year " +
-				"AND s.status = :status AND s.province_code = :province) AS total, " +
+			"SELECT (SELECT COALESCE(SUM(c.n), 0) FROM status_counts c WHERE (c.framework = :framework AND c.year = :year) " +
+				"AND c.status = :status AND c.code = :province) AS total, " +
 				"r.code, r.level, r.parent_code, r.name, r.type, r.province_code, r.regency_code, r.district_code, " +
 				"p.name AS province_name, g.name AS regency_name, d.name AS district_name, s.score AS score_value, s.status, s.derived_status " +
 				"FROM regions r " + regionJoins +

@@ -98,6 +98,12 @@ func RawGroupCounts(ctx context.Context, s *Store, level region.Level, sc stats.
 	return s.groupCounts(ctx, level, sc, year, false)
 }
 
+// RawRegions is Regions counting a village list from the tables
+// themselves, as on SQLite, instead of from the counts the triggers keep.
+func RawRegions(ctx context.Context, s *Store, f region.Filter) ([]region.Region, int, error) {
+	return s.regions(ctx, f, false)
+}
+
 // RawTotals are EligibleCounts and StatusCounts for a whole scope (level
 // "") counting the tables themselves, as on SQLite.
 func RawTotals(ctx context.Context, s *Store, sc stats.Scope, year int) (map[string]int, map[string]map[string]int, error) {

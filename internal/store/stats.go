@@ -69,10 +69,15 @@ type groupCount struct {
 	N      int
 }
 
+// keepsCounts reports whether the database keeps the summary counts
+// (status_counts, village_counts; migration 00014): PostgreSQL does, SQLite
+// counts from the tables themselves.
+func (s *Store) keepsCounts() bool { return s.dialect == Postgres }
+
 // EligibleCounts implements stats.Store. A whole scope's total (level "")
 // comes on PostgreSQL from the counts the triggers keep (keptTotal).
 func (s *Store) EligibleCounts(ctx context.Context, level region.Level, sc stats.Scope) (map[string]int, error) {
-	return s.eligibleCounts(ctx, level, sc, s.dialect == Postgres)
+	return s.eligibleCounts(ctx, level, sc, s.keepsCounts())
 }
 
 func (s *Store) eligibleCounts(ctx context.Context, level region.Level, sc stats.Scope, kept bool) (map[string]int, error) {
@@ -133,7 +138,7 @@ func (s *Store) scoresOf(ctx context.Context, sc stats.Scope, year int) *gorm.DB
 // StatusCounts implements stats.Store. A whole scope's counts (level "")
 // come on PostgreSQL from the counts the triggers keep (keptTotal).
 func (s *Store) StatusCounts(ctx context.Context, level region.Level, sc stats.Scope, year int) (map[string]map[string]int, error) {
-	return s.statusCounts(ctx, level, sc, year, s.dialect == Postgres)
+	return s.statusCounts(ctx, level, sc, year, s.keepsCounts())
 }
 
 func (s *Store) statusCounts(ctx context.Context, level region.Level, sc stats.Scope, year int, kept bool) (map[string]map[string]int, error) {
@@ -181,7 +186,7 @@ func (s *Store) statusCounts(ctx context.Context, level region.Level, sc stats.S
 // plans each distinct statement once. Every value is checked first (a
 // level, a framework code, a year, a parsed region code; see sqlLiteral).
 func (s *Store) GroupCounts(ctx context.Context, level region.Level, sc stats.Scope, year int) ([]stats.GroupCount, bool, error) {
-	return s.groupCounts(ctx, level, sc, year, s.dialect == Postgres)
+	return s.groupCounts(ctx, level, sc, year, s.keepsCounts())
 }
 
 // GroupCountsSQL is the statement GroupCounts sends PostgreSQL, for the

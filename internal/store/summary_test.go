@@ -21,8 +21,8 @@ import (
 // deleted; scores COPYed in, upserted with new statuses, set to no status,
 // deleted and truncated — they give what counting the tables gives, at
 // every level and under every kind of parent, and as whole scopes' totals
-// (trends, profiles, transitions), for a framework that skips
-// kelurahan (IDM) and one that counts them (IPD).
+// (trends, profiles, transitions) and village lists' totals, for a
+// framework that skips kelurahan (IDM) and one that counts them (IPD).
 func TestGroupCountsSummary(t *testing.T) {
 	s := storetest.New(t, store.Postgres)
 	ctx := context.Background()
@@ -121,6 +121,34 @@ func TestGroupCountsSummary(t *testing.T) {
 					}
 					if diff := cmp.Diff(wantC, gotC); diff != "" {
 						t.Errorf("%s, %s %d, total under %q: status counts differ (-tables +summary):\n%s", when, f.Code, year, sc.Region, diff)
+					}
+				}
+				// A village list's total, which with the area at one level
+				// comes from the kept counts: the same list and total.
+				for _, lf := range []region.Filter{
+					{Province: []string{"35"}},
+					{Province: []string{"35", "64"}},
+					{Regency: []string{"64.01", "64.03"}},
+					{District: []string{"35.02.01"}},
+					{Province: []string{"35"}, Regency: []string{"35.01"}},
+					{Province: []string{"35", "35.01"}}, // a regency's code among provinces: in no province
+					{},
+				} {
+					for _, statuses := range [][]string{{"maju"}, {"tertinggal", "sangat_tertinggal"}} {
+						lf.Level, lf.Page.Limit = region.LevelVillage, 3
+						lf.Score = &region.ScoreFilter{Framework: f.Code, Year: year, Status: statuses}
+						got, gotN, err := s.Regions(ctx, lf)
+						if err != nil {
+							t.Fatal(err)
+						}
+						want, wantN, err := store.RawRegions(ctx, s, lf)
+						if err != nil {
+							t.Fatal(err)
+						}
+						if gotN != wantN || !cmp.Equal(want, got) {
+							t.Errorf("%s, %s %d, villages %+v %v: total %d, the tables %d; page equal: %v",
+								when, f.Code, year, lf, statuses, gotN, wantN, cmp.Equal(want, got))
+						}
 					}
 				}
 			}
