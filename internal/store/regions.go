@@ -31,23 +31,25 @@ type regionRow struct {
 
 func (regionRow) TableName() string { return "regions" }
 
-// regionView is a region read with its ancestors' names.
+// regionView is a region read with its ancestors' names. Its nullable
+// columns are sql.NullString: database/sql fills those without reflection,
+// which it needs for a *string.
 type regionView struct {
 	Code         string
 	Level        string
-	ParentCode   *string
+	ParentCode   sql.NullString
 	Name         string
-	Type         *string
+	Type         sql.NullString
 	ProvinceCode string
-	RegencyCode  *string
-	DistrictCode *string
-	ProvinceName *string
-	RegencyName  *string
-	DistrictName *string
+	RegencyCode  sql.NullString
+	DistrictCode sql.NullString
+	ProvinceName sql.NullString
+	RegencyName  sql.NullString
+	DistrictName sql.NullString
 	// Score columns, with a score join.
 	ScoreValue    dec
-	Status        *string
-	DerivedStatus *string
+	Status        sql.NullString
+	DerivedStatus sql.NullString
 }
 
 // scanRegionViews reads the rows of regionSelect (after a first column of
@@ -56,14 +58,16 @@ type regionView struct {
 // reflection, was a third of the server's CPU for a page of 50.
 func scanRegionViews(rows *sql.Rows, score bool, total *int64) ([]regionView, error) {
 	defer rows.Close()
-	var out []regionView
+	var (
+		out []regionView
+		v   regionView
+	)
+	dst := []any{total, &v.Code, &v.Level, &v.ParentCode, &v.Name, &v.Type, &v.ProvinceCode, &v.RegencyCode,
+		&v.DistrictCode, &v.ProvinceName, &v.RegencyName, &v.DistrictName}
+	if score {
+		dst = append(dst, &v.ScoreValue, &v.Status, &v.DerivedStatus)
+	}
 	for rows.Next() {
-		var v regionView
-		dst := []any{total, &v.Code, &v.Level, &v.ParentCode, &v.Name, &v.Type, &v.ProvinceCode, &v.RegencyCode,
-			&v.DistrictCode, &v.ProvinceName, &v.RegencyName, &v.DistrictName}
-		if score {
-			dst = append(dst, &v.ScoreValue, &v.Status, &v.DerivedStatus)
-		}
 		if err := rows.Scan(dst...); err != nil {
 			return nil, err
 		}
@@ -82,14 +86,14 @@ func toRegionRow(r region.Region) regionRow {
 
 func (v regionView) toRegion(sf *region.ScoreFilter) region.Region {
 	r := region.Region{
-		Code: v.Code, Level: region.Level(v.Level), Name: v.Name, Type: deref(v.Type),
-		ParentCode: deref(v.ParentCode), ProvinceCode: v.ProvinceCode, RegencyCode: deref(v.RegencyCode),
-		DistrictCode: deref(v.DistrictCode), ProvinceName: deref(v.ProvinceName),
-		RegencyName: deref(v.RegencyName), DistrictName: deref(v.DistrictName),
+		Code: v.Code, Level: region.Level(v.Level), Name: v.Name, Type: v.Type.String,
+		ParentCode: v.ParentCode.String, ProvinceCode: v.ProvinceCode, RegencyCode: v.RegencyCode.String,
+		DistrictCode: v.DistrictCode.String, ProvinceName: v.ProvinceName.String,
+		RegencyName: v.RegencyName.String, DistrictName: v.DistrictName.String,
 	}
 	if sf != nil {
 		r.Score = &region.Score{Framework: sf.Framework, Year: sf.Year, Value: v.ScoreValue.ptr(),
-			Status: deref(v.Status), DerivedStatus: deref(v.DerivedStatus)}
+			Status: v.Status.String, DerivedStatus: v.DerivedStatus.String}
 	}
 	return r
 }
