@@ -124,7 +124,8 @@ func TestGroupCountsSummary(t *testing.T) {
 					}
 				}
 				// A village list's total, which with the area at one level
-				// comes from the kept counts: the same list and total.
+				// or none comes from the kept counts: the same list and
+				// total.
 				for _, lf := range []region.Filter{
 					{Province: []string{"35"}},
 					{Province: []string{"35", "64"}},
