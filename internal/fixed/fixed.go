@@ -161,19 +161,24 @@ func (d *Dec) UnmarshalJSON(b []byte) error {
 
 // Mean returns the mean of ds rounded half away from zero to four places.
 func Mean(ds ...Dec) Dec {
-	if len(ds) == 0 {
+	var sum Dec
+	for _, d := range ds {
+		sum += d
+	}
+	return MeanOf(sum, len(ds))
+}
+
+// MeanOf returns the mean of n values whose sum is sum, rounded half away
+// from zero to four places (0 when n is 0).
+func MeanOf(sum Dec, n int) Dec {
+	if n == 0 {
 		return 0
 	}
-	var sum int64
-	for _, d := range ds {
-		sum += int64(d)
-	}
-	n := int64(len(ds))
-	q, r := sum/n, sum%n
+	q, r := int64(sum)/int64(n), int64(sum)%int64(n)
 	if r < 0 {
 		r = -r
 	}
-	if 2*r >= n {
+	if 2*r >= int64(n) {
 		if sum < 0 {
 			q--
 		} else {

@@ -233,6 +233,11 @@ func (c countingStats) ScoreValues(ctx context.Context, l region.Level, sc stats
 	return c.Store.ScoreValues(ctx, l, sc, year, col)
 }
 
+func (c countingStats) ScoreSum(ctx context.Context, sc stats.Scope, year int) (stats.ScoreSum, error) {
+	c.n.Add(1)
+	return c.Store.ScoreSum(ctx, sc, year)
+}
+
 func (c countingStats) Transitions(ctx context.Context, sc stats.Scope, from, to int) ([]stats.Transition, error) {
 	c.n.Add(1)
 	return c.Store.Transitions(ctx, sc, from, to)

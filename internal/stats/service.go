@@ -242,14 +242,13 @@ func (s *Service) Trends(ctx context.Context, sc Scope, from, to int) ([]YearFig
 		if err != nil {
 			return nil, err
 		}
-		vals, err := s.store.ScoreValues(ctx, "", sc, y, "score")
+		sum, err := s.store.ScoreSum(ctx, sc, y)
 		if err != nil {
 			return nil, err
 		}
 		d := distribution(sc.Framework, Group{}, eligible[""], counts[""])
-		sum := Summarize(vals[""])
 		out = append(out, YearFigures{Year: y, Total: d.Total, Counts: d.Counts, NoStatus: d.NoStatus,
-			Scored: sum.N, MeanScore: sum.Mean})
+			Scored: sum.N, MeanScore: sum.Mean()})
 	}
 	return out, nil
 }
@@ -282,13 +281,12 @@ func (s *Service) Compare(ctx context.Context, framework string, codes []string,
 		if err != nil {
 			return nil, err
 		}
-		vals, err := s.store.ScoreValues(ctx, "", sc, year, "score")
+		sum, err := s.store.ScoreSum(ctx, sc, year)
 		if err != nil {
 			return nil, err
 		}
-		sum := Summarize(vals[""])
 		out = append(out, RegionFigures{Distribution: distribution(sc.Framework, Group{r.Code, r.Name}, eligible[""], counts[""]),
-			Level: sc.Level, MeanScore: sum.Mean, Scored: sum.N})
+			Level: sc.Level, MeanScore: sum.Mean(), Scored: sum.N})
 	}
 	return out, nil
 }

@@ -68,6 +68,22 @@ type Summary struct {
 	P25, Median, P75 *fixed.Dec
 }
 
+// ScoreSum is how many scores a scope has in a year and their exact sum:
+// all a mean needs, without reading every score.
+type ScoreSum struct {
+	N   int
+	Sum fixed.Dec
+}
+
+// Mean is the mean score as Summarize computes it; nil without scores.
+func (s ScoreSum) Mean() *fixed.Dec {
+	if s.N == 0 {
+		return nil
+	}
+	m := fixed.MeanOf(s.Sum, s.N)
+	return &m
+}
+
 // Summarize computes a Summary; vals need not be sorted.
 func Summarize(vals []fixed.Dec) Summary {
 	s := Summary{N: len(vals)}
@@ -178,6 +194,9 @@ type Store interface {
 	// ScoreValues returns per group the values of column ("score" or a
 	// component) that year.
 	ScoreValues(ctx context.Context, level region.Level, sc Scope, year int, column string) (map[string][]fixed.Dec, error)
+	// ScoreSum counts the scores under the scope that year and sums them
+	// exactly.
+	ScoreSum(ctx context.Context, sc Scope, year int) (ScoreSum, error)
 	// Transitions counts villages by (status in from, status in to).
 	Transitions(ctx context.Context, sc Scope, from, to int) ([]Transition, error)
 	// TransitionVillages lists the villages of one cell.

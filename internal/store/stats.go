@@ -360,6 +360,24 @@ func (s *Store) ScoreValues(ctx context.Context, level region.Level, sc stats.Sc
 	return out, translate(rows.Err())
 }
 
+// ScoreSum implements stats.Store: a count and a sum in the database
+// instead of every score read out. The sum is in whole ten-thousandths
+// (fixed.Dec's units) and exact on both engines: PostgreSQL sums numeric
+// exactly; SQLite keeps scores as REAL, so each is rounded to its units
+// first, the nearest four-place decimal, as ScoreValues reads it.
+func (s *Store) ScoreSum(ctx context.Context, sc stats.Scope, year int) (stats.ScoreSum, error) {
+	one := strconv.FormatInt(fixed.FromInt(1).Units(), 10)
+	units := "CAST(COALESCE(SUM(s.score), 0) * " + one + " AS BIGINT)"
+	if s.dialect != Postgres {
+		units = "CAST(COALESCE(SUM(ROUND(s.score * " + one + ")), 0) AS BIGINT)"
+	}
+	var n, sum int64
+	if err := s.scoresOf(ctx, sc, year).Select("COUNT(s.score), "+units).Row().Scan(&n, &sum); err != nil {
+		return stats.ScoreSum{}, translate(err)
+	}
+	return stats.ScoreSum{N: int(n), Sum: fixed.Dec(sum)}, nil
+}
+
 func (s *Store) pairs(ctx context.Context, sc stats.Scope, from, to int) *gorm.DB {
 	q := s.with(ctx).Table("scores a").
 		Joins("JOIN scores b ON b.village_code = a.village_code AND b.framework = a.framework AND b.year = ?", to).
