@@ -3,7 +3,7 @@
 # 127.0.0.1:5432 or TEST_DATABASE_URL).
 GO ?= go
 
-.PHONY: run test docs fmt vet bench bench-load bench-import soak build fuzz
+.PHONY: run test docs fmt vet lint bench bench-load bench-import soak build fuzz
 
 run:
 	$(GO) run ./cmd/desa-api
@@ -20,6 +20,10 @@ fmt:
 
 vet:
 	$(GO) vet ./...
+
+# staticcheck, pinned in go.mod's tool block.
+lint:
+	$(GO) tool staticcheck ./...
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 2000x ./internal/store/

@@ -19,7 +19,6 @@ type runResult struct {
 	n, errs  int
 	elapsed  time.Duration
 	p50, p99 time.Duration
-	cpu      time.Duration // server CPU over the run (0: unknown)
 	genCPU   time.Duration // the load generator's own CPU over the run
 }
 
