@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"slices"
 	"strconv"
@@ -98,26 +99,26 @@ func checkDistribution(ctx context.Context, db *sql.DB, sc script, body []byte) 
 		return err
 	}
 	var codes, apiCodes []string
-	eligible, counts := 0, 0
-	for _, r := range rows {
-		if len(codes) == 0 || codes[len(codes)-1] != r[0] {
-			codes = append(codes, r[0])
-			n, _ := strconv.Atoi(r[2])
-			eligible += n
+	eligible, counts := 0, map[string]int{}
+	for _, r := range rows { // code, name, eligible, counts by status
+		codes = append(codes, r[0])
+		n, _ := strconv.Atoi(r[2])
+		eligible += n
+		c, err := store.ParseCounts(r[3])
+		if err != nil {
+			return err
 		}
-		n, _ := strconv.Atoi(r[4])
-		counts += n
+		for status, n := range c {
+			counts[status] += n
+		}
 	}
 	for _, d := range doc.Data {
 		apiCodes = append(apiCodes, d.Code)
 	}
-	apiCounts := 0
-	for _, n := range doc.Total.Counts {
-		apiCounts += n
-	}
-	if !slices.Equal(codes, apiCodes) || eligible != doc.Total.Total || counts != apiCounts {
-		return fmt.Errorf("SQL gives %d groups, %d villages, %d statuses; the API %d, %d, %d",
-			len(codes), eligible, counts, len(apiCodes), doc.Total.Total, apiCounts)
+	maps.DeleteFunc(doc.Total.Counts, func(_ string, n int) bool { return n == 0 }) // the SQL lists statuses with villages
+	if !slices.Equal(codes, apiCodes) || eligible != doc.Total.Total || !maps.Equal(counts, doc.Total.Counts) {
+		return fmt.Errorf("SQL gives %d groups, %d villages, statuses %v; the API %d, %d, %v",
+			len(codes), eligible, counts, len(apiCodes), doc.Total.Total, doc.Total.Counts)
 	}
 	return nil
 }

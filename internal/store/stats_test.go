@@ -99,3 +99,23 @@ func TestScoreSum(t *testing.T) {
 		}
 	})
 }
+
+func TestParseCounts(t *testing.T) {
+	for _, tc := range []struct {
+		text string
+		want map[string]int
+		ok   bool
+	}{
+		{"", map[string]int{}, true},
+		{"maju=3", map[string]int{"maju": 3}, true},
+		{"sangat_tertinggal=1,mandiri=20", map[string]int{"sangat_tertinggal": 1, "mandiri": 20}, true},
+		{"maju", nil, false},
+		{"maju=x", nil, false},
+		{"maju=1,", nil, false},
+	} {
+		got, err := store.ParseCounts(tc.text)
+		if (err == nil) != tc.ok || !cmp.Equal(got, tc.want) {
+			t.Errorf("ParseCounts(%q) = %v, %v; want %v (ok %v)", tc.text, got, err, tc.want, tc.ok)
+		}
+	}
+}
