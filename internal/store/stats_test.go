@@ -25,13 +25,7 @@ func TestScoreSum(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		var rs []region.Region
-		add := func(code string) {
-			reg, err := region.New(code, "Wilayah "+code, "")
-			if err != nil {
-				t.Fatalf("region %s: %v", code, err)
-			}
-			rs = append(rs, reg)
-		}
+		add := func(code string) { rs = append(rs, newRegion(t, code, "Wilayah "+code)) }
 		var villages []string
 		for _, p := range []string{"35", "64"} {
 			add(p)

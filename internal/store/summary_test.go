@@ -30,13 +30,7 @@ func TestGroupCountsSummary(t *testing.T) {
 
 	var rs []region.Region
 	var desa []string
-	add := func(code string) {
-		reg, err := region.New(code, "Wilayah "+code, "")
-		if err != nil {
-			t.Fatalf("region %s: %v", code, err)
-		}
-		rs = append(rs, reg)
-	}
+	add := func(code string) { rs = append(rs, newRegion(t, code, "Wilayah "+code)) }
 	for _, p := range []string{"35", "64"} {
 		add(p)
 		for g := 1; g <= 2; g++ {
