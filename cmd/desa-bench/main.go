@@ -19,10 +19,16 @@
 //     request, pgbench's rate and latencies, and the ratios against the
 //     targets (cached stats ≥ 3× pgbench; uncached stats and the villages
 //     page ≥ 0.7×; p99 under 50 ms);
-//  5. it drives GET /healthz on the cached server the same way: the floor,
+//  5. after each scenario's uncached run, it drives GET /bench/sql/KEY on
+//     the uncached server the same way: the SQL floor, a route of the
+//     benchmark's own that runs the scenario's pgbench SQL on the server's
+//     pool, reads the rows and answers their count, with none of the
+//     API's own work. Its rate divided by pgbench's is the highest ratio
+//     an uncached answer could reach on this machine;
+//  6. it drives GET /healthz on the cached server the same way: the floor,
 //     an answer with no database and no cache behind it. Its rate divided
 //     by pgbench's is the highest ratio a cached answer could reach on this
-//     machine, printed for each cached target.
+//     machine. Both ceilings are printed for each target.
 //
 // Usage:
 //

@@ -123,7 +123,7 @@ func runPgbench(ctx context.Context, dbURL string, sc script, name string, o opt
 	return r, nil
 }
 
-// queryCounts runs a statement of the script and returns its rows as
+// queryRows runs a statement of the script and returns its rows as
 // strings, for the equivalence checks.
 func queryRows(ctx context.Context, db *sql.DB, sc script, i int) ([][]string, error) {
 	q, args := sc.positional(i)
@@ -153,4 +153,61 @@ func queryRows(ctx context.Context, db *sql.DB, sc script, i int) ([][]string, e
 		out = append(out, rec)
 	}
 	return out, rows.Err()
+}
+
+// boundStmt is a statement of a script for database/sql, with its
+// arguments.
+type boundStmt struct {
+	q    string
+	args []any
+}
+
+// bound rewrites every statement of the script for database/sql.
+func (s script) bound() []boundStmt {
+	out := make([]boundStmt, len(s.stmts))
+	for i := range s.stmts {
+		out[i].q, out[i].args = s.positional(i)
+	}
+	return out
+}
+
+// readAll runs the statements, as one request of the API does, and reads
+// every row without converting it: all a handler must do to answer from
+// that SQL. It returns the rows read.
+func readAll(ctx context.Context, db *sql.DB, stmts []boundStmt) (int, error) {
+	n := 0
+	for _, st := range stmts {
+		rows, err := db.QueryContext(ctx, st.q, st.args...)
+		if err != nil {
+			return 0, err
+		}
+		m, err := drain(rows)
+		if err != nil {
+			return 0, err
+		}
+		n += m
+	}
+	return n, nil
+}
+
+// drain reads and closes rows.
+func drain(rows *sql.Rows) (int, error) {
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return 0, err
+	}
+	vals := make([]sql.RawBytes, len(cols))
+	ptrs := make([]any, len(cols))
+	for j := range vals {
+		ptrs[j] = &vals[j]
+	}
+	n := 0
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			return 0, err
+		}
+		n++
+	}
+	return n, rows.Err()
 }

@@ -168,6 +168,7 @@ type row struct {
 	key         string // the scenario's
 	cached      bool   // the run of the cached server
 	floor       bool   // the floor run: no SQL, no pgbench
+	sqlFloor    bool   // the SQL floor run of scenario key
 }
 
 // floorPath is the floor run's request: an answer that needs no database
@@ -235,6 +236,18 @@ func measure(ctx context.Context, o options, dbURL string, srv *server) ([]row, 
 			}
 			rows = append(rows, rw)
 		}
+		if slices.Contains(strings.Split(o.modes, ","), "uncached") {
+			rw, err := measureRun(ctx, o, db, srv, srv.uncached+sqlFloorPath+s.key)
+			if err != nil {
+				return nil, err
+			}
+			rw.label, rw.key, rw.sqlFloor = fmt.Sprintf("(%s) SQL floor: its SQL behind HTTP, nothing else", s.key), s.key, true
+			rw.pg, rw.target = pg, s.uncachedTarget
+			if pg.tps > 0 {
+				rw.ratio = rw.api.rate() / pg.tps
+			}
+			rows = append(rows, rw)
+		}
 	}
 	if o.only == "" || slices.Contains(strings.Split(o.only, ","), "floor") {
 		rw, err := measureRun(ctx, o, db, srv, srv.cached+floorPath)
@@ -276,18 +289,31 @@ func measureRun(ctx context.Context, o options, db *sql.DB, srv *server, url str
 	return rw, nil
 }
 
-// printCeilings prints, for each cached target, the ratio the floor run
-// would reach: the most any cache could give on this machine.
-func printCeilings(w io.Writer, floor row, rows []row) {
-	var parts []string
-	for _, r := range rows {
-		if !r.cached || !r.isTarget || r.pg.tps == 0 {
-			continue
+// printCeilings prints, for each target, the highest ratio any answer
+// could reach on this machine: for a cached one, the floor run's (no
+// database, no cache); for an uncached one, the scenario's SQL floor run's
+// (its SQL and nothing else).
+func printCeilings(w io.Writer, rows []row) {
+	var floor *row
+	for i := range rows {
+		if rows[i].floor {
+			floor = &rows[i]
 		}
-		parts = append(parts, fmt.Sprintf("(%s) %.2f× (target %.1f×)", r.key, floor.api.rate()/r.pg.tps, r.target))
 	}
-	if len(parts) > 0 {
-		fmt.Fprintf(w, "\nceiling: the floor's rate ÷ pgbench's, the highest ratio a cached answer could reach here: %s\n", strings.Join(parts, "; "))
+	var cached, uncached []string
+	for _, r := range rows {
+		switch {
+		case r.sqlFloor && r.pg.tps > 0:
+			uncached = append(uncached, fmt.Sprintf("(%s) %.2f× (target %.1f×)", r.key, r.ratio, r.target))
+		case floor != nil && r.cached && r.isTarget && r.pg.tps > 0:
+			cached = append(cached, fmt.Sprintf("(%s) %.2f× (target %.1f×)", r.key, floor.api.rate()/r.pg.tps, r.target))
+		}
+	}
+	if len(cached) > 0 {
+		fmt.Fprintf(w, "\nceiling, cached: the floor's rate ÷ pgbench's, the highest ratio a cached answer could reach here: %s\n", strings.Join(cached, "; "))
+	}
+	if len(uncached) > 0 {
+		fmt.Fprintf(w, "ceiling, uncached: the SQL floor's rate ÷ pgbench's, the highest ratio an uncached answer could reach here: %s\n", strings.Join(uncached, "; "))
 	}
 }
 
@@ -299,10 +325,7 @@ func ms3(d time.Duration) string { return fmt.Sprintf("%.3f", float64(d)/float64
 func printTable(w io.Writer, rows []row) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "scenario\treq/s\tp50 ms\tp99 ms\tCPU ms/req\tgen CPU ms/req\tdb CPU ms/req\tstmts/req\tpgbench tps\tpg p50 ms\tpg p99 ms\tpg db CPU ms/tx\tratio\tratio target\tp99 < 50 ms\t")
-	var (
-		missed []string
-		floor  *row
-	)
+	var missed []string
 	for _, r := range rows {
 		cpu := "n/a"
 		if r.cpuKnown {
@@ -310,8 +333,7 @@ func printTable(w io.Writer, rows []row) {
 		}
 		ratioVerdict, p99Verdict := fmt.Sprintf("≥ %.1f× ", r.target), ""
 		switch {
-		case r.floor:
-			floor = &r
+		case r.floor || r.sqlFloor:
 			ratioVerdict, p99Verdict = "(bound)", "(info)"
 		case !r.isTarget:
 			ratioVerdict, p99Verdict = "(info)", "(info)"
@@ -351,14 +373,14 @@ func printTable(w io.Writer, rows []row) {
 			rest, stmts, pgTPS, pgP50, pgP99, pgRest, ratio, ratioVerdict, p99Verdict)
 	}
 	tw.Flush()
-	if floor != nil {
-		printCeilings(w, *floor, rows)
-	}
+	printCeilings(w, rows)
 	fmt.Fprintln(w, "\nratio = API requests/s ÷ pgbench transactions/s on the same SQL (one transaction = the statements of one request).")
 	fmt.Fprintln(w, "CPU ms/req: the server process's user+system CPU per answered request (the load generator and PostgreSQL not included);")
 	fmt.Fprintln(w, "gen CPU ms/req: the load generator's (this process's) CPU per answered request;")
 	fmt.Fprintln(w, "db CPU ms/req, pg db CPU ms/tx: the machine's CPU that neither the server nor the clients used (PostgreSQL, with the kernel's")
 	fmt.Fprintln(w, "share of the traffic), per request and per pgbench transaction; stmts/req: statements PostgreSQL ran per request (pgbench: 1).")
+	fmt.Fprintln(w, "SQL floor: the scenario's SQL run by the server's pool behind the same HTTP stack, with no work of the API's (no data-version")
+	fmt.Fprintln(w, "read, no handler, no encoding); floor: GET /healthz, no database at all. They bound what the API could reach here.")
 	if len(missed) > 0 {
 		fmt.Fprintf(w, "targets missed: %s\n", strings.Join(missed, "; "))
 	} else {

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"io"
@@ -15,6 +16,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/labstack/echo/v4"
 
 	"github.com/desa-api/desa-api/internal/auth"
 	"github.com/desa-api/desa-api/internal/httpapi"
@@ -123,7 +126,7 @@ func (s *server) cpu() (time.Duration, bool) {
 // serveChild is the server process: the store over the benchmark database,
 // the services as cmd/desa-api wires them, and two routers on loopback —
 // one with the response cache (64 MiB, the default), one without
-// (CACHE_BYTES < 0: ETags only). It logs requests at info level, as the
+// (CACHE_BYTES < 0: ETags only, and the SQL floor's route). It logs requests at info level, as the
 // real server does, to nowhere. It exits when its stdin closes.
 func serveChild() error {
 	ctx := context.Background()
@@ -158,6 +161,9 @@ func serveChild() error {
 		if err != nil {
 			return err
 		}
+		if cacheBytes < 0 {
+			e.GET(sqlFloorPath+":key", sqlFloor(s.SQL()))
+		}
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
 			return err
@@ -169,4 +175,31 @@ func serveChild() error {
 	fmt.Printf("cached=%s uncached=%s\n", addrs[0], addrs[1])
 	_, _ = io.Copy(io.Discard, os.Stdin) // until the parent closes it (or dies)
 	return nil
+}
+
+// sqlFloorPath, followed by a scenario's key, is the SQL floor's request:
+// GET /bench/sql/a runs scenario a's pgbench SQL on the server's own pool
+// and answers the count of rows read. Outside /v1 it passes every
+// middleware /healthz does, and runs the answer's SQL; there is no
+// data-version read, no handler of the API's, no encoding. No uncached
+// answer that runs that SQL can be faster, so its rate bounds every
+// uncached ratio.
+const sqlFloorPath = "/bench/sql/"
+
+func sqlFloor(db *sql.DB) echo.HandlerFunc {
+	stmts := map[string][]boundStmt{}
+	for _, sc := range scenarios {
+		stmts[sc.key] = sc.sql.bound()
+	}
+	return func(c echo.Context) error {
+		st, ok := stmts[c.Param("key")]
+		if !ok {
+			return echo.ErrNotFound
+		}
+		n, err := readAll(c.Request().Context(), db, st)
+		if err != nil {
+			return err
+		}
+		return c.String(http.StatusOK, strconv.Itoa(n))
+	}
 }
