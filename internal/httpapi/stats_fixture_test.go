@@ -228,9 +228,9 @@ func (c countingStats) GroupCounts(ctx context.Context, l region.Level, sc stats
 	return c.Store.GroupCounts(ctx, l, sc, year)
 }
 
-func (c countingStats) ScoreValues(ctx context.Context, l region.Level, sc stats.Scope, year int, col string) (map[string][]fixed.Dec, error) {
+func (c countingStats) ScoreValues(ctx context.Context, l region.Level, sc stats.Scope, year int, cols []string) (map[string]map[string][]fixed.Dec, error) {
 	c.n.Add(1)
-	return c.Store.ScoreValues(ctx, l, sc, year, col)
+	return c.Store.ScoreValues(ctx, l, sc, year, cols)
 }
 
 func (c countingStats) ScoreSum(ctx context.Context, sc stats.Scope, year int) (stats.ScoreSum, error) {

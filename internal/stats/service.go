@@ -174,11 +174,9 @@ func (s *Service) Summaries(ctx context.Context, sc Scope, level region.Level, y
 	for _, c := range sc.Framework.Components {
 		cols = append(cols, c.Code)
 	}
-	vals := make(map[string]map[string][]fixed.Dec, len(cols))
-	for _, col := range cols {
-		if vals[col], err = s.store.ScoreValues(ctx, level, sc, year, col); err != nil {
-			return nil, err
-		}
+	vals, err := s.store.ScoreValues(ctx, level, sc, year, cols)
+	if err != nil {
+		return nil, err
 	}
 	out := make([]GroupSummary, len(groups))
 	for i, g := range groups {
@@ -369,17 +367,15 @@ func (s *Service) Profile(ctx context.Context, sc Scope, year int) (Profile, err
 			p.Previous = d
 		}
 	}
+	comps := componentsOf(sc.Framework)
+	vals, err := s.store.ScoreValues(ctx, "", sc, year, append([]string{"score"}, comps...))
+	if err != nil {
+		return Profile{}, err
+	}
+	p.Score = Summarize(vals["score"][""])
 	p.Components = map[string]Summary{}
-	for _, col := range append([]string{"score"}, componentsOf(sc.Framework)...) {
-		vals, err := s.store.ScoreValues(ctx, "", sc, year, col)
-		if err != nil {
-			return Profile{}, err
-		}
-		if col == "score" {
-			p.Score = Summarize(vals[""])
-		} else {
-			p.Components[col] = Summarize(vals[""])
-		}
+	for _, c := range comps {
+		p.Components[c] = Summarize(vals[c][""])
 	}
 	if p.TopMovers, err = s.store.Ranking(ctx, sc, year, year-1, true, 5); err != nil {
 		return Profile{}, err

@@ -8,7 +8,6 @@ package stats
 import (
 	"context"
 	"slices"
-	"sort"
 
 	"github.com/desa-api/desa-api/internal/fixed"
 	"github.com/desa-api/desa-api/internal/indicator"
@@ -91,7 +90,7 @@ func Summarize(vals []fixed.Dec) Summary {
 		return s
 	}
 	v := slices.Clone(vals)
-	sort.Slice(v, func(i, j int) bool { return v[i] < v[j] })
+	slices.Sort(v)
 	mean := fixed.Mean(v...)
 	s.Mean, s.Min, s.Max = &mean, &v[0], &v[len(v)-1]
 	q := func(k int) *fixed.Dec { // the k/4 quantile
@@ -191,9 +190,9 @@ type Store interface {
 	// eligible villages and its counts by status. found is false when the
 	// scope's region does not exist.
 	GroupCounts(ctx context.Context, level region.Level, sc Scope, year int) (groups []GroupCount, found bool, err error)
-	// ScoreValues returns per group the values of column ("score" or a
-	// component) that year.
-	ScoreValues(ctx context.Context, level region.Level, sc Scope, year int, column string) (map[string][]fixed.Dec, error)
+	// ScoreValues returns per column ("score" or a component) and group
+	// the column's values that year, leaving out the villages without one.
+	ScoreValues(ctx context.Context, level region.Level, sc Scope, year int, columns []string) (map[string]map[string][]fixed.Dec, error)
 	// ScoreSum counts the scores under the scope that year and sums them
 	// exactly.
 	ScoreSum(ctx context.Context, sc Scope, year int) (ScoreSum, error)

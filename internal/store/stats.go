@@ -360,25 +360,38 @@ func quoted(v string) string {
 	return l
 }
 
-// ScoreValues implements stats.Store.
-func (s *Store) ScoreValues(ctx context.Context, level region.Level, sc stats.Scope, year int, column string) (map[string][]fixed.Dec, error) {
-	if column != "score" && !slices.Contains(componentColumns, column) {
-		return nil, fmt.Errorf("store: no score column %q", column)
+// ScoreValues implements stats.Store: the columns of the scores in one
+// statement, one pass over them (not one per column).
+func (s *Store) ScoreValues(ctx context.Context, level region.Level, sc stats.Scope, year int, columns []string) (map[string]map[string][]fixed.Dec, error) {
+	sel := groupExpr("s", level) + " AS g"
+	out := make(map[string]map[string][]fixed.Dec, len(columns))
+	for _, c := range columns {
+		if c != "score" && !slices.Contains(componentColumns, c) {
+			return nil, fmt.Errorf("store: no score column %q", c)
+		}
+		sel += ", s." + c
+		out[c] = map[string][]fixed.Dec{}
 	}
-	rows, err := s.scoresOf(ctx, sc, year).Select(groupExpr("s", level) + " AS g, s." + column).
-		Where("s." + column + " IS NOT NULL").Rows()
+	rows, err := s.scoresOf(ctx, sc, year).Select(sel).Rows()
 	if err != nil {
 		return nil, translate(err)
 	}
 	defer rows.Close()
-	out := map[string][]fixed.Dec{}
+	var g string
+	vals := make([]dec, len(columns))
+	dst := []any{&g}
+	for i := range vals {
+		dst = append(dst, &vals[i])
+	}
 	for rows.Next() {
-		var g string
-		var d dec
-		if err := rows.Scan(&g, &d); err != nil {
+		if err := rows.Scan(dst...); err != nil {
 			return nil, translate(err)
 		}
-		out[g] = append(out[g], d.v)
+		for i, c := range columns {
+			if vals[i].valid {
+				out[c][g] = append(out[c][g], vals[i].v)
+			}
+		}
 	}
 	return out, translate(rows.Err())
 }

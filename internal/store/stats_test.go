@@ -75,10 +75,11 @@ func TestScoreSum(t *testing.T) {
 				if err != nil {
 					t.Fatalf("ScoreSum(%q, %d): %v", sc.Region, year, err)
 				}
-				vals, err := s.ScoreValues(ctx, "", sc, year, "score")
+				all, err := s.ScoreValues(ctx, "", sc, year, []string{"score"})
 				if err != nil {
 					t.Fatal(err)
 				}
+				vals := all["score"]
 				want := stats.ScoreSum{N: len(vals[""])}
 				for _, v := range vals[""] {
 					want.Sum += v
