@@ -171,6 +171,15 @@ type row struct {
 	sqlFloor    bool   // the SQL floor run of scenario key
 }
 
+// against sets the run's pgbench baseline, its target and its ratio.
+func (r row) against(pg pgResult, target float64) row {
+	r.pg, r.target = pg, target
+	if pg.tps > 0 {
+		r.ratio = r.api.rate() / pg.tps
+	}
+	return r
+}
+
 // floorPath is the floor run's request: an answer that needs no database
 // and no cache, through every middleware a stats answer passes (the data
 // version aside). No answer of this server on this machine is faster, so
@@ -230,11 +239,8 @@ func measure(ctx context.Context, o options, dbURL string, srv *server) ([]row, 
 				return nil, err
 			}
 			rw.label, rw.key, rw.cached = fmt.Sprintf("(%s) %s, %s", s.key, s.name, label), s.key, cached
-			rw.pg, rw.target, rw.isTarget = pg, target, !cached || s.cachedIsTarget
-			if pg.tps > 0 {
-				rw.ratio = rw.api.rate() / pg.tps
-			}
-			rows = append(rows, rw)
+			rw.isTarget = !cached || s.cachedIsTarget
+			rows = append(rows, rw.against(pg, target))
 		}
 		if slices.Contains(strings.Split(o.modes, ","), "uncached") {
 			rw, err := measureRun(ctx, o, db, srv, srv.uncached+sqlFloorPath+s.key)
@@ -242,11 +248,7 @@ func measure(ctx context.Context, o options, dbURL string, srv *server) ([]row, 
 				return nil, err
 			}
 			rw.label, rw.key, rw.sqlFloor = fmt.Sprintf("(%s) SQL floor: its SQL behind HTTP, nothing else", s.key), s.key, true
-			rw.pg, rw.target = pg, s.uncachedTarget
-			if pg.tps > 0 {
-				rw.ratio = rw.api.rate() / pg.tps
-			}
-			rows = append(rows, rw)
+			rows = append(rows, rw.against(pg, s.uncachedTarget))
 		}
 	}
 	if o.only == "" || slices.Contains(strings.Split(o.only, ","), "floor") {

@@ -126,8 +126,9 @@ func (s *server) cpu() (time.Duration, bool) {
 // serveChild is the server process: the store over the benchmark database,
 // the services as cmd/desa-api wires them, and two routers on loopback —
 // one with the response cache (64 MiB, the default), one without
-// (CACHE_BYTES < 0: ETags only, and the SQL floor's route). It logs requests at info level, as the
-// real server does, to nowhere. It exits when its stdin closes.
+// (CACHE_BYTES < 0: ETags only), which also serves the SQL floor's route.
+// It logs requests at info level, as the real server does, to nowhere. It
+// exits when its stdin closes.
 func serveChild() error {
 	ctx := context.Background()
 	if path := os.Getenv("DESA_BENCH_CPUPROFILE"); path != "" {
