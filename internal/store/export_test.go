@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
 	"gorm.io/gorm"
 
@@ -135,4 +136,20 @@ func MigrateTo(ctx context.Context, s *Store, version int64) error {
 		_, err = p.UpTo(ctx, version)
 	}
 	return err
+}
+
+// StatementCacheCapacity is the statement cache capacity of a pooled pgx
+// connection of s.
+func StatementCacheCapacity(ctx context.Context, s *Store) (int, error) {
+	conn, err := s.SQL().Conn(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer conn.Close()
+	var n int
+	err = conn.Raw(func(dc any) error {
+		n = dc.(*stdlib.Conn).Conn().Config().StatementCacheCapacity
+		return nil
+	})
+	return n, err
 }

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -180,12 +181,23 @@ func Connect(ctx context.Context, rawURL string, opt Options) (*Store, error) {
 	return &Store{db: db, dialect: dialect, replicas: len(opt.ReadURLs), versions: &versionReads{}, sqlDB: sqlDB}, nil
 }
 
-// pgDSN adds the options of opt to a PostgreSQL URL.
+// statementCacheCapacity bounds the statements pgx keeps prepared on each
+// connection (its default is 512). Distributions send their values as
+// literals (see GroupCounts), so a long tail of regions and years makes
+// as many statements, and PostgreSQL keeps each one's plan, about 80 KB
+// for a distribution, in the connection's backend: after 1,542 distinct
+// district distributions a backend held 46 MB with 512 and 15 MB with
+// 128, the statements answering as fast. A URL's own
+// statement_cache_capacity wins.
+const statementCacheCapacity = 128
+
+// pgDSN adds the options of opt to a PostgreSQL URL, and the statement
+// cache's capacity.
 func pgDSN(dsn string, opt Options) string {
 	if opt.StatementTimeout > 0 {
 		dsn = withParam(dsn, "statement_timeout", fmt.Sprint(opt.StatementTimeout.Milliseconds()))
 	}
-	return dsn
+	return withParam(dsn, "statement_cache_capacity", strconv.Itoa(statementCacheCapacity))
 }
 
 func withParam(rawURL, key, value string) string {
