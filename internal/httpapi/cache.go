@@ -95,13 +95,18 @@ func (rc *respCache) put(e *cached) {
 	}
 }
 
-// cacheKey identifies an answer: the request URI and the representation.
-func cacheKey(r *http.Request) string {
+// cacheKey identifies an answer: the request URI and the representation,
+// its format and whether it may be gzipped (see gzipWriter).
+func cacheKey(r *http.Request) (key string, gzip bool) {
 	format := "json"
 	if r.URL.Query().Get("format") == "csv" || strings.Contains(r.Header.Get(echo.HeaderAccept), "text/csv") {
 		format = "csv"
 	}
-	return r.URL.RequestURI() + "|" + format
+	key = r.URL.RequestURI() + "|" + format
+	if acceptsGzip(r.Header.Get(echo.HeaderAcceptEncoding)) {
+		return key + "|gzip", true
+	}
+	return key, false
 }
 
 func etagOf(key string, version int64) string {
@@ -124,7 +129,10 @@ func matches(header, etag string) bool {
 // conditional gives every GET under /v1 an ETag derived from the data
 // version and the request (a single resource's own ETag, from resource,
 // where it has one), answers 304 to a matching If-None-Match without
-// computing anything, and serves repeats from the in-process cache.
+// computing anything, and serves repeats from the in-process cache. It
+// gzips the answers of clients that accept it (gzipWriter): a compressed
+// answer is a representation of its own, with its own key and ETag, so a
+// repeat is served compressed without compressing again.
 func conditional(version func(context.Context) (int64, error), resource func(echo.Context) (string, bool, error),
 	rc *respCache, cacheControl string) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
@@ -143,7 +151,7 @@ func conditional(version func(context.Context) (int64, error), resource func(ech
 			if err != nil {
 				return err
 			}
-			key := cacheKey(req)
+			key, gz := cacheKey(req)
 			etag := etagOf(key, v)
 			if resource == nil {
 				// no single-resource ETags
@@ -156,7 +164,7 @@ func conditional(version func(context.Context) (int64, error), resource func(ech
 				etag = strings.TrimSuffix(tag, `"`) + "." + strings.TrimPrefix(etag, `"`)
 			}
 			h := c.Response().Header()
-			h.Set(echo.HeaderVary, echo.HeaderAccept)
+			h.Set(echo.HeaderVary, echo.HeaderAccept+", "+echo.HeaderAcceptEncoding)
 			if cacheControl != "" {
 				h.Set("Cache-Control", cacheControl)
 			}
@@ -199,11 +207,20 @@ func conditional(version func(context.Context) (int64, error), resource func(ech
 			h.Set("ETag", etag)
 			rec := &recorder{ResponseWriter: c.Response().Writer, limit: rc.max / 8}
 			c.Response().Writer = rec
-			err = next(c)
+			if gz {
+				zw := newGzipWriter(rec)
+				c.Response().Writer = zw
+				err = next(c)
+				if ferr := zw.finish(); err == nil {
+					err = ferr
+				}
+			} else {
+				err = next(c)
+			}
 			c.Response().Writer = rec.ResponseWriter
 			if err == nil && c.Response().Status == http.StatusOK && !rec.overflow && rc.max > 0 {
 				saved := http.Header{}
-				for _, k := range []string{echo.HeaderContentType, "Link"} {
+				for _, k := range []string{echo.HeaderContentType, echo.HeaderContentEncoding, "Link"} {
 					if vals := h.Values(k); len(vals) > 0 {
 						saved[k] = vals
 					}

@@ -8,6 +8,7 @@ package httpapi_test
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/csv"
 	"encoding/json"
@@ -161,7 +162,8 @@ type request struct {
 type response struct {
 	status int
 	header http.Header
-	body   []byte
+	body   []byte // decompressed, when the answer was gzipped
+	wire   []byte // the body as sent
 }
 
 // do sends r through the router and checks what holds for every response:
@@ -195,15 +197,32 @@ func (a *api) do(t *testing.T, r request) response {
 	}
 	rec := httptest.NewRecorder()
 	a.e.ServeHTTP(rec, req)
-	res := response{status: rec.Code, header: rec.Header(), body: rec.Body.Bytes()}
+	res := response{status: rec.Code, header: rec.Header(), body: rec.Body.Bytes(), wire: rec.Body.Bytes()}
 
 	what := r.method + " " + r.target
+	if res.header.Get(echo.HeaderContentEncoding) == "gzip" {
+		res.body = gunzip(t, what, res.wire)
+	}
 	validate(t, what, req, res)
 	checkNoLeak(t, what, res)
 	if res.status >= 400 {
 		checkProblem(t, what, req, res)
 	}
 	return res
+}
+
+// gunzip decompresses a gzipped answer's body.
+func gunzip(t *testing.T, what string, b []byte) []byte {
+	t.Helper()
+	zr, err := gzip.NewReader(bytes.NewReader(b))
+	if err != nil {
+		t.Fatalf("%s: a gzip body that does not open: %v", what, err)
+	}
+	out, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatalf("%s: a gzip body that does not decompress: %v", what, err)
+	}
+	return out
 }
 
 // spec is the published OpenAPI 3 document and a router over it, built once.

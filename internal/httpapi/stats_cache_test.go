@@ -103,8 +103,8 @@ func TestStatsETagOnEveryGet(t *testing.T) {
 			target = strings.ReplaceAll(target, "{import}", id)
 			res := a.get(t, target, http.StatusOK)
 			etag := etagOf(t, target, res)
-			if cc, vary := res.header.Get("Cache-Control"), res.header.Get("Vary"); cc != "no-cache" || vary != "Accept" {
-				t.Errorf("GET %s: Cache-Control %q, Vary %q; want no-cache, Accept", target, cc, vary)
+			if cc, vary := res.header.Get("Cache-Control"), res.header.Get("Vary"); cc != "no-cache" || vary != "Accept, Accept-Encoding" {
+				t.Errorf("GET %s: Cache-Control %q, Vary %q; want no-cache, Accept, Accept-Encoding", target, cc, vary)
 			}
 			for _, inm := range []string{etag, "W/" + etag, `"other", ` + etag, "*"} {
 				res := a.get(t, target, http.StatusNotModified, "If-None-Match", inm)
