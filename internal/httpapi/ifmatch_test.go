@@ -49,6 +49,16 @@ func TestSingleResourceETags(t *testing.T) {
 		// The old ETag still passes If-Match on the unchanged resource.
 		wantStatus(t, "PATCH 64 with its older ETag", a.do(t, request{method: http.MethodPatch, target: "/v1/provinces/64",
 			body: `{"name":"Kaltim"}`, key: a.writer, header: map[string]string{"If-Match": before}}), http.StatusOK)
+		// The ETag a client accepting gzip read (another representation, its
+		// own tag) names the same state: it passes If-Match as well.
+		gz := a.do(t, request{target: "/v1/programs/" + p.ID, header: map[string]string{"Accept-Encoding": "gzip"}})
+		plain := a.etag(t, "/v1/programs/"+p.ID)
+		if tag := gz.header.Get("ETag"); tag == plain || state(tag) != state(plain) {
+			t.Errorf("program ETag accepting gzip %s, plain %s: want other tags naming the same state", tag, plain)
+		}
+		wantStatus(t, "PATCH the program with the ETag read accepting gzip", a.do(t, request{method: http.MethodPatch,
+			target: "/v1/programs/" + p.ID, body: `{"title":"Desa Berdaya bersama"}`, key: a.admin,
+			header: map[string]string{"If-Match": gz.header.Get("ETag")}}), http.StatusOK)
 	})
 }
 
