@@ -123,10 +123,10 @@ func (w *gzipWriter) send() error {
 
 // Flush sends what the handler wrote so far, compressed from here on.
 func (w *gzipWriter) Flush() {
+	if w.code == 0 {
+		w.WriteHeader(http.StatusOK)
+	}
 	if !w.passthrough {
-		if w.code == 0 {
-			w.WriteHeader(http.StatusOK)
-		}
 		if w.zw == nil {
 			w.start()
 		}

@@ -100,6 +100,11 @@ func TestGzipWriter(t *testing.T) {
 			w.Header().Set(echo.HeaderContentEncoding, "br")
 			io.WriteString(w, long)
 		}, wantBody: long, status: 200},
+		{name: "own encoding, flushed first", handler: func(w http.ResponseWriter) {
+			w.Header().Set(echo.HeaderContentEncoding, "br")
+			w.(http.Flusher).Flush()
+			io.WriteString(w, long)
+		}, wantBody: long, flushed: true, status: 200},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rec := httptest.NewRecorder()
