@@ -100,9 +100,14 @@ func (w *gzipWriter) Write(p []byte) (int, error) {
 	return len(p), w.send()
 }
 
-// start begins compressing, with the bytes held so far.
+// start begins compressing, with the bytes held so far. net/http would
+// sniff a missing Content-Type from the compressed bytes: it is sniffed
+// from the answer's own.
 func (w *gzipWriter) start() {
 	h := w.Header()
+	if h.Get(echo.HeaderContentType) == "" {
+		h.Set(echo.HeaderContentType, http.DetectContentType(w.held))
+	}
 	h.Set(echo.HeaderContentEncoding, "gzip")
 	h.Del(echo.HeaderContentLength)
 	w.zw = gzipWriters.Get().(*gzip.Writer)

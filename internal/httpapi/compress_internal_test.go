@@ -131,6 +131,9 @@ func TestGzipWriter(t *testing.T) {
 			if rec.Flushed != tc.flushed {
 				t.Errorf("flushed %v, want %v", rec.Flushed, tc.flushed)
 			}
+			if ct := rec.Header().Get(echo.HeaderContentType); tc.gzipped && !strings.HasPrefix(ct, "text/plain") {
+				t.Errorf("Content-Type %q, want the one sniffed from the answer itself (text/plain)", ct)
+			}
 		})
 	}
 }
