@@ -172,3 +172,12 @@ func (w *gzipWriter) finish() error {
 }
 
 func (w *gzipWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// gzipped compresses b whole, for a document served many times.
+func gzipped(b []byte) []byte {
+	var buf bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	_, _ = zw.Write(b) // into a bytes.Buffer: cannot fail
+	_ = zw.Close()
+	return buf.Bytes()
+}

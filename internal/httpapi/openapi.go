@@ -177,7 +177,15 @@ func openAPI3() ([]byte, error) {
 //	@Failure	401	{object}	Problem
 //	@Router		/openapi.json [get]
 func (h *handlers) openAPI(c echo.Context) error {
-	return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, h.openapi)
+	hd := c.Response().Header()
+	hd.Add(echo.HeaderVary, echo.HeaderAcceptEncoding)
+	body := h.openapi
+	if acceptsGzip(c.Request().Header.Get(echo.HeaderAcceptEncoding)) {
+		hd.Set(echo.HeaderContentEncoding, "gzip")
+		body = h.openapiGzip()
+	}
+	hd.Set(echo.HeaderContentLength, strconv.Itoa(len(body)))
+	return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, body)
 }
 
 var swaggerUI = echoSwagger.WrapHandler

@@ -1,9 +1,12 @@
 package httpapi_test
 
 import (
+	"bytes"
 	"context"
 	"net/http"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -56,6 +59,18 @@ func TestServedOpenAPI(t *testing.T) {
 	del := doc.Paths.Value("/v1/villages/{code}").Delete
 	if mt := del.Responses.Status(409).Value.Content; mt["application/problem+json"] == nil || len(mt) != 1 {
 		t.Errorf("DELETE 409 media types = %v, want application/problem+json only", mt)
+	}
+	// The same document gzipped to a client that accepts it, each with its
+	// length.
+	gz := a.do(t, request{target: "/openapi.json", header: map[string]string{"Accept-Encoding": "gzip"}})
+	if gz.header.Get("Content-Encoding") != "gzip" || !bytes.Equal(gz.body, res.body) || len(gz.wire) >= len(res.wire)/4 {
+		t.Errorf("/openapi.json accepting gzip: Content-Encoding %q, %d bytes for %d, same document: %v",
+			gz.header.Get("Content-Encoding"), len(gz.wire), len(res.wire), bytes.Equal(gz.body, res.body))
+	}
+	for _, r := range []response{res, gz} {
+		if cl, vary := r.header.Get("Content-Length"), strings.Join(r.header.Values("Vary"), ", "); cl != strconv.Itoa(len(r.wire)) || !strings.Contains(vary, "Accept-Encoding") {
+			t.Errorf("/openapi.json: Content-Length %q for %d bytes, Vary %q", cl, len(r.wire), vary)
+		}
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"reflect"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -114,7 +115,7 @@ func New(svc Services, cfg Config) (*echo.Echo, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := &handlers{svc: svc, openapi: openapi, importLimit: middleware.BodyLimit(cfg.ImportBodyLimit),
+	h := &handlers{svc: svc, openapi: openapi, openapiGzip: sync.OnceValue(func() []byte { return gzipped(openapi) }), importLimit: middleware.BodyLimit(cfg.ImportBodyLimit),
 		cache: newRespCache(cfg.CacheBytes)}
 	h.metrics = newMetrics(h.cache, cfg.Collectors)
 	e := echo.New()
@@ -155,6 +156,7 @@ func New(svc Services, cfg Config) (*echo.Echo, error) {
 type handlers struct {
 	svc         Services
 	openapi     []byte
+	openapiGzip func() []byte // openapi gzipped, once, when first asked for
 	importLimit echo.MiddlewareFunc
 	cache       *respCache
 	metrics     *metrics
