@@ -115,8 +115,8 @@ func New(svc Services, cfg Config) (*echo.Echo, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := &handlers{svc: svc, openapi: openapi, openapiGzip: sync.OnceValue(func() []byte { return gzipped(openapi) }), importLimit: middleware.BodyLimit(cfg.ImportBodyLimit),
-		cache: newRespCache(cfg.CacheBytes)}
+	h := &handlers{svc: svc, openapi: openapi, importLimit: middleware.BodyLimit(cfg.ImportBodyLimit),
+		openapiGzip: sync.OnceValue(func() []byte { return gzipped(openapi) }), cache: newRespCache(cfg.CacheBytes)}
 	h.metrics = newMetrics(h.cache, cfg.Collectors)
 	e := echo.New()
 	e.JSONSerializer = jsonSerializer{}
