@@ -207,15 +207,16 @@ func conditional(version func(context.Context) (int64, error), resource func(ech
 			h.Set("ETag", etag)
 			rec := &recorder{ResponseWriter: c.Response().Writer, limit: rc.max / 8}
 			c.Response().Writer = rec
+			var zw *gzipWriter
 			if gz {
-				zw := newGzipWriter(rec)
+				zw = newGzipWriter(rec)
 				c.Response().Writer = zw
-				err = next(c)
+			}
+			err = next(c)
+			if zw != nil {
 				if ferr := zw.finish(); err == nil {
 					err = ferr
 				}
-			} else {
-				err = next(c)
 			}
 			c.Response().Writer = rec.ResponseWriter
 			if err == nil && c.Response().Status == http.StatusOK && !rec.overflow && rc.max > 0 {
