@@ -31,9 +31,9 @@ var savedHeaders = []string{echo.HeaderContentType, echo.HeaderLocation, "Cache-
 // stays (a retry gets 409 saying the change was made), so a failure between
 // a commit and its answer cannot lead to a second change.
 //
-// The body is read whole to fingerprint it, within the route's body limit
-// (importLimit for imports; the global limit has been applied to the rest).
-func idempotent(svc *idempotency.Service, importLimit int64, log *slog.Logger) echo.MiddlewareFunc {
+// The body is read whole, as decoded, to fingerprint it, within the route's
+// body limit (limit(c)).
+func idempotent(svc *idempotency.Service, limit func(echo.Context) int64, log *slog.Logger) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			req := c.Request()
@@ -46,11 +46,7 @@ func idempotent(svc *idempotency.Service, importLimit int64, log *slog.Logger) e
 			if err := idempotency.CheckKey(key); err != nil {
 				return err
 			}
-			body := req.Body
-			if c.Path() == "/v1/imports" {
-				body = http.MaxBytesReader(c.Response(), body, importLimit)
-			}
-			b, err := io.ReadAll(body)
+			b, err := io.ReadAll(http.MaxBytesReader(c.Response(), req.Body, limit(c)))
 			var he *echo.HTTPError // the body limit's 413
 			if errors.As(err, &he) {
 				return err

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"strings"
 	"testing"
 
@@ -444,6 +445,10 @@ func TestImportRequestErrors(t *testing.T) {
 		{"JSON array not closed", "?kind=scores&framework=idm&mode=partial", "application/json", `[{"village_code":"64.01.01.2009","year":2024}`, indicators, 400, nil},
 		{"JSON cut in a row", "?kind=scores&framework=idm&mode=partial", "application/json", `[{"village_code":"64.01.01.2009","year":20`, indicators, 400, nil},
 		{"not JSON", "?kind=scores&framework=idm&mode=partial", "application/json", `[{"village_code":"64.01.01.2009",}]`, indicators, 400, nil},
+		{"a second JSON array", "?kind=scores&framework=idm&mode=partial", "application/json",
+			`[{"village_code":"64.01.01.2009","year":2024,"score":0.5}] [{"village_code":"64.01.01.2010","year":2024,"score":0.5}]`, indicators, 400, nil},
+		{"text after the JSON array", "?kind=scores&framework=idm&mode=partial", "application/json",
+			`[{"village_code":"64.01.01.2009","year":2024,"score":0.5}] ok`, indicators, 400, nil},
 	}
 	eachEngine(t, func(t *testing.T, a *api) {
 		keys := map[string]string{indicators: a.indicators, writer: a.writer, reader: a.reader, none: ""}
@@ -461,7 +466,7 @@ func TestImportRequestErrors(t *testing.T) {
 			t.Errorf("refused imports stored scores (-want +got):\n%s", diff)
 		}
 		// Empty but well-formed bodies are imports of no rows.
-		for ct, body := range map[string]string{"text/csv": scoreHeader + "\n", "application/json": "[]"} {
+		for ct, body := range map[string]string{"text/csv": scoreHeader + "\n", "application/json": "[]\n"} {
 			res := a.importScores(t, "", ct, body)
 			wantStatus(t, ct+" without rows", res, http.StatusCreated)
 			if r := decode[httpapi.ImportReport](t, res); r.Rows != 0 || r.Applied {
@@ -574,6 +579,46 @@ func TestImportDefaultLimit(t *testing.T) {
 		n, err := a.s.CountScores(context.Background(), "idm")
 		if err != nil || n != 0 {
 			t.Errorf("stored %d scores (%v), want none", n, err)
+		}
+	})
+}
+
+// cutShort reads r, then fails with err, as a request body does when its
+// client goes away mid-upload or stalls past the server's read timeout.
+type cutShort struct {
+	r   io.Reader
+	err error
+}
+
+func (c cutShort) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	if err == io.EOF {
+		err = c.err
+	}
+	return n, err
+}
+
+// TestImportBodyCutShort: a body that ends before its client sent it all,
+// or whose client stalls, is the client's failure (400), in the header or
+// among the rows, not the database's (503, as the same errors from the
+// driver would be), and nothing is stored.
+func TestImportBodyCutShort(t *testing.T) {
+	rows := scoreHeader + "\n" + strings.Repeat("64.01.01.2009,2024,,,,0.5,\n", 3)
+	eachEngine(t, func(t *testing.T, a *api) {
+		for _, tc := range []struct{ what, ct, body string }{
+			{"in the CSV header", "text/csv", scoreHeader[:10]},
+			{"among the CSV rows", "text/csv", rows},
+			{"in the JSON array", "application/json", `[{"village_code":"64.01.01.2009","year":2024,"score":0.5}`},
+			{"after the JSON array", "application/json", `[{"village_code":"64.01.01.2009","year":2024,"score":0.5}]`},
+		} {
+			for _, err := range []error{io.ErrUnexpectedEOF, os.ErrDeadlineExceeded} {
+				res := a.do(t, request{method: http.MethodPost, target: "/v1/imports?kind=scores&framework=idm&mode=partial",
+					bodyReader: cutShort{strings.NewReader(tc.body), err}, contentType: tc.ct, key: a.indicators})
+				wantStatus(t, fmt.Sprintf("a body cut short %s (%v)", tc.what, err), res, http.StatusBadRequest)
+			}
+		}
+		if diff := cmp.Diff([]string{}, storedScores(t, a)); diff != "" {
+			t.Errorf("bodies cut short stored scores (-want +got):\n%s", diff)
 		}
 	})
 }

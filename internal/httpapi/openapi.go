@@ -33,6 +33,7 @@ func OpenAPI3() (*openapi3.T, error) {
 	addNotModified(v3)
 	addPreconditions(v3)
 	addIdempotency(v3)
+	addBodyEncoding(v3)
 	return v3, nil
 }
 
@@ -73,6 +74,33 @@ func addIdempotency(doc *openapi3.T) {
 		}
 		if op.Responses.Value("422") == nil {
 			op.Responses.Set("422", failure("Unprocessable Entity: the Idempotency-Key was used with a different request"))
+		}
+	}
+}
+
+// addBodyEncoding documents what gunzipBody and the body limits add to
+// every operation with a request body: Content-Encoding, 413 and 415.
+func addBodyEncoding(doc *openapi3.T) {
+	problem := openapi3.NewContentWithSchemaRef(
+		openapi3.NewSchemaRef("#/components/schemas/Problem", doc.Components.Schemas["Problem"].Value), []string{problemJSON})
+	p := openapi3.NewHeaderParameter(echo.HeaderContentEncoding).WithDescription(
+		"gzip to send the body compressed; the body limit (BODY_LIMIT, IMPORT_BODY_LIMIT for imports) bounds " +
+			"both the bytes sent and the bytes they decode to")
+	p.Schema = openapi3.NewStringSchema().WithEnum("gzip", "x-gzip", "identity").NewRef()
+	for _, item := range doc.Paths.Map() {
+		for _, op := range item.Operations() {
+			if op.RequestBody == nil {
+				continue
+			}
+			op.AddParameter(p)
+			if op.Responses.Value("413") == nil {
+				op.Responses.Set("413", &openapi3.ResponseRef{Value: openapi3.NewResponse().
+					WithDescription("Content Too Large: the body, sent or decoded, is over the body limit").WithContent(problem)})
+			}
+			if op.Responses.Value("415") == nil {
+				op.Responses.Set("415", &openapi3.ResponseRef{Value: openapi3.NewResponse().
+					WithDescription("Unsupported Media Type: a Content-Encoding other than gzip (see Accept-Encoding)").WithContent(problem)})
+			}
 		}
 	}
 }

@@ -132,8 +132,7 @@ func New(svc Services, cfg Config) (*echo.Echo, error) {
 			cfg.Logger.Error("panic", "error", err.Error(), "stack", string(stack))
 			return err
 		}}),
-		middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: cfg.BodyLimit,
-			Skipper: func(c echo.Context) bool { return c.Path() == "/v1/imports" && c.Request().Method == http.MethodPost }}),
+		middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: cfg.BodyLimit, Skipper: isImport}),
 		middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{Timeout: cfg.RequestTimeout}),
 		wholeSegments,
 		authenticate(svc.Keys),
@@ -141,15 +140,30 @@ func New(svc Services, cfg Config) (*echo.Echo, error) {
 	if cfg.RateLimitRPS > 0 {
 		e.Use(rateLimit(cfg.RateLimitRPS, max(cfg.RateLimitBurst, 1)))
 	}
+	bodyLimit, err := bytes.Parse(cfg.BodyLimit)
+	if err != nil {
+		return nil, fmt.Errorf("httpapi: body limit %q: %w", cfg.BodyLimit, err)
+	}
 	importLimit, err := bytes.Parse(cfg.ImportBodyLimit)
 	if err != nil {
 		return nil, fmt.Errorf("httpapi: import body limit %q: %w", cfg.ImportBodyLimit, err)
 	}
-	e.Use(idempotent(svc.Idempotency, importLimit, cfg.Logger))
+	limit := func(c echo.Context) int64 {
+		if isImport(c) {
+			return importLimit
+		}
+		return bodyLimit
+	}
+	e.Use(gunzipBody(limit), idempotent(svc.Idempotency, limit, cfg.Logger))
 	e.Use(conditional(svc.DataVersion, h.resourceETag, h.cache, cfg.CacheControl),
 		h.preconditions(cfg.RequireIfMatch))
 	routes(e, h)
 	return e, nil
+}
+
+// isImport reports whether c is an import, whose body has a limit of its own.
+func isImport(c echo.Context) bool {
+	return c.Path() == "/v1/imports" && c.Request().Method == http.MethodPost
 }
 
 // handlers holds what every handler needs.
@@ -214,10 +228,17 @@ func bind(c echo.Context, v any) error {
 	if err := dec.Decode(v); err != nil {
 		return bodyError(err)
 	}
-	if dec.More() {
+	// Read to the body's end: nothing after the value goes unread, and a
+	// corrupt gzip body is caught (its checksum comes last).
+	_, err := dec.Token()
+	var syn *json.SyntaxError
+	switch {
+	case err == io.EOF:
+		return nil
+	case err == nil, errors.As(err, &syn):
 		return apperr.New(apperr.BadRequest, "the body has data after its JSON value")
 	}
-	return nil
+	return bodyError(err)
 }
 
 // bodyError explains a JSON decoding failure without echoing internals.
@@ -227,7 +248,10 @@ func bodyError(err error) error {
 		typ *json.UnmarshalTypeError
 		mbe *http.MaxBytesError
 	)
+	var ae *apperr.Error
 	switch {
+	case errors.As(err, &ae): // a corrupt gzip body
+		return ae
 	case errors.As(err, &mbe):
 		return apperr.New(apperr.TooLarge, "the body is larger than %d bytes", mbe.Limit)
 	case errors.As(err, &syn):

@@ -650,8 +650,12 @@ func newRowReader(format string, body io.Reader) (*rowReader, error) {
 		if err == io.EOF {
 			return nil, apperr.New(apperr.BadRequest, "the body is empty: want a CSV header row and data rows")
 		}
-		if err != nil {
+		var pe *csv.ParseError
+		if errors.As(err, &pe) {
 			return nil, apperr.New(apperr.BadRequest, "the CSV header cannot be read: %s", csvErr(err))
+		}
+		if err != nil {
+			return nil, readErr(err)
 		}
 		for i := range header {
 			header[i] = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(header[i], "\ufeff")))
@@ -665,7 +669,10 @@ func newRowReader(format string, body io.Reader) (*rowReader, error) {
 		if err == io.EOF {
 			return nil, apperr.New(apperr.BadRequest, "the body is empty: want a JSON array of objects")
 		}
-		if d, ok := tok.(json.Delim); err != nil || !ok || d != '[' {
+		if err != nil {
+			return nil, readErr(err)
+		}
+		if d, ok := tok.(json.Delim); !ok || d != '[' {
 			return nil, apperr.New(apperr.BadRequest, "the body must be a JSON array of objects")
 		}
 		return &rowReader{json: dec}, nil
@@ -726,8 +733,13 @@ func (r *rowReader) next() (record, error) {
 		return record{values: r.vals}, nil
 	}
 	if !r.json.More() {
+		// The array's end, then the body's: read to EOF, so that nothing
+		// after the array goes unread and a corrupt body is caught.
 		if _, err := r.json.Token(); err != nil {
-			return record{}, apperr.New(apperr.BadRequest, "the JSON array is not closed")
+			return record{}, classified(err, "the JSON array is not closed")
+		}
+		if _, err := r.json.Token(); err != io.EOF {
+			return record{}, classified(err, "the body has data after its JSON array")
 		}
 		return record{}, io.EOF
 	}
@@ -763,6 +775,17 @@ func csvErr(err error) string {
 		return fmt.Sprintf("line %d, column %d: %v", pe.Line, pe.Column, pe.Err)
 	}
 	return "unreadable"
+}
+
+// classified passes on an error the body reader already classified (the
+// body limit's, a corrupt gzip), and makes anything else (nil included) a
+// 400 with message.
+func classified(err error, message string) error {
+	var ae *apperr.Error
+	if errors.As(err, &ae) {
+		return err
+	}
+	return apperr.New(apperr.BadRequest, "%s", message)
 }
 
 // readErr passes on errors the body reader already classified (the HTTP

@@ -294,10 +294,14 @@ func MigrationVersions(d Dialect) ([]int64, error) {
 }
 
 // translate maps database errors to apperr kinds. Messages are generic: the
-// domain layer knows what was being done and says it better.
+// domain layer knows what was being done and says it better. An error that
+// already has a kind keeps it: a transaction's function may fail for the
+// client's reasons (an import's body cut short wraps io.ErrUnexpectedEOF,
+// which from the driver would mean a lost connection).
 func translate(err error) error {
-	if err == nil {
-		return nil
+	var ae *apperr.Error
+	if err == nil || errors.As(err, &ae) {
+		return err
 	}
 	err = pgConstraint(err)
 	switch {
