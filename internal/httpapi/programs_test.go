@@ -445,7 +445,11 @@ func TestProgramNotFound(t *testing.T) {
 			{http.MethodDelete, "/v1/programs/" + p.ID + "/activities/x", ""},
 			{http.MethodDelete, "/v1/programs/" + p.ID + "/villages/64.01.01.2001", ""},
 		} {
-			wantProblem(t, r.method+" "+r.target, a.write(t, r.method, r.target, r.body), http.StatusNotFound)
+			// The detail says what is missing: a write's transaction must
+			// not turn the service's message into the store's "not found".
+			if p := wantProblem(t, r.method+" "+r.target, a.write(t, r.method, r.target, r.body), http.StatusNotFound); p.Detail == "not found" {
+				t.Errorf("%s %s: detail %q does not say what is missing", r.method, r.target, p.Detail)
+			}
 		}
 	})
 }
