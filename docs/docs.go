@@ -8779,6 +8779,7 @@ const docTemplate = `{
                 },
                 "derived_status": {
                     "type": "string",
+                    "x-nullable": true,
                     "example": "maju"
                 },
                 "district_code": {
@@ -8790,7 +8791,7 @@ const docTemplate = `{
                     "example": "Karang Pilang"
                 },
                 "framework": {
-                    "description": "With framework/year (or status, or sort=score): the village's score\nthat year. Score and status are null where it has none.",
+                    "description": "With framework/year (or status, or sort=score): the village's score\nthat year. Score and status are null where it has none; without a\nframework and year the five fields are left out.",
                     "type": "string",
                     "example": "idm"
                 },
@@ -8816,10 +8817,12 @@ const docTemplate = `{
                 },
                 "score": {
                     "type": "number",
+                    "x-nullable": true,
                     "example": 0.7444
                 },
                 "status": {
                     "type": "string",
+                    "x-nullable": true,
                     "example": "maju"
                 },
                 "type": {

@@ -73,23 +73,36 @@ func TestStatusDistributionJSONIsEncodingJSON(t *testing.T) {
 	}
 }
 
+// TestVillageJSONIsEncodingJSON: appendJSON writes what encoding/json
+// writes of the struct, but for a village with a framework and year and
+// no score, whose score fields are null rather than left out; MarshalJSON
+// is appendJSON.
 func TestVillageJSONIsEncodingJSON(t *testing.T) {
 	type plain Village // encoding/json's own rendering: no appendJSON
 	fw, year, status := "idm", 2024, "maju"
 	score := fixed.MustParse("0.7444")
-	for _, v := range []Village{
-		{Code: "35.78.01.1001", Name: "Karang Pilang", Type: "kelurahan", DistrictCode: "35.78.01", RegencyCode: "35.78",
-			ProvinceCode: "35", DistrictName: "Karang Pilang", RegencyName: "Kota Surabaya", ProvinceName: "Jawa Timur"},
-		{Code: "64.01.01.2001", Name: `Desa "<Baru>" & \` + "\x01\u2028", Type: "desa", Framework: &fw, Year: &year, Score: &score,
-			Status: &status, DerivedStatus: &status},
-		{Code: "64.01.01.2002", Framework: &fw, Year: &year},
+	const nulls = `,"score":null,"status":null,"derived_status":null`
+	for _, tc := range []struct {
+		v     Village
+		nulls string // what encoding/json leaves out
+	}{
+		{v: Village{Code: "35.78.01.1001", Name: "Karang Pilang", Type: "kelurahan", DistrictCode: "35.78.01", RegencyCode: "35.78",
+			ProvinceCode: "35", DistrictName: "Karang Pilang", RegencyName: "Kota Surabaya", ProvinceName: "Jawa Timur"}},
+		{v: Village{Code: "64.01.01.2001", Name: `Desa "<Baru>" & \` + "\x01\u2028", Type: "desa", Framework: &fw, Year: &year, Score: &score,
+			Status: &status, DerivedStatus: &status}},
+		{v: Village{Code: "64.01.01.2002", Framework: &fw, Year: &year}, nulls: nulls},
+		{v: Village{Code: "64.01.01.2003", Framework: &fw, Year: &year, Score: &score}, nulls: `,"status":null,"derived_status":null`},
 	} {
-		want, err := json.Marshal(plain(v))
+		want, err := json.Marshal(plain(tc.v))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := v.appendJSON(nil); string(got) != string(want) {
-			t.Errorf("appendJSON:\n%s\nencoding/json:\n%s", got, want)
+		want = append(want[:len(want)-1], tc.nulls+"}"...)
+		if got := tc.v.appendJSON(nil); string(got) != string(want) {
+			t.Errorf("appendJSON:\n%s\nwant:\n%s", got, want)
+		}
+		if got, err := json.Marshal(tc.v); err != nil || string(got) != string(want) {
+			t.Errorf("json.Marshal: %s, %v\nwant:\n%s", got, err, want)
 		}
 	}
 }

@@ -82,17 +82,22 @@ type Village struct {
 	RegencyName  string `json:"regency_name" example:"Kota Surabaya"`
 	ProvinceName string `json:"province_name" example:"Jawa Timur"`
 	// With framework/year (or status, or sort=score): the village's score
-	// that year. Score and status are null where it has none.
+	// that year. Score and status are null where it has none; without a
+	// framework and year the five fields are left out.
 	Framework     *string    `json:"framework,omitempty" example:"idm"`
 	Year          *int       `json:"year,omitempty" example:"2024"`
-	Score         *fixed.Dec `json:"score,omitempty" swaggertype:"number" example:"0.7444"`
-	Status        *string    `json:"status,omitempty" example:"maju"`
-	DerivedStatus *string    `json:"derived_status,omitempty" example:"maju"`
+	Score         *fixed.Dec `json:"score,omitempty" extensions:"x-nullable" swaggertype:"number" example:"0.7444"`
+	Status        *string    `json:"status,omitempty" extensions:"x-nullable" example:"maju"`
+	DerivedStatus *string    `json:"derived_status,omitempty" extensions:"x-nullable" example:"maju"`
 } //	@name	Village
 
-// appendJSON appends v as encoding/json would write it: village pages are
-// the most requested lists, and reflection over their fields was most of
-// the cost of writing one.
+// MarshalJSON writes v as appendJSON does: a village with a framework and
+// year has its score fields, null where it has none (what sparse fields
+// give too); one without has none of them.
+func (v Village) MarshalJSON() ([]byte, error) { return v.appendJSON(nil), nil }
+
+// appendJSON appends v's JSON: village pages are the most requested lists,
+// and reflection over their fields was most of the cost of writing one.
 func (v Village) appendJSON(b []byte) []byte {
 	for _, f := range [...]struct{ key, val string }{
 		{`{"code":`, v.Code}, {`,"name":`, v.Name}, {`,"type":`, v.Type},
@@ -101,20 +106,26 @@ func (v Village) appendJSON(b []byte) []byte {
 	} {
 		b = appendJSONString(append(b, f.key...), f.val)
 	}
-	if v.Framework != nil {
-		b = appendJSONString(append(b, `,"framework":`...), *v.Framework)
+	if v.Framework == nil || v.Year == nil {
+		return append(b, '}')
 	}
-	if v.Year != nil {
-		b = strconv.AppendInt(append(b, `,"year":`...), int64(*v.Year), 10)
-	}
+	b = appendJSONString(append(b, `,"framework":`...), *v.Framework)
+	b = strconv.AppendInt(append(b, `,"year":`...), int64(*v.Year), 10)
+	b = append(b, `,"score":`...)
 	if v.Score != nil {
-		b = v.Score.Append(append(b, `,"score":`...))
+		b = v.Score.Append(b)
+	} else {
+		b = append(b, "null"...)
 	}
-	if v.Status != nil {
-		b = appendJSONString(append(b, `,"status":`...), *v.Status)
-	}
-	if v.DerivedStatus != nil {
-		b = appendJSONString(append(b, `,"derived_status":`...), *v.DerivedStatus)
+	for _, f := range [...]struct {
+		key string
+		val *string
+	}{{`,"status":`, v.Status}, {`,"derived_status":`, v.DerivedStatus}} {
+		if f.val != nil {
+			b = appendJSONString(append(b, f.key...), *f.val)
+		} else {
+			b = append(append(b, f.key...), "null"...)
+		}
 	}
 	return append(b, '}')
 }

@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"net/http"
@@ -491,7 +492,14 @@ func TestVillageListScores(t *testing.T) {
 				t.Errorf("mismatch (-want +got):\n%s", diff)
 			}
 			// A village without a score that year still names the framework
-			// and year, and has no score or status.
+			// and year, and has a null score and status, as with fields.
+			for _, target := range []string{"/v1/villages?year=2024&district=35.78.01&limit=1",
+				"/v1/villages?year=2024&district=35.78.01&limit=1&fields=code,score,status,derived_status"} {
+				res := a.do(t, request{target: target})
+				if !bytes.Contains(res.body, []byte(`"score":null,"status":null,"derived_status":null}`)) {
+					t.Errorf("%s: want a null score, status and derived status:\n%s", target, res.body)
+				}
+			}
 			res = a.do(t, request{target: "/v1/villages?year=2024&district=35.78.01&limit=1"})
 			wantStatus(t, "unscored", res, http.StatusOK)
 			v := wantVillage("35.78.01.1001")
