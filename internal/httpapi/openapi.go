@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -16,6 +17,7 @@ import (
 
 	"github.com/desa-api/desa-api/api"
 	"github.com/desa-api/desa-api/docs"
+	"github.com/desa-api/desa-api/internal/apperr"
 )
 
 // OpenAPI3 returns the OpenAPI 3 document converted from swag's Swagger 2.0
@@ -188,14 +190,6 @@ func refineMediaTypes(doc *openapi3.T) {
 	}
 }
 
-func openAPI3() ([]byte, error) {
-	v3, err := OpenAPI3()
-	if err != nil {
-		return nil, err
-	}
-	return json.MarshalIndent(v3, "", "  ")
-}
-
 // openAPI godoc
 //
 //	@Summary	The OpenAPI 3 document of this API
@@ -233,4 +227,67 @@ func (h *handlers) problemDoc(c echo.Context) error {
 		return echo.ErrNotFound
 	}
 	return c.Blob(http.StatusOK, "text/markdown; charset=utf-8", b)
+}
+
+// queryParams lists, per route as Echo names it ("GET /v1/villages/:code"),
+// the query parameters its operation in doc declares.
+func queryParams(doc *openapi3.T) map[string][]string {
+	known := map[string][]string{}
+	for path, item := range doc.Paths.Map() {
+		route := strings.NewReplacer("{", ":", "}", "").Replace(path)
+		for method, op := range item.Operations() {
+			names := []string{}
+			for _, p := range op.Parameters {
+				if p.Value != nil && p.Value.In == openapi3.ParameterInQuery {
+					names = append(names, p.Value.Name)
+				}
+			}
+			known[method+" "+route] = names
+		}
+	}
+	return known
+}
+
+// everywhere are the query parameters every route takes: pretty indents
+// a JSON answer (Echo's), and _ is ignored, for jQuery's cache: false
+// (and others after it), which appends _=<time> to defeat caches.
+var everywhere = []string{"pretty", "_"}
+
+// onlyKnownParams refuses query parameters that the route's operation does
+// not declare: a misspelt or misplaced one (region= where the route takes
+// parent=) would otherwise be ignored, and the answer would silently cover
+// all of Indonesia. known is queryParams of the served document, so the
+// document is the one list of what each route takes.
+func onlyKnownParams(known map[string][]string) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			method := c.Request().Method
+			if method == http.MethodHead {
+				method = http.MethodGet
+			}
+			params, ok := known[method+" "+c.Path()]
+			if !ok || c.Request().URL.RawQuery == "" { // not a documented route, or nothing to check
+				return next(c)
+			}
+			var unknown []string
+			for name := range c.QueryParams() {
+				if !slices.Contains(params, name) && !slices.Contains(everywhere, name) {
+					unknown = append(unknown, name)
+				}
+			}
+			if len(unknown) == 0 {
+				return next(c)
+			}
+			slices.Sort(unknown)
+			takes := "no query parameters"
+			if len(params) > 0 {
+				takes = strings.Join(slices.Sorted(slices.Values(params)), ", ")
+			}
+			errs := apperr.Fields{Kind: apperr.BadRequest}
+			for _, name := range unknown {
+				errs.Add(name, "is not a parameter of %s %s, which takes: %s", method, c.Path(), takes)
+			}
+			return errs.Err()
+		}
+	}
 }

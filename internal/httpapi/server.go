@@ -111,7 +111,11 @@ func New(svc Services, cfg Config) (*echo.Echo, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewJSONHandler(io.Discard, nil))
 	}
-	openapi, err := openAPI3()
+	doc, err := OpenAPI3()
+	if err != nil {
+		return nil, err
+	}
+	openapi, err := json.MarshalIndent(doc, "", "  ")
 	if err != nil {
 		return nil, err
 	}
@@ -155,6 +159,7 @@ func New(svc Services, cfg Config) (*echo.Echo, error) {
 		return bodyLimit
 	}
 	e.Use(gunzipBody(limit), idempotent(svc.Idempotency, limit, cfg.Logger))
+	e.Use(onlyKnownParams(queryParams(doc)))
 	e.Use(conditional(svc.DataVersion, h.resourceETag, h.cache, cfg.CacheControl),
 		h.preconditions(cfg.RequireIfMatch))
 	routes(e, h)
