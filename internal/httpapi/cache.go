@@ -221,7 +221,7 @@ func conditional(version func(context.Context) (int64, error), resource func(ech
 			c.Response().Writer = rec.ResponseWriter
 			if err == nil && c.Response().Status == http.StatusOK && !rec.overflow && rc.max > 0 {
 				saved := http.Header{}
-				for _, k := range []string{echo.HeaderContentType, echo.HeaderContentEncoding, "Link"} {
+				for _, k := range []string{echo.HeaderContentType, echo.HeaderContentEncoding, "Link", totalCountHeader} {
 					if vals := h.Values(k); len(vals) > 0 {
 						saved[k] = vals
 					}

@@ -47,11 +47,13 @@ func rateLimit(rps float64, burst int) echo.MiddlewareFunc {
 func corsAndSecurity(origins []string) []echo.MiddlewareFunc {
 	return []echo.MiddlewareFunc{
 		middleware.CORSWithConfig(middleware.CORSConfig{
-			AllowOrigins:  origins,
-			AllowMethods:  []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete},
-			AllowHeaders:  []string{echo.HeaderAuthorization, echo.HeaderContentType, "If-Match", "If-None-Match", "Idempotency-Key", echo.HeaderXRequestID},
-			ExposeHeaders: []string{"ETag", "Link", echo.HeaderLocation, echo.HeaderXRequestID, "Retry-After"},
-			MaxAge:        3600,
+			AllowOrigins: origins,
+			AllowMethods: []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete},
+			AllowHeaders: []string{echo.HeaderAuthorization, echo.HeaderContentType, echo.HeaderContentEncoding,
+				"If-Match", "If-None-Match", "Idempotency-Key", echo.HeaderXRequestID},
+			ExposeHeaders: []string{"ETag", "Link", totalCountHeader, echo.HeaderLocation, echo.HeaderXRequestID, "Retry-After",
+				replayedHeader},
+			MaxAge: 3600,
 		}),
 		middleware.SecureWithConfig(middleware.SecureConfig{
 			ContentTypeNosniff:    "nosniff",

@@ -36,6 +36,7 @@ func OpenAPI3() (*openapi3.T, error) {
 	addPreconditions(v3)
 	addIdempotency(v3)
 	addBodyEncoding(v3)
+	addTotalCount(v3)
 	return v3, nil
 }
 
@@ -76,6 +77,23 @@ func addIdempotency(doc *openapi3.T) {
 		}
 		if op.Responses.Value("422") == nil {
 			op.Responses.Set("422", failure("Unprocessable Entity: the Idempotency-Key was used with a different request"))
+		}
+	}
+}
+
+// addTotalCount documents the X-Total-Count header beside every paged
+// answer's Link header (see setLinks).
+func addTotalCount(doc *openapi3.T) {
+	header := &openapi3.HeaderRef{Value: &openapi3.Header{Parameter: openapi3.Parameter{
+		Description: "the list's total over all pages (as page.total in JSON), also for CSV",
+		Schema:      openapi3.NewIntegerSchema().NewRef()}}}
+	for _, item := range doc.Paths.Map() {
+		for _, op := range item.Operations() {
+			for _, ref := range op.Responses.Map() {
+				if ref.Value != nil && ref.Value.Headers["Link"] != nil {
+					ref.Value.Headers[totalCountHeader] = header
+				}
+			}
 		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -287,6 +288,9 @@ func TestListPaging(t *testing.T) {
 				if diff := cmp.Diff(tt.link, res.header.Get("Link")); diff != "" {
 					t.Errorf("Link mismatch (-want +got):\n%s", diff)
 				}
+				if got, want := res.header.Get("X-Total-Count"), strconv.Itoa(tt.page.Total); got != want {
+					t.Errorf("X-Total-Count = %q, want %s", got, want)
+				}
 			})
 		}
 	})
@@ -398,6 +402,9 @@ func TestListCSV(t *testing.T) {
 					}
 					if diff := cmp.Diff(wantLink, res.header.Get("Link")); diff != "" {
 						t.Errorf("%s %v: Link mismatch (-want +got):\n%s", r.target, r.header, diff)
+					}
+					if got, want := res.header.Get("X-Total-Count"), js.header.Get("X-Total-Count"); got != want || got == "" {
+						t.Errorf("%s %v: X-Total-Count %q, the JSON answer's %q", r.target, r.header, got, want)
 					}
 					header, rows := readCSV(t, res)
 					if diff := cmp.Diff(tt.header, header); diff != "" {

@@ -268,7 +268,8 @@ func csvValue(v reflect.Value) string {
 	return string(b)
 }
 
-// setLinks writes RFC 8288 first/prev/next/last links for a page.
+// setLinks writes RFC 8288 first/prev/next/last links for a page, and the
+// total.
 func setLinks(c echo.Context, page paging.Page, total int) {
 	if page.Limit <= 0 {
 		return
@@ -293,4 +294,9 @@ func setLinks(c echo.Context, page paging.Page, total int) {
 	}
 	links = append(links, link(last, "last"))
 	c.Response().Header().Set("Link", strings.Join(links, ", "))
+	c.Response().Header().Set(totalCountHeader, strconv.Itoa(total))
 }
+
+// totalCountHeader carries a list's total, which a CSV answer has no other
+// place for.
+const totalCountHeader = "X-Total-Count"
