@@ -263,6 +263,9 @@ func TestListPaging(t *testing.T) {
 			link("/v1/villages", "limit=1000&offset=OFFSET", "first", "0", "last", "0")},
 		{"/v1/villages?offset=20", []string{}, httpapi.Page{Limit: 50, Offset: 20, Total: 9},
 			link("/v1/villages", "limit=50&offset=OFFSET", "first", "0", "prev", "0", "last", "0")},
+		// Past the end, prev is the last page, not another page past it.
+		{"/v1/villages?limit=2&offset=20", []string{}, httpapi.Page{Limit: 2, Offset: 20, Total: 9},
+			link("/v1/villages", "limit=2&offset=OFFSET", "first", "0", "prev", "8", "last", "8")},
 		{"/v1/villages?province=35&limit=2&offset=2", villages[2:4], httpapi.Page{Limit: 2, Offset: 2, Total: 6},
 			link("/v1/villages", "limit=2&offset=OFFSET&province=35", "first", "0", "prev", "0", "next", "4", "last", "4")},
 		{"/v1/regencies?type=kota&limit=1", []string{"35.78"}, httpapi.Page{Limit: 1, Offset: 0, Total: 2},

@@ -281,16 +281,17 @@ func setLinks(c echo.Context, page paging.Page, total int) {
 		q.Set("limit", strconv.Itoa(page.Limit))
 		return fmt.Sprintf(`<%s>; rel="%s"`, (&url.URL{Path: u.Path, RawQuery: q.Encode()}).String(), rel)
 	}
-	links := []string{link(0, "first")}
-	if page.Offset > 0 {
-		links = append(links, link(max(page.Offset-page.Limit, 0), "prev"))
-	}
-	if page.Offset+page.Limit < total {
-		links = append(links, link(page.Offset+page.Limit, "next"))
-	}
 	last := 0
 	if total > 0 {
 		last = (total - 1) / page.Limit * page.Limit
+	}
+	links := []string{link(0, "first")}
+	if page.Offset > 0 {
+		// A page past the end leads back to the last one.
+		links = append(links, link(min(max(page.Offset-page.Limit, 0), last), "prev"))
+	}
+	if page.Offset+page.Limit < total {
+		links = append(links, link(page.Offset+page.Limit, "next"))
 	}
 	links = append(links, link(last, "last"))
 	c.Response().Header().Set("Link", strings.Join(links, ", "))
