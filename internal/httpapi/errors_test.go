@@ -91,6 +91,13 @@ func TestReadErrors(t *testing.T) {
 				}
 			})
 		}
+		// A code of another level says which level it is.
+		for target, hint := range map[string]string{"/v1/provinces/35.78": "35.78 is a regency code (see /v1/regions/35.78)",
+			"/v1/regencies/3578211002": "35.78.21.1002 is a village code"} {
+			if p := problemOf(t, a.do(t, request{target: target})); !strings.Contains(p.Detail, hint) {
+				t.Errorf("%s: detail %q, want it to say %q", target, p.Detail, hint)
+			}
+		}
 	})
 }
 

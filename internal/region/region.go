@@ -183,7 +183,7 @@ func (s *Service) Get(ctx context.Context, code string, level Level) (Region, er
 		return Region{}, apperr.Field(apperr.BadRequest, "code", err.(*apperr.Error).Message)
 	}
 	if level != "" && got != level {
-		return Region{}, apperr.NotFoundf("no %s with code %s", level, dotted)
+		return Region{}, apperr.NotFoundf("no %s with code %s: %s is a %s code (see /v1/regions/%s)", level, dotted, dotted, got, dotted)
 	}
 	r, err := s.store.Region(ctx, dotted)
 	if apperr.Is(err, apperr.NotFound) {
