@@ -36,6 +36,7 @@ func TestIndicatorCatalogue(t *testing.T) {
 		{"/v1/indicators?dimension=ikl&sort=-name", []string{"idm_ikl_03", "idm_ikl_02", "idm_ikl_01"}, 3},
 		{"/v1/indicators?q=air&sort=name", []string{"idm_iks_35", "idm_iks_34"}, 2},
 		{"/v1/indicators?dimension=nope", []string{}, 0},
+		{"/v1/indicators?dimension=IKL", []string{"idm_ikl_01", "idm_ikl_02", "idm_ikl_03"}, 3},
 	}
 	bad := []struct {
 		target string
@@ -146,6 +147,14 @@ func TestIndicatorWrites(t *testing.T) {
 		{name: "create with a word for min", method: "POST", target: "/v1/indicators",
 			body: `{"code":"abc","name_id":"a","name_en":"a","min":"low"}`, status: 400},
 		{name: "create with no body", method: "POST", target: "/v1/indicators", emptyBody: true, status: 400},
+		{name: "create claiming IDM's IKS #1", method: "POST", target: "/v1/indicators",
+			body: `{"code":"bps_z","name_id":"z","name_en":"z","framework":"idm","dimension":"iks","number":1}`, status: 409, fields: []string{"number"}},
+		{name: "create with a dimension IDM does not have", method: "POST", target: "/v1/indicators",
+			body: `{"code":"bps_z","name_id":"z","name_en":"z","framework":"idm","dimension":"ekonomi","number":99}`, status: 422, fields: []string{"dimension"}},
+		{name: "create in IDM's IKS, written in capitals", method: "POST", target: "/v1/indicators",
+			body: `{"code":"idm_iks_extra","name_id":"z","name_en":"z","framework":"idm","dimension":" IKS ","number":99}`, status: 201,
+			want: httpapi.Indicator{Code: "idm_iks_extra", NameID: "z", NameEN: "z", Framework: ptr("idm"), Dimension: ptr("iks"), Number: ptr(99), HigherIsBetter: true}},
+		{name: "patch it onto IKS #2", method: "PATCH", target: "/v1/indicators/idm_iks_extra", body: `{"number":2}`, status: 409, fields: []string{"number"}},
 
 		{name: "patch", method: "PATCH", target: "/v1/indicators/bps_penduduk",
 			body: `{"name_en":"Population (persons)","number":1,"framework":"ipd","higher_is_better":false}`, status: 200, want: renamed},
@@ -256,7 +265,7 @@ func TestIndicatorWrites(t *testing.T) {
 				continue
 			}
 			if s.status == http.StatusCreated && s.method == "POST" {
-				if loc := res.header.Get("Location"); loc != "/v1/indicators/bps_penduduk" {
+				if loc := res.header.Get("Location"); loc != "/v1/indicators/"+s.want.(httpapi.Indicator).Code {
 					t.Errorf("%s: Location = %q", what, loc)
 				}
 			}

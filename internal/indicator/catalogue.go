@@ -69,11 +69,13 @@ var MaxMagnitude = fixed.MustParse("9999999999.9999")
 
 var codePattern = regexp.MustCompile(`^[a-z][a-z0-9_]{1,62}$`)
 
-// normalize trims the text fields.
+// normalize trims the text fields and lower-cases the dimension (a
+// dimension is matched exactly by filters and by the gaps report).
 func (ind *Indicator) normalize() {
 	for _, s := range []*string{&ind.Code, &ind.NameID, &ind.NameEN, &ind.Unit, &ind.Framework, &ind.Dimension} {
 		*s = strings.TrimSpace(*s)
 	}
+	ind.Dimension = strings.ToLower(ind.Dimension)
 }
 
 // Check reports every broken catalogue rule as one Invalid error naming the
@@ -99,6 +101,14 @@ func (ind Indicator) Check() error {
 	}
 	if len(ind.Dimension) > maxDimensionLen {
 		errs.Add("dimension", "is longer than %d bytes", maxDimensionLen)
+	}
+	if f, err := FrameworkByCode(ind.Framework); err == nil && ind.Dimension != "" && len(f.Components) > 0 &&
+		!slices.ContainsFunc(f.Components, func(c Component) bool { return c.Code == ind.Dimension }) {
+		codes := make([]string, len(f.Components))
+		for i, c := range f.Components {
+			codes[i] = c.Code
+		}
+		errs.Add("dimension", "%s's dimensions are its components: %s, got %q", f.Code, strings.Join(codes, ", "), ind.Dimension)
 	}
 	if ind.Number != nil && (*ind.Number < 1 || *ind.Number > 9999) {
 		errs.Add("number", "must be between 1 and 9999, got %d", *ind.Number)
@@ -230,6 +240,10 @@ func (s *Service) Indicators(ctx context.Context, f IndicatorFilter) ([]Indicato
 	if f.Sort.Field != "" && !slices.Contains(IndicatorSortFields, f.Sort.Field) {
 		return nil, 0, apperr.BadParam("sort", "cannot sort by %q", f.Sort.Field)
 	}
+	f.Dimension = slices.Clone(f.Dimension)
+	for i, d := range f.Dimension {
+		f.Dimension[i] = strings.ToLower(strings.TrimSpace(d)) // as stored
+	}
 	return s.store.Indicators(ctx, f)
 }
 
@@ -242,10 +256,32 @@ func (s *Service) Indicator(ctx context.Context, code string) (Indicator, error)
 	return ind, err
 }
 
-// CreateIndicator adds a catalogue entry; Conflict when the code is taken.
+// numberTaken returns a Conflict when another entry of ind's framework and
+// dimension has ind's number: IDM's IKS #1 is one indicator.
+func numberTaken(ctx context.Context, st Store, ind Indicator) error {
+	if ind.Framework == "" || ind.Dimension == "" || ind.Number == nil {
+		return nil
+	}
+	same, _, err := st.Indicators(ctx, IndicatorFilter{Framework: []string{ind.Framework}, Dimension: []string{ind.Dimension}})
+	if err != nil {
+		return err
+	}
+	for _, o := range same {
+		if o.Code != ind.Code && o.Number != nil && *o.Number == *ind.Number {
+			return apperr.Field(apperr.Conflict, "number", fmt.Sprintf("%s %s #%d is already %s", ind.Framework, ind.Dimension, *ind.Number, o.Code))
+		}
+	}
+	return nil
+}
+
+// CreateIndicator adds a catalogue entry; Conflict when the code, or the
+// number within its framework and dimension, is taken.
 func (s *Service) CreateIndicator(ctx context.Context, ind Indicator) (Indicator, error) {
 	ind.normalize()
 	if err := ind.Check(); err != nil {
+		return Indicator{}, err
+	}
+	if err := numberTaken(ctx, s.store, ind); err != nil {
 		return Indicator{}, err
 	}
 	err := s.store.CreateIndicator(ctx, ind)
@@ -272,6 +308,9 @@ func (s *Service) UpdateIndicator(ctx context.Context, code string, p IndicatorP
 		}
 		ind := old.Apply(p)
 		if err := ind.Check(); err != nil {
+			return err
+		}
+		if err := numberTaken(ctx, tx, ind); err != nil {
 			return err
 		}
 		if p.Min != nil || p.Max != nil {
