@@ -219,6 +219,9 @@ func TestIndicatorWrites(t *testing.T) {
 		{name: "one dimension", method: "GET", target: "/v1/villages/64.01.01.2009/indicators?dimension=ike", status: 200,
 			want: httpapi.IndicatorValueList{Data: []httpapi.IndicatorValue{
 				value("64.01.01.2009", "idm_ike_12", "Kualitas Jalan", "Road quality", "score", ptr("ike"), ptr(12), 2024, "3.5", "")}}},
+		{name: "one dimension, in capitals", method: "GET", target: "/v1/villages/64.01.01.2009/indicators?dimension=IKE", status: 200,
+			want: httpapi.IndicatorValueList{Data: []httpapi.IndicatorValue{
+				value("64.01.01.2009", "idm_ike_12", "Kualitas Jalan", "Road quality", "score", ptr("ike"), ptr(12), 2024, "3.5", "")}}},
 		{name: "a village without values", method: "GET", target: "/v1/villages/64.01.01.2010/indicators", status: 200,
 			want: httpapi.IndicatorValueList{Data: []httpapi.IndicatorValue{}}},
 		{name: "a regency at the village path", method: "GET", target: "/v1/villages/64.01/indicators", status: 400, fields: []string{"code"}},

@@ -240,10 +240,7 @@ func (s *Service) Indicators(ctx context.Context, f IndicatorFilter) ([]Indicato
 	if f.Sort.Field != "" && !slices.Contains(IndicatorSortFields, f.Sort.Field) {
 		return nil, 0, apperr.BadParam("sort", "cannot sort by %q", f.Sort.Field)
 	}
-	f.Dimension = slices.Clone(f.Dimension)
-	for i, d := range f.Dimension {
-		f.Dimension[i] = strings.ToLower(strings.TrimSpace(d)) // as stored
-	}
+	f.Dimension = dimensions(f.Dimension)
 	return s.store.Indicators(ctx, f)
 }
 
@@ -342,8 +339,17 @@ func (s *Service) RegionValues(ctx context.Context, code string, level region.Le
 	if f.Year != 0 && (f.Year < FirstValueYear || f.Year > LastValueYear) {
 		return nil, apperr.BadParam("year", "must be between %d and %d, got %d", FirstValueYear, LastValueYear, f.Year)
 	}
-	f.RegionCode = r.Code
+	f.RegionCode, f.Dimension = r.Code, dimensions(f.Dimension)
 	return s.store.Values(ctx, f)
+}
+
+// dimensions normalizes a dimension filter as dimensions are stored.
+func dimensions(ds []string) []string {
+	out := make([]string, len(ds))
+	for i, d := range ds {
+		out[i] = strings.ToLower(strings.TrimSpace(d))
+	}
+	return out
 }
 
 // region returns the region with the given code (of level, when given), or
