@@ -30,6 +30,7 @@ var domain = []string{
 	module + "/internal/apperr",
 	module + "/internal/paging",
 	module + "/internal/fixed",
+	module + "/internal/text",
 	module + "/internal/region",
 	module + "/internal/auth",
 	module + "/internal/idempotency",

@@ -20,6 +20,7 @@ import (
 	"github.com/desa-api/desa-api/internal/apperr"
 	"github.com/desa-api/desa-api/internal/paging"
 	"github.com/desa-api/desa-api/internal/region"
+	"github.com/desa-api/desa-api/internal/text"
 )
 
 // Scope is a permission a key may carry.
@@ -238,6 +239,10 @@ func (s *Service) Create(ctx context.Context, name string, scopes []Scope, provi
 		errs.Add("name", "is required")
 	case utf8.RuneCountInString(name) > 200:
 		errs.Add("name", "is longer than 200 characters")
+	default:
+		if err := text.CheckLine(name); err != nil {
+			errs.Add("name", "%s", err)
+		}
 	}
 	if len(scopes) == 0 {
 		errs.Add("scopes", "at least one scope is required")

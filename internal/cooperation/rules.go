@@ -11,6 +11,7 @@ import (
 	"github.com/desa-api/desa-api/internal/apperr"
 	"github.com/desa-api/desa-api/internal/indicator"
 	"github.com/desa-api/desa-api/internal/region"
+	"github.com/desa-api/desa-api/internal/text"
 )
 
 // The rules here are pure: they see only their arguments. Existence checks
@@ -52,17 +53,44 @@ func checkEnum(errs *apperr.Fields, field, v string, allowed []string) {
 	}
 }
 
+// checkText checks one line of text: a name, a title, a number.
 func checkText(errs *apperr.Fields, field, v string, required bool, max int) {
+	checkTextWith(errs, field, v, required, max, text.CheckLine)
+}
+
+// checkProse checks text that may run over several lines: a summary, an
+// objective.
+func checkProse(errs *apperr.Fields, field, v string, required bool, max int) {
+	checkTextWith(errs, field, v, required, max, text.CheckLines)
+}
+
+func checkTextWith(errs *apperr.Fields, field, v string, required bool, max int, check func(string) error) {
 	switch {
 	case v == "" && required:
 		errs.Add(field, "is required")
 	case len(v) > max:
 		errs.Add(field, "is longer than %d bytes", max)
+	default:
+		if err := check(v); err != nil {
+			errs.Add(field, "%s", err)
+		}
+	}
+}
+
+// checkID checks an id given to refer to a stored thing (an agency): the
+// lookup would fail on text the database cannot hold.
+func checkID(errs *apperr.Fields, field, v string) {
+	if err := text.CheckLine(v); err != nil {
+		errs.Add(field, "%s", err)
 	}
 }
 
 func checkURL(errs *apperr.Fields, field, v string) {
 	if v == "" {
+		return
+	}
+	if err := text.CheckLine(v); err != nil {
+		errs.Add(field, "%s", err)
 		return
 	}
 	u, err := url.Parse(v)
@@ -118,8 +146,8 @@ func NewProgram(p Program) (Program, error) {
 		errs.Add("code", "must be a slug: lowercase letters and digits in words joined by single hyphens, got %q", p.Code)
 	}
 	checkText(&errs, "title", p.Title, true, 300)
-	checkText(&errs, "summary", p.Summary, false, 5000)
-	checkText(&errs, "objective", p.Objective, false, 5000)
+	checkProse(&errs, "summary", p.Summary, false, 5000)
+	checkProse(&errs, "objective", p.Objective, false, 5000)
 	checkEnum(&errs, "scope", p.Scope, Scopes)
 	checkEnum(&errs, "status", p.Status, ProgramStatuses)
 	checkDate(&errs, "start_date", p.StartDate, true)
@@ -167,6 +195,7 @@ func NewParty(p Party, field string) (Party, error) {
 		errs.Add(field+"agency_id", "a party is a province or an agency, not both: give province_code or agency_id")
 	default:
 		p.ProvinceCode = provinceCode(&errs, field+"province_code", p.ProvinceCode)
+		checkID(&errs, field+"agency_id", p.AgencyID)
 	}
 	return p, errs.Err()
 }
@@ -269,6 +298,7 @@ func NewBudget(b Budget) (Budget, error) {
 		errs.Add("agency_id", "name one paying party: province_code or agency_id, not both")
 	default:
 		b.ProvinceCode = provinceCode(&errs, "province_code", b.ProvinceCode)
+		checkID(&errs, "agency_id", b.AgencyID)
 	}
 	checkEnum(&errs, "kind", b.Kind, BudgetKinds)
 	checkEnum(&errs, "source", b.Source, BudgetSources)
@@ -290,7 +320,7 @@ func NewActivity(a Activity) (Activity, error) {
 	checkEnum(&errs, "kind", a.Kind, ActivityKinds)
 	checkText(&errs, "title", a.Title, true, 300)
 	checkText(&errs, "venue", a.Venue, false, 300)
-	checkText(&errs, "summary", a.Summary, false, 5000)
+	checkProse(&errs, "summary", a.Summary, false, 5000)
 	if a.RegionCode = strings.TrimSpace(a.RegionCode); a.RegionCode != "" {
 		if code, _, err := region.ParseCode(a.RegionCode); err != nil {
 			errs.Add("region_code", "%s", err.(*apperr.Error).Message)

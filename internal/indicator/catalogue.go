@@ -12,6 +12,7 @@ import (
 	"github.com/desa-api/desa-api/internal/fixed"
 	"github.com/desa-api/desa-api/internal/paging"
 	"github.com/desa-api/desa-api/internal/region"
+	"github.com/desa-api/desa-api/internal/text"
 )
 
 // Indicator is an entry of the catalogue: something measured per region and
@@ -85,22 +86,27 @@ func (ind Indicator) Check() error {
 	if !codePattern.MatchString(ind.Code) {
 		errs.Add("code", "must be 2–63 characters of a–z, 0–9 and _, starting with a letter, got %q", ind.Code)
 	}
-	for _, n := range []struct{ field, v string }{{"name_id", ind.NameID}, {"name_en", ind.NameEN}} {
+	for _, n := range []struct {
+		field, v string
+		required bool
+		max      int
+	}{
+		{"name_id", ind.NameID, true, maxNameLen}, {"name_en", ind.NameEN, true, maxNameLen},
+		{"unit", ind.Unit, false, maxUnitLen}, {"dimension", ind.Dimension, false, maxDimensionLen},
+	} {
 		switch {
-		case n.v == "":
+		case n.v == "" && n.required:
 			errs.Add(n.field, "is required")
-		case len(n.v) > maxNameLen:
-			errs.Add(n.field, "is longer than %d bytes", maxNameLen)
+		case len(n.v) > n.max:
+			errs.Add(n.field, "is longer than %d bytes", n.max)
+		default:
+			if err := text.CheckLine(n.v); err != nil {
+				errs.Add(n.field, "%s", err)
+			}
 		}
-	}
-	if len(ind.Unit) > maxUnitLen {
-		errs.Add("unit", "is longer than %d bytes", maxUnitLen)
 	}
 	if ind.Framework != "" && !slices.Contains(FrameworkCodes(), ind.Framework) {
 		errs.Add("framework", "unknown framework %q (known: %s)", ind.Framework, strings.Join(FrameworkCodes(), ", "))
-	}
-	if len(ind.Dimension) > maxDimensionLen {
-		errs.Add("dimension", "is longer than %d bytes", maxDimensionLen)
 	}
 	if f, err := FrameworkByCode(ind.Framework); err == nil && ind.Dimension != "" && len(f.Components) > 0 &&
 		!slices.ContainsFunc(f.Components, func(c Component) bool { return c.Code == ind.Dimension }) {
@@ -384,8 +390,8 @@ func (s *Service) PutValue(ctx context.Context, regionCode, indicatorCode string
 	}
 	in.Source = strings.TrimSpace(in.Source)
 	probs := checkValue(ind, year, *in.Value)
-	if len(in.Source) > 200 {
-		probs = append(probs, Problem{"source", CodeMalformed, "is longer than 200 bytes"})
+	if p := checkSource(in.Source); p != nil {
+		probs = append(probs, *p)
 	}
 	if len(probs) > 0 {
 		return RegionValue{}, false, problemsErr(probs)

@@ -121,8 +121,8 @@ func checkRequest(req *ImportRequest) (Framework, error) {
 	if req.CodeEdition != 2025 && req.CodeEdition != 2022 {
 		errs.Add("code_edition", "must be 2022 or 2025, got %d", req.CodeEdition)
 	}
-	if len(req.Source) > 200 {
-		errs.Add("source", "is longer than 200 bytes")
+	if p := checkSource(req.Source); p != nil {
+		errs.Add(p.Field, "%s", p.Message)
 	}
 	var f Framework
 	switch req.Kind {

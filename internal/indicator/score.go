@@ -7,6 +7,7 @@ import (
 
 	"github.com/desa-api/desa-api/internal/fixed"
 	"github.com/desa-api/desa-api/internal/region"
+	"github.com/desa-api/desa-api/internal/text"
 )
 
 // Score is one village's result in one framework and year. Status is the
@@ -65,6 +66,22 @@ type Problem struct {
 	Field   string
 	Code    string
 	Message string
+}
+
+// maxSourceLen bounds a source: where a score, a value or an import's data
+// comes from.
+const maxSourceLen = 200
+
+// checkSource reports what is wrong with a (trimmed) source, or nil: it is
+// one line of text of at most maxSourceLen bytes.
+func checkSource(source string) *Problem {
+	if len(source) > maxSourceLen {
+		return &Problem{"source", CodeMalformed, sprintf("is longer than %d bytes", maxSourceLen)}
+	}
+	if err := text.CheckLine(source); err != nil {
+		return &Problem{"source", CodeMalformed, err.Error()}
+	}
+	return nil
 }
 
 // Problem codes, stable for clients that sort import errors.

@@ -2,6 +2,7 @@ package indicator
 
 import (
 	"context"
+	"strings"
 	"sync"
 
 	"github.com/desa-api/desa-api/internal/apperr"
@@ -145,7 +146,11 @@ func (s *Service) PutScore(ctx context.Context, villageCode, framework string, y
 	if err != nil {
 		return Score{}, false, err
 	}
+	in.Source = strings.TrimSpace(in.Source)
 	sc, probs := f.NewScore(v, year, in)
+	if p := checkSource(in.Source); p != nil {
+		probs = append(probs, *p)
+	}
 	if len(probs) > 0 {
 		return Score{}, false, problemsErr(probs)
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/desa-api/desa-api/internal/apperr"
 	"github.com/desa-api/desa-api/internal/fixed"
 	"github.com/desa-api/desa-api/internal/paging"
+	"github.com/desa-api/desa-api/internal/text"
 )
 
 // Region is one node of the hierarchy, at any level. ProvinceCode,
@@ -110,6 +111,8 @@ func New(code, name, typ string) (Region, error) {
 		errs.Add("name", "is required")
 	} else if len(r.Name) > 200 {
 		errs.Add("name", "is longer than 200 bytes")
+	} else if err := text.CheckLine(r.Name); err != nil {
+		errs.Add("name", "%s", err)
 	}
 	derived, ok := TypeOf(dotted, level)
 	switch {
