@@ -55,6 +55,16 @@ const (
 	pgForeignKeyViolation = "23503"
 )
 
+// PostgreSQL error codes for text it cannot hold: a NUL byte or invalid
+// UTF-8 in a text value (character_not_in_repertoire), or \u0000 in a jsonb
+// value (untranslatable_character). SQLite stores both; the domain rules
+// refuse such text first, and translate makes one they missed a client's
+// error rather than a 500.
+const (
+	pgBadText        = "22021"
+	pgUntranslatable = "22P05"
+)
+
 // pgCode returns the SQLSTATE of a PostgreSQL error, or "".
 func pgCode(err error) string {
 	var pgErr *pgconn.PgError

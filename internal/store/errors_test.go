@@ -36,3 +36,18 @@ func TestTranslateUnavailable(t *testing.T) {
 		t.Errorf("an unknown error became Unavailable: %v", got)
 	}
 }
+
+// TestTranslateBadText checks the safety net under the domain's text rule:
+// text PostgreSQL cannot hold (NUL, invalid UTF-8; \u0000 in jsonb) that
+// reaches it anyway is the client's error (400), never a 500.
+func TestTranslateBadText(t *testing.T) {
+	for _, err := range []error{
+		&pgconn.PgError{Code: "22021"}, // character_not_in_repertoire
+		fmt.Errorf("insert: %w", &pgconn.PgError{Code: "22021"}),
+		&pgconn.PgError{Code: "22P05"}, // untranslatable_character
+	} {
+		if got := translate(err); !apperr.Is(got, apperr.BadRequest) {
+			t.Errorf("translate(%v) = %v, want BadRequest", err, got)
+		}
+	}
+}

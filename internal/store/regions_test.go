@@ -668,3 +668,24 @@ func TestServiceChildren(t *testing.T) {
 		wantKind(t, "Children of a malformed code", err, apperr.BadRequest)
 	})
 }
+
+// TestBadTextIsTheClientsError stores text that passed no domain rule:
+// PostgreSQL refuses a NUL byte and invalid UTF-8, and the store reports
+// that as the client's error (400), not an unknown one (500). SQLite
+// stores them; the domain rules keep both engines alike above the store.
+func TestBadTextIsTheClientsError(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		for i, name := range []string{"Nul\x00byte", "bad \xff byte"} {
+			r := region.Region{Code: []string{"98", "99"}[i], Level: region.LevelProvince, Name: name}
+			r.ProvinceCode = r.Code
+			err := s.CreateRegion(ctx, r)
+			switch {
+			case s.Dialect() == store.Postgres && !apperr.Is(err, apperr.BadRequest):
+				t.Errorf("create %q: %v (kind %v), want BadRequest", name, err, apperr.KindOf(err))
+			case s.Dialect() == store.SQLite && err != nil:
+				t.Errorf("create %q: %v, want SQLite to store it", name, err)
+			}
+		}
+	})
+}

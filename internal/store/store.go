@@ -313,6 +313,8 @@ func translate(err error) error {
 		return apperr.Wrap(err, apperr.Conflict, "still referenced, or refers to something missing")
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
 		return apperr.Wrap(err, apperr.Unavailable, "the database did not answer in time")
+	case pgCode(err) == pgBadText, pgCode(err) == pgUntranslatable:
+		return apperr.Wrap(err, apperr.BadRequest, "the request holds text the database cannot store (a NUL byte or invalid UTF-8)")
 	case isUnavailable(err):
 		return apperr.Wrap(err, apperr.Unavailable, "the database is unavailable")
 	}
