@@ -102,6 +102,7 @@ func (h *handlers) listAgencies(c echo.Context) error {
 //	@Produce	json
 //	@Param		id	path		string	true	"agency id"
 //	@Success	200	{object}	Agency
+//	@Failure	400	{object}	Problem
 //	@Failure	401	{object}	Problem
 //	@Failure	404	{object}	Problem
 //	@Router		/v1/agencies/{id} [get]
@@ -179,6 +180,7 @@ func (h *handlers) patchAgency(c echo.Context) error {
 //	@Security	BearerKey
 //	@Param		id	path	string	true	"agency id"
 //	@Success	204
+//	@Failure	400	{object}	Problem
 //	@Failure	401	{object}	Problem
 //	@Failure	403	{object}	Problem
 //	@Failure	404	{object}	Problem

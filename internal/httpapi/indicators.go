@@ -161,6 +161,7 @@ func (h *handlers) listIndicators(c echo.Context) error {
 //	@Produce	json
 //	@Param		code	path		string	true	"indicator code"	example(idm_iks_01)
 //	@Success	200		{object}	Indicator
+//	@Failure	400		{object}	Problem
 //	@Failure	401		{object}	Problem
 //	@Failure	404		{object}	Problem
 //	@Router		/v1/indicators/{code} [get]

@@ -183,6 +183,7 @@ func (h *handlers) createKey(c echo.Context) error {
 //	@Security		BearerKey
 //	@Param			id	path	string	true	"key id"
 //	@Success		204
+//	@Failure		400	{object}	Problem
 //	@Failure		401	{object}	Problem
 //	@Failure		403	{object}	Problem
 //	@Failure		404	{object}	Problem

@@ -248,6 +248,7 @@ func (h *handlers) patchBudget(c echo.Context) error {
 //	@Param		id			path	string	true	"program id"
 //	@Param		budget_id	path	string	true	"budget line id"
 //	@Success	204
+//	@Failure	400	{object}	Problem
 //	@Failure	401	{object}	Problem
 //	@Failure	403	{object}	Problem
 //	@Failure	404	{object}	Problem
@@ -360,6 +361,7 @@ func (h *handlers) patchActivity(c echo.Context) error {
 //	@Param		id			path	string	true	"program id"
 //	@Param		activity_id	path	string	true	"activity id"
 //	@Success	204
+//	@Failure	400	{object}	Problem
 //	@Failure	401	{object}	Problem
 //	@Failure	403	{object}	Problem
 //	@Failure	404	{object}	Problem

@@ -216,6 +216,7 @@ func (h *handlers) listPrograms(c echo.Context) error {
 //	@Produce	json
 //	@Param		id	path		string	true	"program id"
 //	@Success	200	{object}	Program
+//	@Failure	400	{object}	Problem
 //	@Failure	401	{object}	Problem
 //	@Failure	404	{object}	Problem
 //	@Router		/v1/programs/{id} [get]
@@ -294,6 +295,7 @@ func (h *handlers) patchProgram(c echo.Context) error {
 //	@Security	BearerKey
 //	@Param		id	path	string	true	"program id"
 //	@Success	204
+//	@Failure	400	{object}	Problem
 //	@Failure	401	{object}	Problem
 //	@Failure	403	{object}	Problem
 //	@Failure	404	{object}	Problem
@@ -381,6 +383,7 @@ func (h *handlers) addParty(c echo.Context) error {
 //	@Param			id			path	string	true	"program id"
 //	@Param			party_id	path	string	true	"party id"
 //	@Success		204
+//	@Failure		400	{object}	Problem
 //	@Failure		401	{object}	Problem
 //	@Failure		403	{object}	Problem
 //	@Failure		404	{object}	Problem

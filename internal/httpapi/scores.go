@@ -74,6 +74,7 @@ func toFramework(f indicator.Framework) Framework {
 //	@Tags		indicators
 //	@Produce	json
 //	@Success	200	{object}	FrameworkList
+//	@Failure	400	{object}	Problem
 //	@Router		/v1/frameworks [get]
 func (h *handlers) listFrameworks(c echo.Context) error {
 	out := FrameworkList{}
@@ -90,6 +91,7 @@ func (h *handlers) listFrameworks(c echo.Context) error {
 //	@Produce	json
 //	@Param		code	path		string	true	"framework code"	Enums(idm, indeks_desa, ipd)
 //	@Success	200		{object}	Framework
+//	@Failure	400		{object}	Problem
 //	@Failure	404		{object}	Problem
 //	@Router		/v1/frameworks/{code} [get]
 func (h *handlers) getFramework(c echo.Context) error {
@@ -367,6 +369,7 @@ func (h *handlers) createImport(c echo.Context) error {
 //	@Produce	json
 //	@Param		id	path		string	true	"import id"
 //	@Success	200	{object}	ImportReport
+//	@Failure	400	{object}	Problem
 //	@Failure	404	{object}	Problem
 //	@Router		/v1/imports/{id} [get]
 func (h *handlers) getImport(c echo.Context) error {

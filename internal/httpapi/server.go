@@ -7,12 +7,16 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"mime"
 	"net/http"
 	"reflect"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
@@ -139,6 +143,7 @@ func New(svc Services, cfg Config) (*echo.Echo, error) {
 		middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: cfg.BodyLimit, Skipper: isImport}),
 		middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{Timeout: cfg.RequestTimeout}),
 		wholeSegments,
+		textParams,
 		authenticate(svc.Keys),
 	)
 	if cfg.RateLimitRPS > 0 {
@@ -206,6 +211,46 @@ func wholeSegments(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		return next(c)
 	}
+}
+
+// textParams refuses, with 400 naming the parameter, an API request whose
+// path parameters or query values hold a NUL byte or are not UTF-8: no
+// parameter needs either, and PostgreSQL would refuse such text where
+// SQLite would carry on. Handlers read query parameters through Echo's
+// c.QueryParams (parsed once per request), so checking them all here covers
+// every one. Echo unescapes path parameters: /v1/imports/%00 arrives as a
+// NUL. Only /v1 is checked; health, docs and metrics read no parameters.
+func textParams(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if !strings.HasPrefix(c.Request().URL.Path, "/v1/") {
+			return next(c)
+		}
+		errs := apperr.Fields{Kind: apperr.BadRequest}
+		for i, name := range c.ParamNames() {
+			if i < len(c.ParamValues()) && !paramText(c.ParamValues()[i]) {
+				errs.Add(name, "must be UTF-8 text without NUL bytes")
+			}
+		}
+		q := c.QueryParams()
+		for _, name := range slices.Sorted(maps.Keys(q)) {
+			if !slices.ContainsFunc(q[name], func(v string) bool { return !paramText(v) }) {
+				continue
+			}
+			if !paramText(name) {
+				name = strconv.Quote(name)
+			}
+			errs.Add(name, "must be UTF-8 text without NUL bytes")
+		}
+		if err := errs.Err(); err != nil {
+			return err
+		}
+		return next(c)
+	}
+}
+
+// paramText reports whether s is UTF-8 without NUL bytes.
+func paramText(s string) bool {
+	return utf8.ValidString(s) && !strings.ContainsRune(s, 0)
 }
 
 // requestLog writes one structured line per request.
