@@ -14,7 +14,8 @@ import (
 // writeFlatCSV writes report rows as CSV with nested objects flattened into
 // columns joined by "_" (counts.maju → counts_maju), in the order the JSON
 // answer has them, so that the CSV carries the same figures as the JSON.
-// Arrays become JSON text in one cell.
+// Arrays become JSON text in one cell. JSON strings are text cells
+// (csvText); JSON numbers are written as they are.
 func writeFlatCSV[T any](c echo.Context, rows []T) error {
 	res := c.Response()
 	res.Header().Set(echo.HeaderContentType, "text/csv; charset=utf-8")
@@ -102,7 +103,7 @@ func flatten(dec *json.Decoder, prefix string, keys, vals *[]string) error {
 	case nil:
 		*keys, *vals = append(*keys, prefix), append(*vals, "")
 	case string:
-		*keys, *vals = append(*keys, prefix), append(*vals, t)
+		*keys, *vals = append(*keys, prefix), append(*vals, csvText(t))
 	case json.Number:
 		*keys, *vals = append(*keys, prefix), append(*vals, t.String())
 	case bool:

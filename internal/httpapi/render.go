@@ -232,7 +232,8 @@ func writeCSV[T any](c echo.Context, cols []column, items []T) error {
 
 // csvValue formats one cell: scalars plainly, null as empty, times as RFC
 // 3339, a type with its own JSON (a fixed.Dec: 0.7410, not its units) as
-// that JSON unquoted, and anything structured as its JSON.
+// that JSON unquoted, and anything structured as its JSON. A value whose
+// JSON is a string is text, and goes through csvText; numbers never do.
 func csvValue(v reflect.Value) string {
 	for v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface {
 		if v.IsNil() {
@@ -243,20 +244,20 @@ func csvValue(v reflect.Value) string {
 	switch m := v.Interface().(type) {
 	case encoding.TextMarshaler:
 		if b, err := m.MarshalText(); err == nil {
-			return string(b)
+			return csvText(string(b))
 		}
 	case json.Marshaler:
 		if b, err := m.MarshalJSON(); err == nil {
 			var s string
 			if json.Unmarshal(b, &s) == nil {
-				return s
+				return csvText(s)
 			}
 			return string(b)
 		}
 	}
 	switch v.Kind() {
 	case reflect.String:
-		return v.String()
+		return csvText(v.String())
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
 		return strconv.FormatInt(v.Int(), 10)
 	case reflect.Float32, reflect.Float64:
@@ -266,6 +267,18 @@ func csvValue(v reflect.Value) string {
 	}
 	b, _ := json.Marshal(v.Interface())
 	return string(b)
+}
+
+// csvText keeps a spreadsheet from running a text cell as a formula (CSV
+// injection; OWASP's advice): text that starts with =, +, -, @, a tab or a
+// carriage return gets a leading single quote, which spreadsheets show as
+// text and do not evaluate. Writers call it for text values only, chosen by
+// type, so that a number (a change of -0.0500) stays a number.
+func csvText(s string) string {
+	if s != "" && strings.IndexByte("=+-@\t\r", s[0]) >= 0 {
+		return "'" + s
+	}
+	return s
 }
 
 // setLinks writes RFC 8288 first/prev/next/last links for a page, and the
