@@ -109,7 +109,7 @@ func (ind Indicator) Check() error {
 		errs.Add("framework", "unknown framework %q (known: %s)", ind.Framework, strings.Join(FrameworkCodes(), ", "))
 	}
 	if f, err := FrameworkByCode(ind.Framework); err == nil && ind.Dimension != "" && len(f.Components) > 0 &&
-		!slices.ContainsFunc(f.Components, func(c Component) bool { return c.Code == ind.Dimension }) {
+		text.CheckLine(ind.Dimension) == nil && !slices.ContainsFunc(f.Components, func(c Component) bool { return c.Code == ind.Dimension }) {
 		codes := make([]string, len(f.Components))
 		for i, c := range f.Components {
 			codes[i] = c.Code
