@@ -4217,7 +4217,7 @@ const docTemplate = `{
         },
         "/v1/regions/{code}/profile": {
             "get": {
-                "description": "The region and its ancestors, the regions and villages below it, the status distribution in year and the year before, score summaries, the five villages that improved most since the year before, and the cooperation programs active there.",
+                "description": "The region and its ancestors, the regions and villages below it, the status distribution in year and the year before, score summaries, the five villages that improved most since the year before, and the cooperation programs active there in year: not cancelled, and running on some day of it (start_date to end_date inclusive, an open end running on; the rule of /v1/programs?active_on=).",
                 "produces": [
                     "application/json"
                 ],

@@ -191,7 +191,11 @@ func (t *Totals) Add(kind string, amount int64) {
 type ProgramFilter struct {
 	Province []string // a party is, or an agency party lies in, one of these
 	Status   []string
-	ActiveOn string // YYYY-MM-DD within start_date..end_date (open end: any later day)
+	// ActiveOn is a day (YYYY-MM-DD) the program runs on. A program runs
+	// from its start_date to its end_date inclusive; an open end (no
+	// end_date) runs on indefinitely. Its status does not enter: the same
+	// rule, over a year, picks the programs of a region's profile.
+	ActiveOn string
 	Q        string // substring of the title or code
 	Sort     paging.Sort
 	Page     paging.Page

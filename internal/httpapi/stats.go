@@ -718,7 +718,7 @@ type RegionProfile struct {
 // regionProfile godoc
 //
 //	@Summary		A region's dashboard page in one call
-//	@Description	The region and its ancestors, the regions and villages below it, the status distribution in year and the year before, score summaries, the five villages that improved most since the year before, and the cooperation programs active there.
+//	@Description	The region and its ancestors, the regions and villages below it, the status distribution in year and the year before, score summaries, the five villages that improved most since the year before, and the cooperation programs active there in year: not cancelled, and running on some day of it (start_date to end_date inclusive, an open end running on; the rule of /v1/programs?active_on=).
 //	@Tags			stats
 //	@Produce		json
 //	@Param			code		path		string	true	"region code of any level"	example(64)

@@ -352,6 +352,15 @@ func (s *Store) ProgramByCode(ctx context.Context, code string) (cooperation.Pro
 	return s.programWhere(ctx, "code = ?", code)
 }
 
+// activeDuring keeps the programs (alias p) that run on some day of
+// [first, last] (YYYY-MM-DD, inclusive): those whose dates overlap it. A
+// program runs from its start_date to its end_date inclusive; an open end
+// (no end_date) runs on indefinitely. It is the one place of the rule, for
+// a day (?active_on=) and for a year (a profile's programs).
+func activeDuring(q *gorm.DB, first, last string) *gorm.DB {
+	return q.Where("p.start_date <= ? AND (p.end_date IS NULL OR p.end_date >= ?)", last, first)
+}
+
 var programOrder = map[string]string{"code": "p.code", "title": "p.title", "status": "p.status",
 	"start_date": "p.start_date", "end_date": "p.end_date", "created_at": "p.created_at"}
 
@@ -364,7 +373,7 @@ func (s *Store) Programs(ctx context.Context, f cooperation.ProgramFilter) ([]co
 WHERE pp.province_code IN ? OR a.province_code IN ?)`, f.Province, f.Province)
 		}
 		if f.ActiveOn != "" {
-			q = q.Where("p.start_date <= ? AND (p.end_date IS NULL OR p.end_date >= ?)", f.ActiveOn, f.ActiveOn)
+			q = activeDuring(q, f.ActiveOn, f.ActiveOn)
 		}
 		if f.Q != "" {
 			like := s.likeOp() + ` ? ESCAPE '\'`

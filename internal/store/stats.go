@@ -603,15 +603,17 @@ func (s *Store) Descendants(ctx context.Context, code string, level region.Level
 	return levels, types, nil
 }
 
-// ActivePrograms implements stats.ProgramFinder: programs that are active,
-// or not cancelled with dates overlapping the year, and that have the
-// region's province among their parties or target villages under it.
+// ActivePrograms implements stats.ProgramFinder: the programs that run in
+// the year (their dates overlap it, by activeDuring, the rule of
+// ?active_on=) and are not cancelled, and that have the region's province
+// among their parties or target villages under it. A program's status
+// alone does not place it in a year: one signed in 2025 and "active" now
+// was not active in 2024.
 func (s *Store) ActivePrograms(ctx context.Context, code string, year int) ([]stats.ProgramRef, error) {
 	prov, _, _ := strings.Cut(code, ".")
 	var out []stats.ProgramRef
-	err := s.with(ctx).Table("programs p").Select("p.id, p.code, p.title, p.status").
-		Where("p.status = ? OR p.status <> ? AND p.start_date <= ? AND (p.end_date IS NULL OR p.end_date >= ?)",
-			"active", "cancelled", fmt.Sprintf("%04d-12-31", year), fmt.Sprintf("%04d-01-01", year)).
+	q := s.with(ctx).Table("programs p").Select("p.id, p.code, p.title, p.status").Where("p.status <> ?", "cancelled")
+	err := activeDuring(q, fmt.Sprintf("%04d-01-01", year), fmt.Sprintf("%04d-12-31", year)).
 		Where(`p.id IN (SELECT pp.program_id FROM program_parties pp LEFT JOIN agencies a ON a.id = pp.agency_id
 WHERE pp.province_code = ? OR a.province_code = ?) OR p.id IN (SELECT t.program_id FROM program_targets t WHERE t.village_code LIKE ?)`,
 			prov, prov, code+"%").
