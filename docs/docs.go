@@ -4217,7 +4217,7 @@ const docTemplate = `{
         },
         "/v1/regions/{code}/profile": {
             "get": {
-                "description": "The region and its ancestors, the regions and villages below it, the status distribution in year and the year before, score summaries, the five villages that improved most since the year before, and the cooperation programs active there in year: not cancelled, and running on some day of it (start_date to end_date inclusive, an open end running on; the rule of /v1/programs?active_on=).",
+                "description": "The region and its ancestors, the regions and villages below it, the status distribution in year and in previous_year, the year before (both null when year is the framework's first), score summaries, the five villages that improved most since the year before, and the cooperation programs active there in year: not cancelled, and running on some day of it (start_date to end_date inclusive, an open end running on; the rule of /v1/programs?active_on=).",
                 "produces": [
                     "application/json"
                 ],
@@ -4460,7 +4460,7 @@ const docTemplate = `{
                     },
                     {
                         "type": "integer",
-                        "description": "with by=improvement: the earlier year (default: year − 1)",
+                        "description": "with by=improvement: the earlier year, before year (default: year − 1; 400 when year is the framework's first year)",
                         "name": "from",
                         "in": "query"
                     },
@@ -4693,7 +4693,7 @@ const docTemplate = `{
         },
         "/v1/stats/transitions": {
             "get": {
-                "description": "Every (from_status, to_status) pair of the framework, zeros included, over the villages under region (all without it). missing counts the villages the framework scores that lack a status in either year.",
+                "description": "Every (from_status, to_status) pair of the framework, zeros included, over the villages under region (all without it). missing counts the villages the framework scores that lack a status in either year.\nfrom and to are any years of the framework: from may come after to, and the matrix then reads backwards (where the villages of each status in to stood in from). from defaults to the year before to; when to is the framework's first year there is none, and the answer is 400 naming from.",
                 "produces": [
                     "application/json",
                     "text/csv"
@@ -4718,7 +4718,7 @@ const docTemplate = `{
                     {
                         "type": "integer",
                         "example": 2023,
-                        "description": "first year (default: to − 1)",
+                        "description": "first year (default: to − 1; 400 when to is the framework's first year); may be after to",
                         "name": "from",
                         "in": "query"
                     },
@@ -4794,7 +4794,7 @@ const docTemplate = `{
                     },
                     {
                         "type": "integer",
-                        "description": "first year (default: to − 1)",
+                        "description": "first year (default: to − 1; 400 when to is the framework's first year); may be after to",
                         "name": "from",
                         "in": "query"
                     },
@@ -8184,6 +8184,12 @@ const docTemplate = `{
                     "type": "string",
                     "example": "idm"
                 },
+                "previous_year": {
+                    "description": "PreviousYear is the year of status_distribution_previous_year and\nof the top movers' change: null, and the distribution with it, when\nyear is the framework's first.",
+                    "type": "integer",
+                    "x-nullable": true,
+                    "example": 2023
+                },
                 "programs": {
                     "type": "array",
                     "items": {
@@ -8200,7 +8206,12 @@ const docTemplate = `{
                     "$ref": "#/definitions/DistributionRow"
                 },
                 "status_distribution_previous_year": {
-                    "$ref": "#/definitions/DistributionRow"
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/DistributionRow"
+                        }
+                    ],
+                    "x-nullable": true
                 },
                 "top_movers": {
                     "type": "array",

@@ -169,25 +169,49 @@ func (q statsQuery) parsedScope(param string) stats.Scope {
 	return sc
 }
 
+// yearParam reads a year parameter as given, unchecked: nil when absent (or
+// not a number, which fails the query).
+func (q statsQuery) yearParam(param string) *int {
+	s := q.c.QueryParam(param)
+	if s == "" {
+		return nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		q.fail(apperr.BadParam(param, "must be a year, got %q", s))
+		return nil
+	}
+	return &n
+}
+
 // year reads a year parameter, defaulting to the framework's last year.
 func (q statsQuery) year(f indicator.Framework, param string) int {
 	if f.Code == "" {
 		return 0
 	}
-	var p *int
-	if s := q.c.QueryParam(param); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil {
-			q.fail(apperr.BadParam(param, "must be a year, got %q", s))
-			return 0
-		}
-		p = &n
+	p := q.yearParam(param)
+	if q.err != nil {
+		return 0
 	}
 	y, err := stats.Year(f, p, param)
 	if err != nil {
 		q.fail(err)
 	}
 	return y
+}
+
+// since reads from, the earlier year of a comparison with year (see
+// stats.Since: by default the year before, a 400 when there is none).
+func (q statsQuery) since(f indicator.Framework, year int) int {
+	p := q.yearParam("from")
+	if q.err != nil || f.Code == "" {
+		return 0
+	}
+	from, err := stats.Since(f, p, year, "from")
+	if err != nil {
+		q.fail(err)
+	}
+	return from
 }
 
 func (q statsQuery) level() region.Level {
@@ -335,26 +359,25 @@ type Transitions struct {
 } //	@name	Transitions
 
 // fromTo reads from and to (defaults: the framework's last year and the one
-// before).
+// before). from may be after to, or equal to it: the matrix then reads
+// backwards, from the later year's statuses to the earlier's.
 func (q statsQuery) fromTo(f indicator.Framework) (int, int) {
 	to := q.year(f, "to")
-	if q.c.QueryParam("from") == "" {
-		return to - 1, to
-	}
-	return q.year(f, "from"), to
+	return q.since(f, to), to
 }
 
 // transitions godoc
 //
 //	@Summary		Status transitions between two years
 //	@Description	Every (from_status, to_status) pair of the framework, zeros included, over the villages under region (all without it). missing counts the villages the framework scores that lack a status in either year.
+//	@Description	from and to are any years of the framework: from may come after to, and the matrix then reads backwards (where the villages of each status in to stood in from). from defaults to the year before to; when to is the framework's first year there is none, and the answer is 400 naming from.
 //	@Tags			stats
 //	@Produce		json,text/csv
-//	@Param			framework	query		string	false	"framework"											Enums(idm, indeks_desa, ipd)	default(idm)
-//	@Param			from		query		int		false	"first year (default: to − 1)"						example(2023)
-//	@Param			to			query		int		false	"second year (default: the framework's last year)"	example(2024)
-//	@Param			region		query		string	false	"only villages under this code"						example(64)
-//	@Param			format		query		string	false	"json or csv"										Enums(json, csv)
+//	@Param			framework	query		string	false	"framework"																					Enums(idm, indeks_desa, ipd)	default(idm)
+//	@Param			from		query		int		false	"first year (default: to − 1; 400 when to is the framework's first year); may be after to"	example(2023)
+//	@Param			to			query		int		false	"second year (default: the framework's last year)"											example(2024)
+//	@Param			region		query		string	false	"only villages under this code"																example(64)
+//	@Param			format		query		string	false	"json or csv"																				Enums(json, csv)
 //	@Success		200			{object}	Transitions
 //	@Failure		400			{object}	Problem
 //	@Failure		404			{object}	Problem
@@ -410,7 +433,7 @@ func toRankedVillage(v stats.RankedVillage) RankedVillage {
 //	@Tags		stats
 //	@Produce	json,text/csv
 //	@Param		framework	query		string	false	"framework"	Enums(idm, indeks_desa, ipd)	default(idm)
-//	@Param		from		query		int		false	"first year (default: to − 1)"
+//	@Param		from		query		int		false	"first year (default: to − 1; 400 when to is the framework's first year); may be after to"
 //	@Param		to			query		int		false	"second year (default: the framework's last year)"
 //	@Param		region		query		string	false	"only villages under this code"
 //	@Param		from_status	query		string	false	"status in the first year"
@@ -583,7 +606,7 @@ type Ranking struct {
 //	@Param		region		query		string	false	"only villages under this code"	example(64)
 //	@Param		year		query		int		false	"year (default: the framework's last year)"
 //	@Param		by			query		string	false	"score or improvement"	Enums(score, improvement)	default(score)
-//	@Param		from		query		int		false	"with by=improvement: the earlier year (default: year − 1)"
+//	@Param		from		query		int		false	"with by=improvement: the earlier year, before year (default: year − 1; 400 when year is the framework's first year)"
 //	@Param		order		query		string	false	"asc or desc"	Enums(asc, desc)	default(desc)
 //	@Param		limit		query		int		false	"1–1000"		default(50)
 //	@Param		format		query		string	false	"json or csv"	Enums(json, csv)
@@ -605,11 +628,8 @@ func (h *handlers) rankings(c echo.Context) error {
 		q.fail(apperr.BadParam("by", "by and order take one value each"))
 	}
 	if slices.Equal(by, []string{"improvement"}) {
-		out.By, from = "improvement", year-1
-		if c.QueryParam("from") != "" {
-			from = q.year(sc.Framework, "from")
-		}
-		if from >= year {
+		out.By, from = "improvement", q.since(sc.Framework, year)
+		if q.err == nil && from >= year {
 			q.fail(apperr.BadParam("from", "must be before year %d", year))
 		}
 		out.From = &from
@@ -702,23 +722,27 @@ type ProgramRef struct {
 
 // RegionProfile is one call's worth of a dashboard page about a region.
 type RegionProfile struct {
-	Region      Region                  `json:"region"`
-	Framework   string                  `json:"framework" example:"idm"`
-	Year        int                     `json:"year" example:"2024"`
-	Descendants map[string]int          `json:"descendants" example:"regency:10,district:105,village:1038"`
-	Villages    map[string]int          `json:"villages_by_type" example:"desa:841,kelurahan:197,desa_adat:0"`
-	Current     DistributionRow         `json:"status_distribution"`
-	Previous    DistributionRow         `json:"status_distribution_previous_year"`
-	Score       ScoreSummary            `json:"score"`
-	Components  map[string]ScoreSummary `json:"components"`
-	TopMovers   []RankedVillage         `json:"top_movers"`
-	Programs    []ProgramRef            `json:"programs"`
+	Region    Region `json:"region"`
+	Framework string `json:"framework" example:"idm"`
+	Year      int    `json:"year" example:"2024"`
+	// PreviousYear is the year of status_distribution_previous_year and
+	// of the top movers' change: null, and the distribution with it, when
+	// year is the framework's first.
+	PreviousYear *int                    `json:"previous_year" extensions:"x-nullable" example:"2023"`
+	Descendants  map[string]int          `json:"descendants" example:"regency:10,district:105,village:1038"`
+	Villages     map[string]int          `json:"villages_by_type" example:"desa:841,kelurahan:197,desa_adat:0"`
+	Current      DistributionRow         `json:"status_distribution"`
+	Previous     *DistributionRow        `json:"status_distribution_previous_year" extensions:"x-nullable"`
+	Score        ScoreSummary            `json:"score"`
+	Components   map[string]ScoreSummary `json:"components"`
+	TopMovers    []RankedVillage         `json:"top_movers"`
+	Programs     []ProgramRef            `json:"programs"`
 } //	@name	RegionProfile
 
 // regionProfile godoc
 //
 //	@Summary		A region's dashboard page in one call
-//	@Description	The region and its ancestors, the regions and villages below it, the status distribution in year and the year before, score summaries, the five villages that improved most since the year before, and the cooperation programs active there in year: not cancelled, and running on some day of it (start_date to end_date inclusive, an open end running on; the rule of /v1/programs?active_on=).
+//	@Description	The region and its ancestors, the regions and villages below it, the status distribution in year and in previous_year, the year before (both null when year is the framework's first), score summaries, the five villages that improved most since the year before, and the cooperation programs active there in year: not cancelled, and running on some day of it (start_date to end_date inclusive, an open end running on; the rule of /v1/programs?active_on=).
 //	@Tags			stats
 //	@Produce		json
 //	@Param			code		path		string	true	"region code of any level"	example(64)
@@ -750,10 +774,13 @@ func (h *handlers) regionProfile(c echo.Context) error {
 	}
 	children := p.Descendants[p.Region.Level.Child()]
 	out := RegionProfile{Region: toRegion(p.Region, children), Framework: sc.Framework.Code, Year: year,
-		Descendants: map[string]int{}, Villages: p.Villages,
-		Current: toDistributionRow(sc.Framework, p.Current), Previous: toDistributionRow(sc.Framework, p.Previous),
+		Descendants: map[string]int{}, Villages: p.Villages, Current: toDistributionRow(sc.Framework, p.Current),
 		Score: toScoreSummary(p.Score), Components: map[string]ScoreSummary{}, TopMovers: []RankedVillage{},
 		Programs: []ProgramRef{}}
+	if p.Previous != nil {
+		prev := toDistributionRow(sc.Framework, *p.Previous)
+		out.PreviousYear, out.Previous = &p.PreviousYear, &prev
+	}
 	for l, n := range p.Descendants {
 		out.Descendants[string(l)] = n
 	}

@@ -305,6 +305,12 @@ func TestStatsTransitions(t *testing.T) {
 		{"/v1/stats/transitions?region=6401032003", transitionsDoc(2023, 2024, "64.01.03.2003", [5][5]int{}, 0, 0, 0, 1)},
 		// Kelurahan only: nothing eligible, nothing missing.
 		{"/v1/stats/transitions?region=35.78", transitionsDoc(2023, 2024, "35.78", [5][5]int{}, 0, 0, 0, 0)},
+		// Backwards: where the 2023 villages of each status stood in 2022
+		// (the transpose of 2022 → 2023, up and down swapped).
+		{"/v1/stats/transitions?from=2023&to=2022", transitionsDoc(2023, 2022, "", [5][5]int{
+			{1, 0, 0, 0, 0}, {}, {0, 0, 2, 0, 0}, {0, 0, 1, 0, 0}, {}}, 0, 3, 1, 9)},
+		// The first year with from given.
+		{"/v1/stats/transitions?from=2016&to=2015", transitionsDoc(2016, 2015, "", [5][5]int{}, 0, 0, 0, 13)},
 	}
 	eachStatsEngine(t, func(t *testing.T, a *statsAPI) {
 		for _, tt := range tests {
@@ -314,6 +320,9 @@ func TestStatsTransitions(t *testing.T) {
 		const path = "/v1/stats/transitions"
 		checkStatsErrors(t, a, []statsError{
 			{path + "?from=2014", http.StatusBadRequest, []string{"from"}},
+			// The default from, 2014, is before the framework's first year.
+			{path + "?to=2015", http.StatusBadRequest, []string{"from"}},
+			{path + "?from=2014&to=2015", http.StatusBadRequest, []string{"from"}},
 			{path + "?to=2025", http.StatusBadRequest, []string{"to"}},
 			{path + "?from=x", http.StatusBadRequest, []string{"from"}},
 			{path + "?region=35.15.9", http.StatusBadRequest, []string{"region"}},
@@ -409,6 +418,7 @@ func TestStatsTransitionVillages(t *testing.T) {
 			{path + "?fields=bogus", http.StatusBadRequest, []string{"fields"}},
 			{path + "?region=99", http.StatusNotFound, nil},
 			{path + "?to=2030", http.StatusBadRequest, []string{"to"}},
+			{path + "?to=2015", http.StatusBadRequest, []string{"from"}},
 		})
 	})
 }
@@ -596,6 +606,9 @@ func TestStatsRankings(t *testing.T) {
 			{path + "?by=improvement&from=2024", http.StatusBadRequest, []string{"from"}},
 			{path + "?by=improvement&year=2023&from=2024", http.StatusBadRequest, []string{"from"}},
 			{path + "?by=improvement&from=2030", http.StatusBadRequest, []string{"from"}},
+			// The default from, 2014, is before the framework's first year.
+			{path + "?by=improvement&year=2015", http.StatusBadRequest, []string{"from"}},
+			{path + "?by=improvement&year=2015&from=2014", http.StatusBadRequest, []string{"from"}},
 			{path + "?by=popularity", http.StatusBadRequest, []string{"by"}},
 			{path + "?by=score,improvement", http.StatusBadRequest, []string{"by"}},
 			{path + "?order=up", http.StatusBadRequest, []string{"order"}},
@@ -649,7 +662,7 @@ func TestStatsProfile(t *testing.T) {
 	}
 	paser := `{"region":{"code":"64.01","name":"Kabupaten Paser","level":"regency","type":"kabupaten","parent_code":"64",
 		"ancestors":[{"code":"64","name":"Kalimantan Timur","level":"province"}],"children_count":3},
-		"framework":"idm","year":2024,"descendants":{"district":3,"village":6},
+		"framework":"idm","year":2024,"previous_year":2023,"descendants":{"district":3,"village":6},
 		"villages_by_type":{"desa":6,"desa_adat":0,"kelurahan":0},
 		"status_distribution":` + dist6401 + `,
 		"status_distribution_previous_year":` + distRow("64.01", 6, [5]int{1, 0, 1, 2, 0}, 2, [5]string{"0.1667", "0.0000", "0.1667", "0.3333", "0.0000"}) + `,
@@ -667,7 +680,7 @@ func TestStatsProfile(t *testing.T) {
 	// Kota Surabaya: kelurahan only, which IDM does not score.
 	surabaya := `{"region":{"code":"35.78","name":"Kota Surabaya","level":"regency","type":"kota","parent_code":"35",
 		"ancestors":[{"code":"35","name":"Jawa Timur","level":"province"}],"children_count":1},
-		"framework":"idm","year":2024,"descendants":{"district":1,"village":2},
+		"framework":"idm","year":2024,"previous_year":2023,"descendants":{"district":1,"village":2},
 		"villages_by_type":{"desa":0,"desa_adat":0,"kelurahan":2},
 		"status_distribution":` + dist3578 + `,"status_distribution_previous_year":` + dist3578 + `,
 		"score":` + empty + `,"components":{"ike":` + empty + `,"ikl":` + empty + `,"iks":` + empty + `},
@@ -678,13 +691,24 @@ func TestStatsProfile(t *testing.T) {
 	prayon := `{"region":{"code":"64.01.03.2002","name":"Prayon","level":"village","type":"desa","parent_code":"64.01.03",
 		"ancestors":[{"code":"64","name":"Kalimantan Timur","level":"province"},{"code":"64.01","name":"Kabupaten Paser","level":"regency"},
 		{"code":"64.01.03","name":"Muara Komam","level":"district"}],"children_count":0},
-		"framework":"idm","year":2023,"descendants":{},
+		"framework":"idm","year":2023,"previous_year":2022,"descendants":{},
 		"villages_by_type":{"desa":1,"desa_adat":0,"kelurahan":0},
 		"status_distribution":` + prayonDist + `,"status_distribution_previous_year":` + prayonDist + `,
 		"score":` + empty + `,"components":{"ike":` + empty + `,"ikl":` + empty + `,"iks":` + empty + `},
 		"top_movers":[],"programs":[]}`
+	// Prayon in 2015, the framework's first year: there is no year before
+	// it, so no previous distribution and no movers, and the answer says so.
+	prayon2015 := `{"region":{"code":"64.01.03.2002","name":"Prayon","level":"village","type":"desa","parent_code":"64.01.03",
+		"ancestors":[{"code":"64","name":"Kalimantan Timur","level":"province"},{"code":"64.01","name":"Kabupaten Paser","level":"regency"},
+		{"code":"64.01.03","name":"Muara Komam","level":"district"}],"children_count":0},
+		"framework":"idm","year":2015,"previous_year":null,"descendants":{},
+		"villages_by_type":{"desa":1,"desa_adat":0,"kelurahan":0},
+		"status_distribution":` + prayonDist + `,"status_distribution_previous_year":null,
+		"score":` + empty + `,"components":{"ike":` + empty + `,"ikl":` + empty + `,"iks":` + empty + `},
+		"top_movers":[],"programs":[]}`
 	eachStatsEngine(t, func(t *testing.T, a *statsAPI) {
 		checkStatsAnswers(t, a, map[string]string{
+			"/v1/regions/64.01.03.2002/profile?year=2015": prayon2015,
 			"/v1/regions/64.01/profile":                   paser,
 			"/v1/regions/6401/profile?year=2024":          paser,
 			"/v1/regions/35.78/profile":                   surabaya,

@@ -89,6 +89,30 @@ func Year(f indicator.Framework, year *int, param string) (int, error) {
 	return *year, nil
 }
 
+// PreviousYear is the year before year in the framework; ok is false when
+// year is its first, which has none before it.
+func PreviousYear(f indicator.Framework, year int) (prev int, ok bool) {
+	first, _ := f.Years()
+	return year - 1, year > first
+}
+
+// Since returns the earlier year of a comparison with year (transitions,
+// rankings by improvement): from when given, checked as Year checks it, or
+// by default the year before year — BadRequest naming fromParam when year is
+// the framework's first year, which has none before it. Whether from may
+// lie after year is the caller's rule.
+func Since(f indicator.Framework, from *int, year int, fromParam string) (int, error) {
+	if from != nil {
+		return Year(f, from, fromParam)
+	}
+	prev, ok := PreviousYear(f, year)
+	if !ok {
+		first, last := f.Years()
+		return 0, apperr.BadParam(fromParam, "%s has no year before %d, its first: give %s (%d–%d)", f.Code, year, fromParam, first, last)
+	}
+	return prev, nil
+}
+
 // CheckLevel checks that level can group the villages under the scope.
 func CheckLevel(sc Scope, level region.Level) error {
 	if level == region.LevelVillage {
@@ -355,7 +379,13 @@ func (s *Service) Profile(ctx context.Context, sc Scope, year int) (Profile, err
 	if err != nil {
 		return Profile{}, err
 	}
-	for i, y := range []int{year, year - 1} {
+	years := []int{year}
+	prev, hasPrev := PreviousYear(sc.Framework, year)
+	if hasPrev {
+		years = append(years, prev)
+		p.PreviousYear = prev
+	}
+	for i, y := range years {
 		counts, err := s.store.StatusCounts(ctx, "", sc, y)
 		if err != nil {
 			return Profile{}, err
@@ -364,7 +394,7 @@ func (s *Service) Profile(ctx context.Context, sc Scope, year int) (Profile, err
 		if i == 0 {
 			p.Current = d
 		} else {
-			p.Previous = d
+			p.Previous = &d
 		}
 	}
 	comps := componentsOf(sc.Framework)
@@ -377,8 +407,10 @@ func (s *Service) Profile(ctx context.Context, sc Scope, year int) (Profile, err
 	for _, c := range comps {
 		p.Components[c] = Summarize(vals[c][""])
 	}
-	if p.TopMovers, err = s.store.Ranking(ctx, sc, year, year-1, true, 5); err != nil {
-		return Profile{}, err
+	if hasPrev {
+		if p.TopMovers, err = s.store.Ranking(ctx, sc, year, prev, true, 5); err != nil {
+			return Profile{}, err
+		}
 	}
 	p.Programs = []ProgramRef{}
 	if s.programs != nil {

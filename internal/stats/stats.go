@@ -231,11 +231,14 @@ type Profile struct {
 	Villages    map[string]int       // villages below (or itself), per type
 	Year        int
 	Current     Distribution // status distribution in Year
-	Previous    Distribution // and in Year − 1
-	Score       Summary
-	Components  map[string]Summary
-	TopMovers   []RankedVillage // largest improvement since Year − 1
-	Programs    []ProgramRef
+	// PreviousYear is Year − 1, and Previous its distribution; 0 and nil
+	// when Year is the framework's first.
+	PreviousYear int
+	Previous     *Distribution
+	Score        Summary
+	Components   map[string]Summary
+	TopMovers    []RankedVillage // largest improvement since PreviousYear
+	Programs     []ProgramRef
 }
 
 // ProgramRef is a cooperation program active in a region.
