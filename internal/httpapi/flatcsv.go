@@ -12,42 +12,62 @@ import (
 )
 
 // writeFlatCSV writes report rows as CSV with nested objects flattened into
-// columns joined by "_" (counts.maju → counts_maju), in the order the JSON
-// answer has them, so that the CSV carries the same figures as the JSON.
-// Arrays become JSON text in one cell. JSON strings are text cells
-// (csvText); JSON numbers are written as they are.
-func writeFlatCSV[T any](c echo.Context, rows []T) error {
+// columns joined by "_" (counts.maju → counts_maju), so that the CSV carries
+// the same figures as the JSON. Arrays become JSON text in one cell. JSON
+// strings are text cells (csvText); JSON numbers are written as they are. The
+// columns are given (see flatColumns), decided by the request and never by
+// the rows: an empty answer has the header a full one has, and a row
+// without a field (omitted, or a map without the key) has an empty cell.
+func writeFlatCSV[T any](c echo.Context, columns []string, rows []T) error {
 	res := c.Response()
 	res.Header().Set(echo.HeaderContentType, "text/csv; charset=utf-8")
 	res.WriteHeader(http.StatusOK)
 	w := csv.NewWriter(res)
-	if len(rows) == 0 {
-		// No rows still makes a CSV file: the header of an empty row.
-		var zero T
-		keys, _, err := flattenRow(zero)
-		if err != nil {
-			return err
-		}
-		if err := w.Write(keys); err != nil {
-			return err
-		}
+	if err := w.Write(columns); err != nil {
+		return err
 	}
-	for i, row := range rows {
+	rec := make([]string, len(columns))
+	at := make(map[string]int, len(columns))
+	for i, k := range columns {
+		at[k] = i
+	}
+	for _, row := range rows {
 		keys, vals, err := flattenRow(row)
 		if err != nil {
 			return err
 		}
-		if i == 0 {
-			if err := w.Write(keys); err != nil {
-				return err
+		clear(rec)
+		for i, k := range keys {
+			if j, ok := at[k]; ok {
+				rec[j] = vals[i]
 			}
 		}
-		if err := w.Write(vals); err != nil {
+		if err := w.Write(rec); err != nil {
 			return err
 		}
 	}
 	w.Flush()
 	return w.Error()
+}
+
+// flatColumns returns the CSV columns of a report row: the flattened keys
+// of proto, a row built for the request with every optional field set and
+// every map key present, in the order its JSON has them.
+func flatColumns(proto any) []string {
+	keys, _, err := flattenRow(proto)
+	if err != nil {
+		panic(err) // a report's row type always encodes
+	}
+	return keys
+}
+
+// prefixed returns the names with a prefix.
+func prefixed(prefix string, names []string) []string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = prefix + n
+	}
+	return out
 }
 
 // flattenRow returns the flattened keys and values of one row's JSON.

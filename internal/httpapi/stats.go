@@ -255,7 +255,7 @@ func (h *handlers) statusDistribution(c echo.Context) error {
 		out.Data[i] = toDistributionRow(sc.Framework, r)
 	}
 	if csv {
-		return writeFlatCSV(c, append(out.Data, out.Total))
+		return writeFlatCSV(c, flatColumns(toDistributionRow(sc.Framework, stats.Distribution{})), append(out.Data, out.Total))
 	}
 	return c.JSON(http.StatusOK, out)
 }
@@ -328,9 +328,21 @@ func (h *handlers) scoreStats(c echo.Context) error {
 		}
 	}
 	if csv {
-		return writeFlatCSV(c, out.Data)
+		return writeFlatCSV(c, scoreStatsColumns(sc.Framework), out.Data)
 	}
 	return c.JSON(http.StatusOK, out)
+}
+
+// scoreStatsColumns are the CSV columns of ScoreStatsRow: the score's
+// summary, then each component's in the framework's order (iks, ike, ikl),
+// not the alphabetical order of the JSON object's keys.
+func scoreStatsColumns(f indicator.Framework) []string {
+	sum := flatColumns(ScoreSummary{})
+	out := append([]string{"code", "name"}, prefixed("score_", sum)...)
+	for _, comp := range f.Components {
+		out = append(out, prefixed("components_"+comp.Code+"_", sum)...)
+	}
+	return out
 }
 
 // TransitionCell counts villages that went from one status to another.
@@ -400,7 +412,7 @@ func (h *handlers) transitions(c echo.Context) error {
 		out.Cells = append(out.Cells, TransitionCell{cell.From, cell.To, cell.Count})
 	}
 	if csv {
-		return writeFlatCSV(c, out.Cells)
+		return writeFlatCSV(c, flatColumns(TransitionCell{}), out.Cells)
 	}
 	return c.JSON(http.StatusOK, out)
 }
@@ -523,7 +535,8 @@ func (h *handlers) trends(c echo.Context) error {
 			NoStatus: y.NoStatus, Shares: statusShares(sc.Framework, y.Counts, y.Total), Scored: y.Scored, MeanScore: y.MeanScore})
 	}
 	if csv {
-		return writeFlatCSV(c, out.Data)
+		proto := TrendYear{Counts: statusCounts(sc.Framework, nil), Shares: statusShares(sc.Framework, nil, 0)}
+		return writeFlatCSV(c, flatColumns(proto), out.Data)
 	}
 	return c.JSON(http.StatusOK, out)
 }
@@ -581,7 +594,7 @@ func (h *handlers) compare(c echo.Context) error {
 			Level: string(f.Level), Scored: f.Scored, MeanScore: f.MeanScore})
 	}
 	if csv {
-		return writeFlatCSV(c, out.Data)
+		return writeFlatCSV(c, flatColumns(CompareRow{DistributionRow: toDistributionRow(sc.Framework, stats.Distribution{})}), out.Data)
 	}
 	return c.JSON(http.StatusOK, out)
 }
@@ -649,7 +662,12 @@ func (h *handlers) rankings(c echo.Context) error {
 		out.Data[i] = toRankedVillage(v)
 	}
 	if csv {
-		return writeFlatCSV(c, out.Data)
+		proto := RankedVillage{} // by score: no from_score, no change
+		if out.From != nil {
+			var zero fixed.Dec
+			proto.FromScore, proto.Change = &zero, &zero
+		}
+		return writeFlatCSV(c, flatColumns(proto), out.Data)
 	}
 	return c.JSON(http.StatusOK, out)
 }
@@ -707,7 +725,7 @@ func (h *handlers) gaps(c echo.Context) error {
 		out.Data = append(out.Data, GapRow(g))
 	}
 	if csv {
-		return writeFlatCSV(c, out.Data)
+		return writeFlatCSV(c, flatColumns(GapRow{}), out.Data)
 	}
 	return c.JSON(http.StatusOK, out)
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
@@ -120,6 +121,22 @@ func jsonRows(t *testing.T, body []byte, keys ...string) [][]string {
 	return rows
 }
 
+// inOrder returns the rows of jsonRows (keys first) with their cells in the
+// order of the CSV's header, which may differ from the JSON's key order.
+func inOrder(rows [][]string, header []string) [][]string {
+	var out [][]string
+	for _, r := range rows[1:] {
+		cells := make([]string, len(header))
+		for i, h := range header {
+			if j := slices.Index(rows[0], h); j >= 0 {
+				cells[i] = r[j]
+			}
+		}
+		out = append(out, cells)
+	}
+	return out
+}
+
 func cols(prefix string, names ...string) []string {
 	out := make([]string, len(names))
 	for i, n := range names {
@@ -152,7 +169,8 @@ func TestStatsCSV(t *testing.T) {
 	}{
 		{"/v1/stats/status-distribution?level=district&parent=64", []string{"data", "total"}, distCols},
 		{"/v1/stats/scores?level=district", []string{"data"}, join([]string{"code", "name"}, cols("score_", summaryCols...),
-			cols("components_ike_", summaryCols...), cols("components_ikl_", summaryCols...), cols("components_iks_", summaryCols...))},
+			// Components in the framework's order, not the JSON's alphabetical one.
+			cols("components_iks_", summaryCols...), cols("components_ike_", summaryCols...), cols("components_ikl_", summaryCols...))},
 		{"/v1/stats/transitions", []string{"cells"}, []string{"from_status", "to_status", "count"}},
 		{"/v1/stats/transitions/villages?limit=4", []string{"data"}, []string{"code", "name", "regency_name", "score", "status", "from_score", "change"}},
 		{"/v1/stats/trends?from=2021", []string{"data"}, join([]string{"year", "total"}, cols("counts_", statuses...),
@@ -184,7 +202,7 @@ func TestStatsCSV(t *testing.T) {
 			}
 			want := jsonRows(t, js.body, tt.rows...)
 			if len(want) > 0 {
-				if diff := cmp.Diff(want[1:], rows); diff != "" {
+				if diff := cmp.Diff(inOrder(want, header), rows); diff != "" {
 					t.Errorf("%s: CSV rows differ from the JSON figures (-json +csv):\n%s", tt.target, diff)
 				}
 			}
@@ -218,14 +236,33 @@ func TestStatsCSV(t *testing.T) {
 			t.Errorf("village list CSV mismatch (-want +got):\n%s", diff)
 		}
 
-		// No rows still make a CSV file with its header.
-		for target, header := range map[string]string{
-			"/v1/stats/rankings?region=35.78&format=csv":                                      "code,name,regency_name,score,status\n",
-			"/v1/stats/transitions/villages?from_status=mandiri&to_status=mandiri&format=csv": "code,name,regency_name,score,status,from_score,change\n",
+		// No rows still make a CSV file with its header: the header a
+		// report with rows has, decided by the request, not by the rows.
+		for _, tt := range []struct{ empty, full, header string }{
+			{"/v1/stats/rankings?region=35.78&format=csv", "/v1/stats/rankings?format=csv", "code,name,regency_name,score,status\n"},
+			{"/v1/stats/rankings?by=improvement&region=35.78&format=csv", "/v1/stats/rankings?by=improvement&format=csv",
+				"code,name,regency_name,score,status,from_score,change\n"},
+			{"/v1/stats/rankings?by=improvement&region=64.01.03.2002&format=csv", "/v1/stats/rankings?by=improvement&region=64.01.03.2001&format=csv",
+				"code,name,regency_name,score,status,from_score,change\n"},
+			{"/v1/stats/transitions/villages?from_status=mandiri&to_status=mandiri&format=csv", "/v1/stats/transitions/villages?format=csv",
+				"code,name,regency_name,score,status,from_score,change\n"},
+			{"/v1/stats/gaps?region=35.78&format=csv", "",
+				"indicator_code,name_id,name_en,dimension,number,villages,mean,at_most_2\n"},
 		} {
-			res := a.get(t, target, http.StatusOK)
-			if got, _ := io.ReadAll(bytes.NewReader(res.body)); string(got) != header {
-				t.Errorf("%s: body %q, want only the header %q", target, got, header)
+			res := a.get(t, tt.empty, http.StatusOK)
+			if got, _ := io.ReadAll(bytes.NewReader(res.body)); string(got) != tt.header {
+				t.Errorf("%s: body %q, want only the header %q", tt.empty, got, tt.header)
+			}
+			if tt.full == "" {
+				continue
+			}
+			full := a.get(t, tt.full, http.StatusOK)
+			header, rows := readCSV(t, full)
+			if len(rows) == 0 {
+				t.Errorf("%s: no rows", tt.full)
+			}
+			if got := strings.Join(header, ",") + "\n"; got != tt.header {
+				t.Errorf("%s: header %q, want the empty answer's %q", tt.full, got, tt.header)
 			}
 		}
 	})
