@@ -4413,6 +4413,7 @@ const docTemplate = `{
         },
         "/v1/stats/rankings": {
             "get": {
+                "description": "Ties go by ascending code in both orders (as GET /v1/villages?sort=-score). Paged like lists: limit, offset, page and Link headers.",
                 "produces": [
                     "application/json",
                     "text/csv"
@@ -4478,8 +4479,15 @@ const docTemplate = `{
                     {
                         "type": "integer",
                         "default": 50,
-                        "description": "1–1000",
+                        "description": "page size, 1–1000",
                         "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "default": 0,
+                        "description": "rows to skip",
+                        "name": "offset",
                         "in": "query"
                     },
                     {
@@ -7946,6 +7954,14 @@ const docTemplate = `{
                 "order": {
                     "type": "string",
                     "example": "desc"
+                },
+                "page": {
+                    "description": "Page is the window of the ranking data covers; total counts the\nvillages ranked.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/Page"
+                        }
+                    ]
                 },
                 "region": {
                     "type": "string",

@@ -608,32 +608,37 @@ type Ranking struct {
 	Order     string          `json:"order" example:"desc"`
 	Region    *string         `json:"region" extensions:"x-nullable" example:"64"`
 	Data      []RankedVillage `json:"data"`
+	// Page is the window of the ranking data covers; total counts the
+	// villages ranked.
+	Page Page `json:"page"`
 } //	@name	Ranking
 
 // rankings godoc
 //
-//	@Summary	Villages ranked by score, or by improvement since a year
-//	@Tags		stats
-//	@Produce	json,text/csv
-//	@Param		framework	query		string	false	"framework"						Enums(idm, indeks_desa, ipd)	default(idm)
-//	@Param		region		query		string	false	"only villages under this code"	example(64)
-//	@Param		year		query		int		false	"year (default: the framework's last year)"
-//	@Param		by			query		string	false	"score or improvement"	Enums(score, improvement)	default(score)
-//	@Param		from		query		int		false	"with by=improvement: the earlier year, before year (default: year − 1; 400 when year is the framework's first year)"
-//	@Param		order		query		string	false	"asc or desc"	Enums(asc, desc)	default(desc)
-//	@Param		limit		query		int		false	"1–1000"		default(50)
-//	@Param		format		query		string	false	"json or csv"	Enums(json, csv)
-//	@Success	200			{object}	Ranking
-//	@Failure	400			{object}	Problem
-//	@Failure	404			{object}	Problem
-//	@Router		/v1/stats/rankings [get]
+//	@Summary		Villages ranked by score, or by improvement since a year
+//	@Description	Ties go by ascending code in both orders (as GET /v1/villages?sort=-score). Paged like lists: limit, offset, page and Link headers.
+//	@Tags			stats
+//	@Produce		json,text/csv
+//	@Param			framework	query		string	false	"framework"						Enums(idm, indeks_desa, ipd)	default(idm)
+//	@Param			region		query		string	false	"only villages under this code"	example(64)
+//	@Param			year		query		int		false	"year (default: the framework's last year)"
+//	@Param			by			query		string	false	"score or improvement"	Enums(score, improvement)	default(score)
+//	@Param			from		query		int		false	"with by=improvement: the earlier year, before year (default: year − 1; 400 when year is the framework's first year)"
+//	@Param			order		query		string	false	"asc or desc"		Enums(asc, desc)	default(desc)
+//	@Param			limit		query		int		false	"page size, 1–1000"	default(50)
+//	@Param			offset		query		int		false	"rows to skip"		default(0)
+//	@Param			format		query		string	false	"json or csv"		Enums(json, csv)
+//	@Success		200			{object}	Ranking
+//	@Failure		400			{object}	Problem
+//	@Failure		404			{object}	Problem
+//	@Router			/v1/stats/rankings [get]
 func (h *handlers) rankings(c echo.Context) error {
 	q := h.statsQuery(c)
 	sc := q.scope("region")
 	year := q.year(sc.Framework, "year")
 	by := q.enum("by", []string{"score", "improvement"})
 	order := q.enum("order", []string{"asc", "desc"})
-	limit := q.int("limit", defaultLimit, 1, maxLimit)
+	page := q.page()
 	csv := wantsCSV(q.query)
 	out := Ranking{Framework: sc.Framework.Code, Year: year, By: "score", Order: "desc", Region: optional(sc.Region)}
 	from := 0
@@ -653,10 +658,12 @@ func (h *handlers) rankings(c echo.Context) error {
 	if q.err != nil {
 		return q.err
 	}
-	vs, err := h.svc.Stats.Ranking(c.Request().Context(), sc, year, from, out.Order == "desc", limit)
+	vs, total, err := h.svc.Stats.Ranking(c.Request().Context(), sc, year, from, out.Order == "desc", page.Limit, page.Offset)
 	if err != nil {
 		return err
 	}
+	out.Page = Page{Limit: page.Limit, Offset: page.Offset, Total: total}
+	setLinks(c, page, total)
 	out.Data = make([]RankedVillage, len(vs))
 	for i, v := range vs {
 		out.Data[i] = toRankedVillage(v)

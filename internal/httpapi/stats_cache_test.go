@@ -281,7 +281,7 @@ func TestStatsCacheReplicas(t *testing.T) {
 				t.Errorf("replica b kept ETag %s after a write through replica a", etag)
 			}
 			want := `{"framework":"idm","year":2024,"by":"score","order":"desc","region":"64","data":[` +
-				ranked("64.01.01.2002", "0.9900", "mandiri", "", "") + "," + ranked("64.01.01.2001", "0.9000", "mandiri", "", "") + "]}"
+				ranked("64.01.01.2002", "0.9900", "mandiri", "", "") + "," + ranked("64.01.01.2001", "0.9000", "mandiri", "", "") + `],"page":{"limit":2,"offset":0,"total":5}}`
 			wantJSON(t, "replica b after the write", after.body, want)
 			// And the other way round: a write through b, seen by a.
 			etagA := etagOf(t, "a", a.get(t, target, http.StatusOK))

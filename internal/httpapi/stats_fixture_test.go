@@ -248,9 +248,14 @@ func (c countingStats) TransitionVillages(ctx context.Context, sc stats.Scope, f
 	return c.Store.TransitionVillages(ctx, sc, from, to, fs, ts, limit, offset)
 }
 
-func (c countingStats) Ranking(ctx context.Context, sc stats.Scope, year, from int, desc bool, limit int) ([]stats.RankedVillage, error) {
+func (c countingStats) Ranking(ctx context.Context, sc stats.Scope, year, from int, desc bool, limit, offset int) ([]stats.RankedVillage, error) {
 	c.n.Add(1)
-	return c.Store.Ranking(ctx, sc, year, from, desc, limit)
+	return c.Store.Ranking(ctx, sc, year, from, desc, limit, offset)
+}
+
+func (c countingStats) RankingCount(ctx context.Context, sc stats.Scope, year, from int) (int, error) {
+	c.n.Add(1)
+	return c.Store.RankingCount(ctx, sc, year, from)
 }
 
 // newStatsAPI wires the real router over s with every service, as

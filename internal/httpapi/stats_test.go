@@ -556,7 +556,8 @@ func TestStatsRankings(t *testing.T) {
 		imp("35.15.01.2003", "0.8000", "maju", "0.8500", "-0.0500"),
 	}
 	impAsc := []string{impDesc[8], impDesc[7], impDesc[6], impDesc[5], impDesc[4], impDesc[0], impDesc[1], impDesc[2], impDesc[3]}
-	doc := func(year int, by string, from int, order, region string, rows ...string) string {
+	// pdoc is a ranking with its page: limit, offset and total.
+	pdoc := func(year int, by string, from int, order, region string, page [3]int, rows ...string) string {
 		f := ""
 		if from != 0 {
 			f = fmt.Sprintf(`"from":%d,`, from)
@@ -565,16 +566,23 @@ func TestStatsRankings(t *testing.T) {
 		if region != "" {
 			reg = fmt.Sprintf("%q", region)
 		}
-		return fmt.Sprintf(`{"framework":"idm","year":%d,"by":%q,%s"order":%q,"region":%s,"data":[%s]}`,
-			year, by, f, order, reg, strings.Join(rows, ","))
+		return fmt.Sprintf(`{"framework":"idm","year":%d,"by":%q,%s"order":%q,"region":%s,"data":[%s],"page":{"limit":%d,"offset":%d,"total":%d}}`,
+			year, by, f, order, reg, strings.Join(rows, ","), page[0], page[1], page[2])
+	}
+	// doc is the first page of 50, holding the whole ranking.
+	doc := func(year int, by string, from int, order, region string, rows ...string) string {
+		return pdoc(year, by, from, order, region, [3]int{50, 0, len(rows)}, rows...)
 	}
 	const path = "/v1/stats/rankings"
 	tests := []struct{ target, want string }{
 		{path, doc(2024, "score", 0, "desc", "", desc...)},
 		{path + "?by=score&order=desc&year=2024", doc(2024, "score", 0, "desc", "", desc...)},
 		{path + "?order=asc", doc(2024, "score", 0, "asc", "", asc...)},
-		{path + "?limit=3", doc(2024, "score", 0, "desc", "", desc[:3]...)},
-		{path + "?order=asc&limit=7", doc(2024, "score", 0, "asc", "", asc[:7]...)},
+		{path + "?limit=3", pdoc(2024, "score", 0, "desc", "", [3]int{3, 0, 10}, desc[:3]...)},
+		{path + "?limit=3&offset=3", pdoc(2024, "score", 0, "desc", "", [3]int{3, 3, 10}, desc[3:6]...)},
+		{path + "?limit=4&offset=8", pdoc(2024, "score", 0, "desc", "", [3]int{4, 8, 10}, desc[8:]...)},
+		{path + "?offset=10", pdoc(2024, "score", 0, "desc", "", [3]int{50, 10, 10})},
+		{path + "?order=asc&limit=7", pdoc(2024, "score", 0, "asc", "", [3]int{7, 0, 10}, asc[:7]...)},
 		{path + "?region=64", doc(2024, "score", 0, "desc", "64", desc[0], desc[3], desc[4], desc[6], desc[8])},
 		{path + "?region=35.15.02&order=asc", doc(2024, "score", 0, "asc", "35.15.02", desc[9], desc[7])},
 		{path + "?region=35.78", doc(2024, "score", 0, "desc", "35.78")},
@@ -585,7 +593,9 @@ func TestStatsRankings(t *testing.T) {
 			r("35.15.02.2003", "0.4000", "sangat_tertinggal"))},
 		{path + "?by=improvement", doc(2024, "improvement", 2023, "desc", "", impDesc...)},
 		{path + "?by=improvement&from=2023&order=asc", doc(2024, "improvement", 2023, "asc", "", impAsc...)},
-		{path + "?by=improvement&limit=2&region=64", doc(2024, "improvement", 2023, "desc", "64", impDesc[2], impDesc[3])},
+		{path + "?by=improvement&limit=2&region=64", pdoc(2024, "improvement", 2023, "desc", "64", [3]int{2, 0, 4}, impDesc[2], impDesc[3])},
+		{path + "?by=improvement&limit=2&offset=4", pdoc(2024, "improvement", 2023, "desc", "", [3]int{2, 4, 9}, impDesc[4:6]...)},
+		{path + "?by=improvement&order=asc&limit=3&offset=5", pdoc(2024, "improvement", 2023, "asc", "", [3]int{3, 5, 9}, impAsc[5:8]...)},
 		{path + "?by=improvement&from=2022", doc(2024, "improvement", 2022, "desc", "",
 			imp("35.15.01.2002", "0.8000", "maju", "0.6000", "0.2000"),
 			imp("64.01.01.2001", "0.9000", "mandiri", "0.7000", "0.2000"),
@@ -602,7 +612,28 @@ func TestStatsRankings(t *testing.T) {
 			res := a.get(t, tt.target, http.StatusOK)
 			wantJSON(t, tt.target, res.body, tt.want)
 		}
+		// Paging links, as lists have them.
+		res := a.get(t, path+"?limit=3&offset=3", http.StatusOK)
+		wantLinks := []string{
+			`</v1/stats/rankings?limit=3&offset=0>; rel="first"`,
+			`</v1/stats/rankings?limit=3&offset=0>; rel="prev"`,
+			`</v1/stats/rankings?limit=3&offset=6>; rel="next"`,
+			`</v1/stats/rankings?limit=3&offset=9>; rel="last"`,
+		}
+		if diff := cmp.Diff(wantLinks, strings.Split(res.header.Get("Link"), ", ")); diff != "" {
+			t.Errorf("Link header mismatch (-want +got):\n%s", diff)
+		}
+		// The village list sorted by score breaks ties as the ranking does:
+		// by ascending code (the three at 0.8000).
+		for _, order := range []string{"-score", "score"} {
+			ranking := a.get(t, path+"?limit=10&order="+map[string]string{"-score": "desc", "score": "asc"}[order], http.StatusOK)
+			list := a.get(t, "/v1/villages?year=2024&framework=idm&sort="+order+"&limit=10", http.StatusOK)
+			if diff := cmp.Diff(codesOf(t, ranking), codesOf(t, list)); diff != "" {
+				t.Errorf("sort=%s: the village list orders ties unlike the ranking (-ranking +list):\n%s", order, diff)
+			}
+		}
 		checkStatsErrors(t, a, []statsError{
+			{path + "?offset=-1", http.StatusBadRequest, []string{"offset"}},
 			{path + "?by=improvement&from=2024", http.StatusBadRequest, []string{"from"}},
 			{path + "?by=improvement&year=2023&from=2024", http.StatusBadRequest, []string{"from"}},
 			{path + "?by=improvement&from=2030", http.StatusBadRequest, []string{"from"}},

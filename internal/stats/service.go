@@ -313,10 +313,15 @@ func (s *Service) Compare(ctx context.Context, framework string, codes []string,
 	return out, nil
 }
 
-// Ranking lists villages by score in year (from = 0) or by the change of
-// score since from.
-func (s *Service) Ranking(ctx context.Context, sc Scope, year, from int, desc bool, limit int) ([]RankedVillage, error) {
-	return s.store.Ranking(ctx, sc, year, from, desc, limit)
+// Ranking lists a page of villages by score in year (from = 0) or by the
+// change of score since from, with the number of villages ranked.
+func (s *Service) Ranking(ctx context.Context, sc Scope, year, from int, desc bool, limit, offset int) ([]RankedVillage, int, error) {
+	vs, err := s.store.Ranking(ctx, sc, year, from, desc, limit, offset)
+	if err != nil {
+		return nil, 0, err
+	}
+	total, err := s.store.RankingCount(ctx, sc, year, from)
+	return vs, total, err
 }
 
 // Gaps returns the framework's indicators for the villages in the given
@@ -408,7 +413,7 @@ func (s *Service) Profile(ctx context.Context, sc Scope, year int) (Profile, err
 		p.Components[c] = Summarize(vals[c][""])
 	}
 	if hasPrev {
-		if p.TopMovers, err = s.store.Ranking(ctx, sc, year, prev, true, 5); err != nil {
+		if p.TopMovers, err = s.store.Ranking(ctx, sc, year, prev, true, 5, 0); err != nil {
 			return Profile{}, err
 		}
 	}

@@ -200,8 +200,11 @@ type Store interface {
 	Transitions(ctx context.Context, sc Scope, from, to int) ([]Transition, error)
 	// TransitionVillages lists the villages of one cell.
 	TransitionVillages(ctx context.Context, sc Scope, from, to int, fromStatus, toStatus string, limit, offset int) ([]RankedVillage, int, error)
-	// Ranking orders villages by score in year (or by change since from).
-	Ranking(ctx context.Context, sc Scope, year, from int, desc bool, limit int) ([]RankedVillage, error)
+	// Ranking orders villages by score in year (or by change since from),
+	// ties by ascending code, and returns limit of them after offset.
+	Ranking(ctx context.Context, sc Scope, year, from int, desc bool, limit, offset int) ([]RankedVillage, error)
+	// RankingCount counts the villages Ranking orders.
+	RankingCount(ctx context.Context, sc Scope, year, from int) (int, error)
 }
 
 // Gap is one indicator's standing among a set of villages: what holds them

@@ -252,7 +252,10 @@ func oneLevelArea(f region.Filter) (codes []string, ok bool) {
 }
 
 // regionOrder maps allow-listed sort fields to columns; the code breaks ties
-// so that pages never overlap.
+// so that pages never overlap: in the sort's direction for names, and
+// ascending for scores in both directions, the rule of rankings
+// (store.Ranking), so that ?sort=-score lists equal scores as
+// /v1/stats/rankings does.
 var regionOrder = map[string]string{"code": "r.code", "name": "r.name", "score": "s.score"}
 
 // Regions implements region.Store.
@@ -274,7 +277,7 @@ func (s *Store) regions(ctx context.Context, f region.Filter, kept bool) ([]regi
 	}
 	order = append(order, clause.OrderByColumn{Column: clause.Column{Name: col, Raw: true}, Desc: f.Sort.Desc})
 	if col != "r.code" {
-		order = append(order, clause.OrderByColumn{Column: clause.Column{Name: "r.code", Raw: true}, Desc: f.Sort.Desc})
+		order = append(order, clause.OrderByColumn{Column: clause.Column{Name: "r.code", Raw: true}, Desc: f.Sort.Desc && col != "s.score"})
 	}
 	// One statement, one round trip: each row of the page carries the
 	// count of the whole list, an uncorrelated subquery computed once. Only

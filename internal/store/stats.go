@@ -491,8 +491,9 @@ func (s *Store) TransitionVillages(ctx context.Context, sc stats.Scope, from, to
 }
 
 // Ranking implements stats.Store. With from = 0 it ranks by score in year;
-// otherwise by the change of score since from (both years scored).
-func (s *Store) Ranking(ctx context.Context, sc stats.Scope, year, from int, desc bool, limit int) ([]stats.RankedVillage, error) {
+// otherwise by the change of score since from (both years scored). Ties
+// go by ascending code in both orders.
+func (s *Store) Ranking(ctx context.Context, sc stats.Scope, year, from int, desc bool, limit, offset int) ([]stats.RankedVillage, error) {
 	dir := "ASC"
 	if desc {
 		dir = "DESC"
@@ -501,7 +502,7 @@ func (s *Store) Ranking(ctx context.Context, sc stats.Scope, year, from int, des
 	if from == 0 {
 		q = s.named(s.pairs(ctx, sc, year, year)).
 			Select("a.village_code AS code, r.name, g.name AS regency_name, a.score AS score, a.status AS status").
-			Where("a.score IS NOT NULL").Order("a.score " + dir + ", a.village_code").Limit(limit)
+			Where("a.score IS NOT NULL").Order("a.score " + dir + ", a.village_code").Limit(limit).Offset(offset)
 	} else {
 		// The pairs are ranked first and the page's villages looked up after:
 		// ranked on their own, the two years' scores come from index-only
@@ -510,7 +511,7 @@ func (s *Store) Ranking(ctx context.Context, sc stats.Scope, year, from int, des
 		top := s.pairs(ctx, sc, from, year).
 			Select("a.village_code AS code, a.score AS from_score, b.score AS score, ROUND(b.score - a.score, 4) AS change").
 			Where("a.score IS NOT NULL AND b.score IS NOT NULL").
-			Order("ROUND(b.score - a.score, 4) " + dir + ", a.village_code").Limit(limit)
+			Order("ROUND(b.score - a.score, 4) " + dir + ", a.village_code").Limit(limit).Offset(offset)
 		q = s.with(ctx).Table("(?) t", top).
 			Joins("JOIN scores b ON b.village_code = t.code AND b.framework = ? AND b.year = ?", sc.Framework.Code, year).
 			Joins("JOIN regions r ON r.code = t.code").Joins("JOIN regions g ON g.code = r.regency_code").
@@ -526,6 +527,20 @@ func (s *Store) Ranking(ctx context.Context, sc stats.Scope, year, from int, des
 		out[i] = r.toRanked()
 	}
 	return out, nil
+}
+
+// RankingCount implements stats.Store: the villages scored in year (from =
+// 0), or scored in both years.
+func (s *Store) RankingCount(ctx context.Context, sc stats.Scope, year, from int) (int, error) {
+	var q *gorm.DB
+	if from == 0 {
+		q = s.scoresOf(ctx, sc, year).Where("s.score IS NOT NULL")
+	} else {
+		q = s.pairs(ctx, sc, from, year).Where("a.score IS NOT NULL AND b.score IS NOT NULL")
+	}
+	var n int64
+	err := q.Count(&n).Error
+	return int(n), translate(err)
 }
 
 var _ stats.Store = (*Store)(nil)
