@@ -4779,6 +4779,7 @@ const docTemplate = `{
         },
         "/v1/stats/transitions/villages": {
             "get": {
+                "description": "The villages with a status in both years (those the matrix counts; not its missing ones), each with both statuses (from_status, and status in to), both scores and the change, by code unless sorted.",
                 "produces": [
                     "application/json",
                     "text/csv"
@@ -4786,7 +4787,7 @@ const docTemplate = `{
                 "tags": [
                     "stats"
                 ],
-                "summary": "The villages behind one cell of a transition matrix",
+                "summary": "The villages behind cells of a transition matrix",
                 "parameters": [
                     {
                         "enum": [
@@ -4820,14 +4821,37 @@ const docTemplate = `{
                     },
                     {
                         "type": "string",
-                        "description": "status in the first year",
+                        "example": "tertinggal,sangat_tertinggal",
+                        "description": "status(es) in the first year, comma = any of",
                         "name": "from_status",
                         "in": "query"
                     },
                     {
                         "type": "string",
-                        "description": "status in the second year",
+                        "example": "berkembang",
+                        "description": "status(es) in the second year, comma = any of",
                         "name": "to_status",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "code",
+                            "-code",
+                            "change",
+                            "-change",
+                            "score",
+                            "-score"
+                        ],
+                        "type": "string",
+                        "description": "code, change or score (in to), - for descending; villages without one last, ties by code",
+                        "name": "sort",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "example": "code,from_status,status,change",
+                        "description": "comma-separated fields to return (sparse fieldset)",
+                        "name": "fields",
                         "in": "query"
                     },
                     {
@@ -4859,7 +4883,7 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/RankedVillageList"
+                            "$ref": "#/definitions/TransitionVillageList"
                         }
                     },
                     "400": {
@@ -7916,20 +7940,6 @@ const docTemplate = `{
                 }
             }
         },
-        "RankedVillageList": {
-            "type": "object",
-            "properties": {
-                "data": {
-                    "type": "array",
-                    "items": {
-                        "$ref": "#/definitions/RankedVillage"
-                    }
-                },
-                "page": {
-                    "$ref": "#/definitions/Page"
-                }
-            }
-        },
         "Ranking": {
             "type": "object",
             "properties": {
@@ -8761,6 +8771,61 @@ const docTemplate = `{
                 },
                 "up": {
                     "type": "integer"
+                }
+            }
+        },
+        "TransitionVillage": {
+            "type": "object",
+            "properties": {
+                "change": {
+                    "type": "number",
+                    "x-nullable": true,
+                    "example": 0.1893
+                },
+                "code": {
+                    "type": "string",
+                    "example": "64.01.06.2007"
+                },
+                "from_score": {
+                    "type": "number",
+                    "x-nullable": true,
+                    "example": 0.8012
+                },
+                "from_status": {
+                    "type": "string",
+                    "example": "maju"
+                },
+                "name": {
+                    "type": "string",
+                    "example": "Pait"
+                },
+                "regency_name": {
+                    "type": "string",
+                    "example": "Kabupaten Paser"
+                },
+                "score": {
+                    "type": "number",
+                    "x-nullable": true,
+                    "example": 0.9905
+                },
+                "status": {
+                    "description": "in to",
+                    "type": "string",
+                    "example": "mandiri"
+                }
+            }
+        },
+        "TransitionVillageList": {
+            "type": "object",
+            "properties": {
+                "data": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/TransitionVillage"
+                    }
+                },
+                "page": {
+                    "$ref": "#/definitions/Page"
                 }
             }
         },

@@ -417,7 +417,7 @@ func (h *handlers) transitions(c echo.Context) error {
 	return c.JSON(http.StatusOK, out)
 }
 
-// RankedVillage is a village in a ranking or a transition cell.
+// RankedVillage is a village in a ranking.
 type RankedVillage struct {
 	Code        string     `json:"code" example:"64.01.06.2007"`
 	Name        string     `json:"name" example:"Pait"`
@@ -428,11 +428,29 @@ type RankedVillage struct {
 	Change      *fixed.Dec `json:"change,omitempty" swaggertype:"number"`
 } //	@name	RankedVillage
 
-// RankedVillageList is a page of ranked villages.
-type RankedVillageList struct {
-	Data []RankedVillage `json:"data"`
-	Page Page            `json:"page"`
-} //	@name	RankedVillageList
+// TransitionVillage is a village in a cell of a transition matrix: its
+// status and score in to, in from, and the change.
+type TransitionVillage struct {
+	Code        string     `json:"code" example:"64.01.06.2007"`
+	Name        string     `json:"name" example:"Pait"`
+	RegencyName string     `json:"regency_name" example:"Kabupaten Paser"`
+	Score       *fixed.Dec `json:"score" swaggertype:"number" extensions:"x-nullable" example:"0.9905"`
+	Status      string     `json:"status" example:"mandiri"` // in to
+	FromStatus  string     `json:"from_status" example:"maju"`
+	FromScore   *fixed.Dec `json:"from_score" swaggertype:"number" extensions:"x-nullable" example:"0.8012"`
+	Change      *fixed.Dec `json:"change" swaggertype:"number" extensions:"x-nullable" example:"0.1893"`
+} //	@name	TransitionVillage
+
+// TransitionVillageList is a page of the villages of transition cells.
+type TransitionVillageList struct {
+	Data []TransitionVillage `json:"data"`
+	Page Page                `json:"page"`
+} //	@name	TransitionVillageList
+
+func toTransitionVillage(v stats.RankedVillage) TransitionVillage {
+	return TransitionVillage{Code: v.Code, Name: v.Name, RegencyName: v.RegencyName, Score: v.Score,
+		Status: v.Status, FromStatus: v.FromStatus, FromScore: v.FromScore, Change: v.Change}
+}
 
 func toRankedVillage(v stats.RankedVillage) RankedVillage {
 	return RankedVillage{Code: v.Code, Name: v.Name, RegencyName: v.RegencyName, Score: v.Score,
@@ -441,41 +459,44 @@ func toRankedVillage(v stats.RankedVillage) RankedVillage {
 
 // transitionVillages godoc
 //
-//	@Summary	The villages behind one cell of a transition matrix
-//	@Tags		stats
-//	@Produce	json,text/csv
-//	@Param		framework	query		string	false	"framework"	Enums(idm, indeks_desa, ipd)	default(idm)
-//	@Param		from		query		int		false	"first year (default: to − 1; 400 when to is the framework's first year); may be after to"
-//	@Param		to			query		int		false	"second year (default: the framework's last year)"
-//	@Param		region		query		string	false	"only villages under this code"
-//	@Param		from_status	query		string	false	"status in the first year"
-//	@Param		to_status	query		string	false	"status in the second year"
-//	@Param		limit		query		int		false	"page size, 1–1000"	default(50)
-//	@Param		offset		query		int		false	"rows to skip"		default(0)
-//	@Param		format		query		string	false	"json or csv"		Enums(json, csv)
-//	@Success	200			{object}	RankedVillageList
-//	@Failure	400			{object}	Problem
-//	@Failure	404			{object}	Problem
-//	@Router		/v1/stats/transitions/villages [get]
+//	@Summary		The villages behind cells of a transition matrix
+//	@Description	The villages with a status in both years (those the matrix counts; not its missing ones), each with both statuses (from_status, and status in to), both scores and the change, by code unless sorted.
+//	@Tags			stats
+//	@Produce		json,text/csv
+//	@Param			framework	query		string	false	"framework"	Enums(idm, indeks_desa, ipd)	default(idm)
+//	@Param			from		query		int		false	"first year (default: to − 1; 400 when to is the framework's first year); may be after to"
+//	@Param			to			query		int		false	"second year (default: the framework's last year)"
+//	@Param			region		query		string	false	"only villages under this code"
+//	@Param			from_status	query		string	false	"status(es) in the first year, comma = any of"												example(tertinggal,sangat_tertinggal)
+//	@Param			to_status	query		string	false	"status(es) in the second year, comma = any of"												example(berkembang)
+//	@Param			sort		query		string	false	"code, change or score (in to), - for descending; villages without one last, ties by code"	Enums(code, -code, change, -change, score, -score)
+//	@Param			fields		query		string	false	"comma-separated fields to return (sparse fieldset)"										example(code,from_status,status,change)
+//	@Param			limit		query		int		false	"page size, 1–1000"																			default(50)
+//	@Param			offset		query		int		false	"rows to skip"																				default(0)
+//	@Param			format		query		string	false	"json or csv"																				Enums(json, csv)
+//	@Success		200			{object}	TransitionVillageList
+//	@Failure		400			{object}	Problem
+//	@Failure		404			{object}	Problem
+//	@Router			/v1/stats/transitions/villages [get]
 func (h *handlers) transitionVillages(c echo.Context) error {
 	q := h.statsQuery(c)
 	sc := q.scope("region")
-	from, to := q.fromTo(sc.Framework)
-	page := q.page()
-	out := newListOut[RankedVillage](q.query)
+	f := stats.TransitionFilter{FromStatus: q.list("from_status"), ToStatus: q.list("to_status"),
+		Sort: q.sort(stats.TransitionSortFields), Page: q.page()}
+	f.From, f.To = q.fromTo(sc.Framework)
+	out := newListOut[TransitionVillage](q.query)
 	if q.err != nil {
 		return q.err
 	}
-	vs, total, err := h.svc.Stats.TransitionVillages(c.Request().Context(), sc, from, to,
-		c.QueryParam("from_status"), c.QueryParam("to_status"), page.Limit, page.Offset)
+	vs, total, err := h.svc.Stats.TransitionVillages(c.Request().Context(), sc, f)
 	if err != nil {
 		return err
 	}
-	items := make([]RankedVillage, len(vs))
+	items := make([]TransitionVillage, len(vs))
 	for i, v := range vs {
-		items[i] = toRankedVillage(v)
+		items[i] = toTransitionVillage(v)
 	}
-	return out.write(c, items, page, total)
+	return out.write(c, items, f.Page, total)
 }
 
 // TrendYear is one year of a trend.

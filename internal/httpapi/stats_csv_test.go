@@ -172,7 +172,7 @@ func TestStatsCSV(t *testing.T) {
 			// Components in the framework's order, not the JSON's alphabetical one.
 			cols("components_iks_", summaryCols...), cols("components_ike_", summaryCols...), cols("components_ikl_", summaryCols...))},
 		{"/v1/stats/transitions", []string{"cells"}, []string{"from_status", "to_status", "count"}},
-		{"/v1/stats/transitions/villages?limit=4", []string{"data"}, []string{"code", "name", "regency_name", "score", "status", "from_score", "change"}},
+		{"/v1/stats/transitions/villages?limit=4", []string{"data"}, []string{"code", "name", "regency_name", "score", "status", "from_status", "from_score", "change"}},
 		{"/v1/stats/trends?from=2021", []string{"data"}, join([]string{"year", "total"}, cols("counts_", statuses...),
 			[]string{"no_status"}, cols("shares_", statuses...), []string{"scored", "mean_score"})},
 		{"/v1/stats/compare?regions=35,64.01.03.2002,35.78.01.1001", []string{"data"}, join(distCols, []string{"level", "scored", "mean_score"})},
@@ -219,9 +219,9 @@ func TestStatsCSV(t *testing.T) {
 			t.Errorf("distribution CSV mismatch (-want +got):\n%s", diff)
 		}
 		res = a.get(t, "/v1/stats/transitions/villages?from_status=tertinggal&format=csv", http.StatusOK)
-		want = "code,name,regency_name,score,status,from_score,change\n" +
-			"35.15.02.2001,Bendotretek,Kabupaten Sidoarjo,0.4907,sangat_tertinggal,0.5000,-0.0093\n" +
-			"35.15.02.2002,Cangkringturi,Kabupaten Sidoarjo,0.5989,tertinggal,0.5000,0.0989\n"
+		want = "code,name,regency_name,score,status,from_status,from_score,change\n" +
+			"35.15.02.2001,Bendotretek,Kabupaten Sidoarjo,0.4907,sangat_tertinggal,tertinggal,0.5000,-0.0093\n" +
+			"35.15.02.2002,Cangkringturi,Kabupaten Sidoarjo,0.5989,tertinggal,tertinggal,0.5000,0.0989\n"
 		if diff := cmp.Diff(want, string(res.body)); diff != "" {
 			t.Errorf("transition villages CSV mismatch (-want +got):\n%s", diff)
 		}
@@ -245,7 +245,7 @@ func TestStatsCSV(t *testing.T) {
 			{"/v1/stats/rankings?by=improvement&region=64.01.03.2002&format=csv", "/v1/stats/rankings?by=improvement&region=64.01.03.2001&format=csv",
 				"code,name,regency_name,score,status,from_score,change\n"},
 			{"/v1/stats/transitions/villages?from_status=mandiri&to_status=mandiri&format=csv", "/v1/stats/transitions/villages?format=csv",
-				"code,name,regency_name,score,status,from_score,change\n"},
+				"code,name,regency_name,score,status,from_status,from_score,change\n"},
 			{"/v1/stats/gaps?region=35.78&format=csv", "",
 				"indicator_code,name_id,name_en,dimension,number,villages,mean,at_most_2\n"},
 		} {

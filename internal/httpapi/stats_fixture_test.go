@@ -243,9 +243,9 @@ func (c countingStats) Transitions(ctx context.Context, sc stats.Scope, from, to
 	return c.Store.Transitions(ctx, sc, from, to)
 }
 
-func (c countingStats) TransitionVillages(ctx context.Context, sc stats.Scope, from, to int, fs, ts string, limit, offset int) ([]stats.RankedVillage, int, error) {
+func (c countingStats) TransitionVillages(ctx context.Context, sc stats.Scope, f stats.TransitionFilter) ([]stats.RankedVillage, int, error) {
 	c.n.Add(1)
-	return c.Store.TransitionVillages(ctx, sc, from, to, fs, ts, limit, offset)
+	return c.Store.TransitionVillages(ctx, sc, f)
 }
 
 func (c countingStats) Ranking(ctx context.Context, sc stats.Scope, year, from int, desc bool, limit, offset int) ([]stats.RankedVillage, error) {

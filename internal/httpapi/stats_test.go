@@ -347,6 +347,12 @@ func ranked(code, score, status, from, change string) string {
 	return s + "}"
 }
 
+// transitionVillage is a TransitionVillage as JSON text.
+func transitionVillage(code, score, status, fromStatus, from, change string) string {
+	return fmt.Sprintf(`{"code":%q,"name":%q,"regency_name":%q,"score":%s,"status":%q,"from_status":%q,"from_score":%s,"change":%s}`,
+		code, statsNames[code], statsNames[code[:5]], score, status, fromStatus, from, change)
+}
+
 func rankedList(total, limit, offset int, items ...string) string {
 	return fmt.Sprintf(`{"data":[%s],"page":{"limit":%d,"offset":%d,"total":%d}}`,
 		strings.Join(items, ","), limit, offset, total)
@@ -356,15 +362,15 @@ func TestStatsTransitionVillages(t *testing.T) {
 	// The villages of the nine cells of 2023 → 2024, by code: 2024 score and
 	// status, 2023 score, change.
 	v := map[string]string{
-		"35.15.01.2001": ranked("35.15.01.2001", "0.7000", "berkembang", "0.6000", "0.1000"),
-		"35.15.01.2002": ranked("35.15.01.2002", "0.8000", "maju", "0.7000", "0.1000"),
-		"35.15.01.2003": ranked("35.15.01.2003", "0.8000", "maju", "0.8500", "-0.0500"),
-		"35.15.02.2001": ranked("35.15.02.2001", "0.4907", "sangat_tertinggal", "0.5000", "-0.0093"),
-		"35.15.02.2002": ranked("35.15.02.2002", "0.5989", "tertinggal", "0.5000", "0.0989"),
-		"64.01.01.2001": ranked("64.01.01.2001", "0.9000", "mandiri", "0.8000", "0.1000"),
-		"64.01.01.2002": ranked("64.01.01.2002", "0.8000", "maju", "0.8000", "0.0000"),
-		"64.01.01.2003": ranked("64.01.01.2003", "0.7410", "berkembang", "0.6500", "0.0910"),
-		"64.01.03.2001": ranked("64.01.03.2001", "0.5000", "tertinggal", "0.4000", "0.1000"),
+		"35.15.01.2001": transitionVillage("35.15.01.2001", "0.7000", "berkembang", "berkembang", "0.6000", "0.1000"),
+		"35.15.01.2002": transitionVillage("35.15.01.2002", "0.8000", "maju", "berkembang", "0.7000", "0.1000"),
+		"35.15.01.2003": transitionVillage("35.15.01.2003", "0.8000", "maju", "mandiri", "0.8500", "-0.0500"),
+		"35.15.02.2001": transitionVillage("35.15.02.2001", "0.4907", "sangat_tertinggal", "tertinggal", "0.5000", "-0.0093"),
+		"35.15.02.2002": transitionVillage("35.15.02.2002", "0.5989", "tertinggal", "tertinggal", "0.5000", "0.0989"),
+		"64.01.01.2001": transitionVillage("64.01.01.2001", "0.9000", "mandiri", "maju", "0.8000", "0.1000"),
+		"64.01.01.2002": transitionVillage("64.01.01.2002", "0.8000", "maju", "maju", "0.8000", "0.0000"),
+		"64.01.01.2003": transitionVillage("64.01.01.2003", "0.7410", "berkembang", "berkembang", "0.6500", "0.0910"),
+		"64.01.03.2001": transitionVillage("64.01.03.2001", "0.5000", "tertinggal", "sangat_tertinggal", "0.4000", "0.1000"),
 	}
 	of := func(codes ...string) []string {
 		out := make([]string, len(codes))
@@ -388,11 +394,25 @@ func TestStatsTransitionVillages(t *testing.T) {
 		{path + "?from_status=mandiri&to_status=mandiri", rankedList(0, 50, 0)},
 		{path + "?region=64", rankedList(4, 50, 0, of("64.01.01.2001", "64.01.01.2002", "64.01.01.2003", "64.01.03.2001")...)},
 		{path + "?region=64&from_status=maju&limit=1", rankedList(2, 1, 0, of("64.01.01.2001")...)},
+		// A comma means any of.
+		{path + "?from_status=maju,mandiri", rankedList(3, 50, 0, of("35.15.01.2003", "64.01.01.2001", "64.01.01.2002")...)},
+		{path + "?from_status=tertinggal,sangat_tertinggal&to_status=tertinggal,+berkembang",
+			rankedList(2, 50, 0, of("35.15.02.2002", "64.01.03.2001")...)},
+		// Sorted: ties (four at +0.1000, three at 0.8000) by ascending code.
+		{path + "?sort=-change", rankedList(9, 50, 0, of("35.15.01.2001", "35.15.01.2002", "64.01.01.2001", "64.01.03.2001",
+			"35.15.02.2002", "64.01.01.2003", "64.01.01.2002", "35.15.02.2001", "35.15.01.2003")...)},
+		{path + "?sort=change&limit=3", rankedList(9, 3, 0, of("35.15.01.2003", "35.15.02.2001", "64.01.01.2002")...)},
+		{path + "?sort=-score&limit=4&offset=1", rankedList(9, 4, 1, of("35.15.01.2002", "35.15.01.2003", "64.01.01.2002", "64.01.01.2003")...)},
+		{path + "?sort=-code&region=64", rankedList(4, 50, 0, of("64.01.03.2001", "64.01.01.2003", "64.01.01.2002", "64.01.01.2001")...)},
+		{path + "?sort=code&region=64&limit=1", rankedList(4, 1, 0, of("64.01.01.2001")...)},
+		// A sparse fieldset.
+		{path + "?fields=code,from_status,status&to_status=mandiri", `{"data":[{"code":"64.01.01.2001","from_status":"maju","status":"mandiri"}],` +
+			`"page":{"limit":50,"offset":0,"total":1}}`},
 		{path + "?from=2022&to=2024", rankedList(4, 50, 0,
-			ranked("35.15.01.2001", "0.7000", "berkembang", "0.6000", "0.1000"),
-			ranked("35.15.01.2002", "0.8000", "maju", "0.6000", "0.2000"),
-			ranked("64.01.01.2001", "0.9000", "mandiri", "0.7000", "0.2000"),
-			ranked("64.01.03.2001", "0.5000", "tertinggal", "0.3000", "0.2000"))},
+			transitionVillage("35.15.01.2001", "0.7000", "berkembang", "berkembang", "0.6000", "0.1000"),
+			transitionVillage("35.15.01.2002", "0.8000", "maju", "berkembang", "0.6000", "0.2000"),
+			transitionVillage("64.01.01.2001", "0.9000", "mandiri", "berkembang", "0.7000", "0.2000"),
+			transitionVillage("64.01.03.2001", "0.5000", "tertinggal", "sangat_tertinggal", "0.3000", "0.2000"))},
 	}
 	eachStatsEngine(t, func(t *testing.T, a *statsAPI) {
 		for _, tt := range tests {
@@ -412,6 +432,9 @@ func TestStatsTransitionVillages(t *testing.T) {
 		checkStatsErrors(t, a, []statsError{
 			{path + "?from_status=maju_sekali", http.StatusBadRequest, []string{"from_status"}},
 			{path + "?to_status=Maju", http.StatusBadRequest, []string{"to_status"}},
+			{path + "?from_status=maju,maju_sekali", http.StatusBadRequest, []string{"from_status"}},
+			{path + "?sort=-popularity", http.StatusBadRequest, []string{"sort"}},
+			{path + "?sort=from_status", http.StatusBadRequest, []string{"sort"}},
 			{path + "?limit=0", http.StatusBadRequest, []string{"limit"}},
 			{path + "?limit=1001", http.StatusBadRequest, []string{"limit"}},
 			{path + "?offset=-1", http.StatusBadRequest, []string{"offset"}},

@@ -236,14 +236,22 @@ func (s *Service) Transitions(ctx context.Context, sc Scope, from, to int) ([]Tr
 	return full, SummarizeTransitions(sc.Framework, full, eligible[""]), nil
 }
 
-// TransitionVillages lists the villages of one cell of the matrix.
-func (s *Service) TransitionVillages(ctx context.Context, sc Scope, from, to int, fromStatus, toStatus string, limit, offset int) ([]RankedVillage, int, error) {
-	for param, st := range map[string]string{"from_status": fromStatus, "to_status": toStatus} {
-		if st != "" && sc.Framework.Rank(st) < 0 {
-			return nil, 0, apperr.BadParam(param, "unknown %s status %q", sc.Framework.Code, st)
+// TransitionVillages lists the villages of cells of the matrix.
+func (s *Service) TransitionVillages(ctx context.Context, sc Scope, f TransitionFilter) ([]RankedVillage, int, error) {
+	for _, p := range []struct {
+		param    string
+		statuses []string
+	}{{"from_status", f.FromStatus}, {"to_status", f.ToStatus}} {
+		for _, st := range p.statuses {
+			if sc.Framework.Rank(st) < 0 {
+				return nil, 0, apperr.BadParam(p.param, "unknown %s status %q", sc.Framework.Code, st)
+			}
 		}
 	}
-	return s.store.TransitionVillages(ctx, sc, from, to, fromStatus, toStatus, limit, offset)
+	if f.Sort.Field != "" && !slices.Contains(TransitionSortFields, f.Sort.Field) {
+		return nil, 0, apperr.BadParam("sort", "cannot sort by %q", f.Sort.Field)
+	}
+	return s.store.TransitionVillages(ctx, sc, f)
 }
 
 // Trends returns each year's distribution and mean score in [from, to].

@@ -11,6 +11,7 @@ import (
 
 	"github.com/desa-api/desa-api/internal/fixed"
 	"github.com/desa-api/desa-api/internal/indicator"
+	"github.com/desa-api/desa-api/internal/paging"
 	"github.com/desa-api/desa-api/internal/region"
 )
 
@@ -166,15 +167,30 @@ type YearFigures struct {
 	MeanScore *fixed.Dec
 }
 
-// RankedVillage is a village in a ranking.
+// RankedVillage is a village in a ranking or a transition.
 type RankedVillage struct {
 	Code, Name  string
 	RegencyName string
 	Score       *fixed.Dec // nil: a status published without a score
 	Status      string
-	FromScore   *fixed.Dec // rankings by improvement
+	FromStatus  string     // transitions: the status in the earlier year
+	FromScore   *fixed.Dec // rankings by improvement, transitions
 	Change      *fixed.Dec
 }
+
+// TransitionFilter selects the villages of cells of a transition matrix:
+// those with a status in both years, in one of FromStatus in From (any
+// when empty) and one of ToStatus in To.
+type TransitionFilter struct {
+	From, To             int
+	FromStatus, ToStatus []string
+	Sort                 paging.Sort // a TransitionSortFields field; code by default
+	Page                 paging.Page
+}
+
+// TransitionSortFields are the fields transition villages may be sorted
+// by; ties go by ascending code.
+var TransitionSortFields = []string{"code", "change", "score"}
 
 // Store answers the aggregate queries.
 type Store interface {
@@ -198,8 +214,9 @@ type Store interface {
 	ScoreSum(ctx context.Context, sc Scope, year int) (ScoreSum, error)
 	// Transitions counts villages by (status in from, status in to).
 	Transitions(ctx context.Context, sc Scope, from, to int) ([]Transition, error)
-	// TransitionVillages lists the villages of one cell.
-	TransitionVillages(ctx context.Context, sc Scope, from, to int, fromStatus, toStatus string, limit, offset int) ([]RankedVillage, int, error)
+	// TransitionVillages lists a page of the villages of the cells f
+	// selects, and counts them all.
+	TransitionVillages(ctx context.Context, sc Scope, f TransitionFilter) ([]RankedVillage, int, error)
 	// Ranking orders villages by score in year (or by change since from),
 	// ties by ascending code, and returns limit of them after offset.
 	Ranking(ctx context.Context, sc Scope, year, from int, desc bool, limit, offset int) ([]RankedVillage, error)

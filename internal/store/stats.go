@@ -443,43 +443,54 @@ type rankedRow struct {
 	Code, Name, RegencyName string
 	Score                   dec
 	Status                  *string
+	FromStatus              *string
 	FromScore               dec
 	Change                  dec
 }
 
 func (r rankedRow) toRanked() stats.RankedVillage {
 	v := stats.RankedVillage{Code: r.Code, Name: r.Name, RegencyName: r.RegencyName, Score: r.Score.ptr(),
-		Status: deref(r.Status), FromScore: r.FromScore.ptr(), Change: r.Change.ptr()}
+		Status: deref(r.Status), FromStatus: deref(r.FromStatus), FromScore: r.FromScore.ptr(), Change: r.Change.ptr()}
 	return v
 }
 
 const rankedSelect = "a.village_code AS code, r.name, g.name AS regency_name, b.score AS score, b.status AS status, " +
-	"a.score AS from_score, ROUND(b.score - a.score, 4) AS change"
+	"a.status AS from_status, a.score AS from_score, ROUND(b.score - a.score, 4) AS change"
+
+// transitionOrder maps stats.TransitionSortFields to expressions.
+var transitionOrder = map[string]string{"code": "a.village_code", "change": "ROUND(b.score - a.score, 4)", "score": "b.score"}
 
 func (s *Store) named(q *gorm.DB) *gorm.DB {
 	return q.Joins("JOIN regions r ON r.code = a.village_code").Joins("JOIN regions g ON g.code = a.regency_code")
 }
 
-// TransitionVillages implements stats.Store.
-func (s *Store) TransitionVillages(ctx context.Context, sc stats.Scope, from, to int, fromStatus, toStatus string, limit, offset int) ([]stats.RankedVillage, int, error) {
+// TransitionVillages implements stats.Store. A sort by change or score puts
+// the villages without one last in both directions, and breaks ties by
+// ascending code.
+func (s *Store) TransitionVillages(ctx context.Context, sc stats.Scope, f stats.TransitionFilter) ([]stats.RankedVillage, int, error) {
 	filter := func(q *gorm.DB) *gorm.DB {
 		// The villages of the matrix's cells: a status in both years.
 		q = q.Where("a.status IS NOT NULL AND b.status IS NOT NULL")
-		if fromStatus != "" {
-			q = q.Where("a.status = ?", fromStatus)
-		}
-		if toStatus != "" {
-			q = q.Where("b.status = ?", toStatus)
-		}
-		return q
+		q = whereIn(q, "a.status", f.FromStatus)
+		return whereIn(q, "b.status", f.ToStatus)
 	}
 	var total int64
-	if err := filter(s.pairs(ctx, sc, from, to)).Count(&total).Error; err != nil {
+	if err := filter(s.pairs(ctx, sc, f.From, f.To)).Count(&total).Error; err != nil {
 		return nil, 0, translate(err)
 	}
+	order := "a.village_code"
+	if col, ok := transitionOrder[f.Sort.Field]; ok && f.Sort.Field != "code" {
+		dir := " ASC"
+		if f.Sort.Desc {
+			dir = " DESC"
+		}
+		order = col + " IS NULL, " + col + dir + ", a.village_code"
+	} else if f.Sort.Desc {
+		order = "a.village_code DESC"
+	}
 	var rows []rankedRow
-	err := filter(s.named(s.pairs(ctx, sc, from, to))).Select(rankedSelect).
-		Order("a.village_code").Limit(limit).Offset(offset).Scan(&rows).Error
+	err := filter(s.named(s.pairs(ctx, sc, f.From, f.To))).Select(rankedSelect).
+		Order(order).Limit(f.Page.Limit).Offset(f.Page.Offset).Scan(&rows).Error
 	if err != nil {
 		return nil, 0, translate(err)
 	}
