@@ -4248,7 +4248,7 @@ const docTemplate = `{
                     },
                     {
                         "type": "integer",
-                        "description": "year (default: the framework's last year)",
+                        "description": "year (default: the latest year with scores in the framework, else its last year)",
                         "name": "year",
                         "in": "query"
                     }
@@ -4309,7 +4309,7 @@ const docTemplate = `{
                     {
                         "type": "integer",
                         "example": 2024,
-                        "description": "year (default: the framework's last year)",
+                        "description": "year (default: the latest year with scores in the framework, else its last year)",
                         "name": "year",
                         "in": "query"
                     },
@@ -4348,7 +4348,7 @@ const docTemplate = `{
         },
         "/v1/stats/gaps": {
             "get": {
-                "description": "For the villages under region whose published status in year is one of status: each IDM indicator's mean score (0–5) and the number of villages scoring 2 or less, where indicator scores exist (the embedded data has them for a sample of ≈2,500 villages).",
+                "description": "For the villages under region whose published status in year is one of status: each IDM indicator's mean score (0–5) and the number of villages scoring 2 or less, where indicator scores exist (the embedded data has them for a sample of ≈2,500 villages).\nGaps are computed for IDM only, whose indicators are scored per village: framework=indeks_desa or ipd answers 422.",
                 "produces": [
                     "application/json",
                     "text/csv"
@@ -4359,6 +4359,18 @@ const docTemplate = `{
                 "summary": "What holds villages back: indicators by mean score, lowest first",
                 "parameters": [
                     {
+                        "enum": [
+                            "idm",
+                            "indeks_desa",
+                            "ipd"
+                        ],
+                        "type": "string",
+                        "default": "idm",
+                        "description": "idm (the others answer 422: no indicator scores per village)",
+                        "name": "framework",
+                        "in": "query"
+                    },
+                    {
                         "type": "string",
                         "example": "64",
                         "description": "only villages under this code",
@@ -4367,7 +4379,7 @@ const docTemplate = `{
                     },
                     {
                         "type": "integer",
-                        "description": "year (default: the framework's last year)",
+                        "description": "year (default: the latest year with scores in the framework, else its last year)",
                         "name": "year",
                         "in": "query"
                     },
@@ -4404,6 +4416,12 @@ const docTemplate = `{
                     },
                     "404": {
                         "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -4444,7 +4462,7 @@ const docTemplate = `{
                     },
                     {
                         "type": "integer",
-                        "description": "year (default: the framework's last year)",
+                        "description": "year (default: the latest year with scores in the framework, else its last year)",
                         "name": "year",
                         "in": "query"
                     },
@@ -4549,7 +4567,7 @@ const docTemplate = `{
                     },
                     {
                         "type": "integer",
-                        "description": "year (default: the framework's last year)",
+                        "description": "year (default: the latest year with scores in the framework, else its last year)",
                         "name": "year",
                         "in": "query"
                     },
@@ -4637,7 +4655,7 @@ const docTemplate = `{
                     {
                         "type": "integer",
                         "example": 2024,
-                        "description": "year (default: the framework's last year)",
+                        "description": "year (default: the latest year with scores in the framework, else its last year)",
                         "name": "year",
                         "in": "query"
                     },
@@ -4733,7 +4751,7 @@ const docTemplate = `{
                     {
                         "type": "integer",
                         "example": 2024,
-                        "description": "second year (default: the framework's last year)",
+                        "description": "second year (default: the latest year with scores in the framework, else its last year)",
                         "name": "to",
                         "in": "query"
                     },
@@ -4809,7 +4827,7 @@ const docTemplate = `{
                     },
                     {
                         "type": "integer",
-                        "description": "second year (default: the framework's last year)",
+                        "description": "second year (default: the latest year with scores in the framework, else its last year)",
                         "name": "to",
                         "in": "query"
                     },
@@ -4941,7 +4959,7 @@ const docTemplate = `{
                     {
                         "type": "integer",
                         "example": 2024,
-                        "description": "last year (default: the framework's last year)",
+                        "description": "last year (default: the latest year with scores in the framework, else its last year)",
                         "name": "to",
                         "in": "query"
                     },

@@ -184,7 +184,8 @@ func (q statsQuery) yearParam(param string) *int {
 	return &n
 }
 
-// year reads a year parameter, defaulting to the framework's last year.
+// year reads a year parameter, defaulting to the latest year with scores
+// in the framework (stats.Service.DefaultYear).
 func (q statsQuery) year(f indicator.Framework, param string) int {
 	if f.Code == "" {
 		return 0
@@ -193,7 +194,7 @@ func (q statsQuery) year(f indicator.Framework, param string) int {
 	if q.err != nil {
 		return 0
 	}
-	y, err := stats.Year(f, p, param)
+	y, err := q.h.svc.Stats.Year(q.c.Request().Context(), f, p, param)
 	if err != nil {
 		q.fail(err)
 	}
@@ -228,11 +229,11 @@ func (q statsQuery) level() region.Level {
 //	@Description	One row per region at level under parent (all of Indonesia without it), with every status of the framework (zeros included), the villages without a status, and shares of the total; plus a total row. total counts the villages the framework scores (IDM: desa and desa adat, not kelurahan).
 //	@Tags			stats
 //	@Produce		json,text/csv
-//	@Param			framework	query		string	false	"framework"									Enums(idm, indeks_desa, ipd)	default(idm)
-//	@Param			year		query		int		false	"year (default: the framework's last year)"	example(2024)
-//	@Param			level		query		string	false	"province, regency or district"				Enums(province, regency, district)	default(province)
-//	@Param			parent		query		string	false	"only regions under this code"				example(64)
-//	@Param			format		query		string	false	"json or csv"								Enums(json, csv)
+//	@Param			framework	query		string	false	"framework"																			Enums(idm, indeks_desa, ipd)	default(idm)
+//	@Param			year		query		int		false	"year (default: the latest year with scores in the framework, else its last year)"	example(2024)
+//	@Param			level		query		string	false	"province, regency or district"														Enums(province, regency, district)	default(province)
+//	@Param			parent		query		string	false	"only regions under this code"														example(64)
+//	@Param			format		query		string	false	"json or csv"																		Enums(json, csv)
 //	@Success		200			{object}	StatusDistribution
 //	@Failure		400			{object}	Problem
 //	@Failure		404			{object}	Problem
@@ -299,7 +300,7 @@ func toScoreSummary(s stats.Summary) ScoreSummary {
 //	@Tags			stats
 //	@Produce		json,text/csv
 //	@Param			framework	query		string	false	"framework"	Enums(idm, indeks_desa, ipd)	default(idm)
-//	@Param			year		query		int		false	"year (default: the framework's last year)"
+//	@Param			year		query		int		false	"year (default: the latest year with scores in the framework, else its last year)"
 //	@Param			level		query		string	false	"province, regency or district"	Enums(province, regency, district)	default(province)
 //	@Param			parent		query		string	false	"only regions under this code"
 //	@Param			format		query		string	false	"json or csv"	Enums(json, csv)
@@ -370,7 +371,7 @@ type Transitions struct {
 	Summary   TransitionSummary `json:"summary"`
 } //	@name	Transitions
 
-// fromTo reads from and to (defaults: the framework's last year and the one
+// fromTo reads from and to (defaults: the latest year with scores and the one
 // before). from may be after to, or equal to it: the matrix then reads
 // backwards, from the later year's statuses to the earlier's.
 func (q statsQuery) fromTo(f indicator.Framework) (int, int) {
@@ -387,7 +388,7 @@ func (q statsQuery) fromTo(f indicator.Framework) (int, int) {
 //	@Produce		json,text/csv
 //	@Param			framework	query		string	false	"framework"																					Enums(idm, indeks_desa, ipd)	default(idm)
 //	@Param			from		query		int		false	"first year (default: to − 1; 400 when to is the framework's first year); may be after to"	example(2023)
-//	@Param			to			query		int		false	"second year (default: the framework's last year)"											example(2024)
+//	@Param			to			query		int		false	"second year (default: the latest year with scores in the framework, else its last year)"	example(2024)
 //	@Param			region		query		string	false	"only villages under this code"																example(64)
 //	@Param			format		query		string	false	"json or csv"																				Enums(json, csv)
 //	@Success		200			{object}	Transitions
@@ -465,7 +466,7 @@ func toRankedVillage(v stats.RankedVillage) RankedVillage {
 //	@Produce		json,text/csv
 //	@Param			framework	query		string	false	"framework"	Enums(idm, indeks_desa, ipd)	default(idm)
 //	@Param			from		query		int		false	"first year (default: to − 1; 400 when to is the framework's first year); may be after to"
-//	@Param			to			query		int		false	"second year (default: the framework's last year)"
+//	@Param			to			query		int		false	"second year (default: the latest year with scores in the framework, else its last year)"
 //	@Param			region		query		string	false	"only villages under this code"
 //	@Param			from_status	query		string	false	"status(es) in the first year, comma = any of"												example(tertinggal,sangat_tertinggal)
 //	@Param			to_status	query		string	false	"status(es) in the second year, comma = any of"												example(berkembang)
@@ -522,11 +523,11 @@ type Trends struct {
 //	@Summary	Status distribution and mean score per year
 //	@Tags		stats
 //	@Produce	json,text/csv
-//	@Param		framework	query		string	false	"framework"											Enums(idm, indeks_desa, ipd)	default(idm)
-//	@Param		region		query		string	false	"only villages under this code"						example(64)
-//	@Param		from		query		int		false	"first year (default: to − 4)"						example(2021)
-//	@Param		to			query		int		false	"last year (default: the framework's last year)"	example(2024)
-//	@Param		format		query		string	false	"json or csv"										Enums(json, csv)
+//	@Param		framework	query		string	false	"framework"																				Enums(idm, indeks_desa, ipd)	default(idm)
+//	@Param		region		query		string	false	"only villages under this code"															example(64)
+//	@Param		from		query		int		false	"first year (default: to − 4)"															example(2021)
+//	@Param		to			query		int		false	"last year (default: the latest year with scores in the framework, else its last year)"	example(2024)
+//	@Param		format		query		string	false	"json or csv"																			Enums(json, csv)
 //	@Success	200			{object}	Trends
 //	@Failure	400			{object}	Problem
 //	@Failure	404			{object}	Problem
@@ -582,10 +583,10 @@ type Comparison struct {
 //	@Summary	The same figures for several regions side by side
 //	@Tags		stats
 //	@Produce	json,text/csv
-//	@Param		regions		query		string	true	"region codes of any level, comma-separated (at most 20)"	example(35,64)
-//	@Param		framework	query		string	false	"framework"													Enums(idm, indeks_desa, ipd)	default(idm)
-//	@Param		year		query		int		false	"year (default: the framework's last year)"					example(2024)
-//	@Param		format		query		string	false	"json or csv"												Enums(json, csv)
+//	@Param		regions		query		string	true	"region codes of any level, comma-separated (at most 20)"							example(35,64)
+//	@Param		framework	query		string	false	"framework"																			Enums(idm, indeks_desa, ipd)	default(idm)
+//	@Param		year		query		int		false	"year (default: the latest year with scores in the framework, else its last year)"	example(2024)
+//	@Param		format		query		string	false	"json or csv"																		Enums(json, csv)
 //	@Success	200			{object}	Comparison
 //	@Failure	400			{object}	Problem
 //	@Failure	404			{object}	Problem
@@ -642,7 +643,7 @@ type Ranking struct {
 //	@Produce		json,text/csv
 //	@Param			framework	query		string	false	"framework"						Enums(idm, indeks_desa, ipd)	default(idm)
 //	@Param			region		query		string	false	"only villages under this code"	example(64)
-//	@Param			year		query		int		false	"year (default: the framework's last year)"
+//	@Param			year		query		int		false	"year (default: the latest year with scores in the framework, else its last year)"
 //	@Param			by			query		string	false	"score or improvement"	Enums(score, improvement)	default(score)
 //	@Param			from		query		int		false	"with by=improvement: the earlier year, before year (default: year − 1; 400 when year is the framework's first year)"
 //	@Param			order		query		string	false	"asc or desc"		Enums(asc, desc)	default(desc)
@@ -725,15 +726,18 @@ type Gaps struct {
 //
 //	@Summary		What holds villages back: indicators by mean score, lowest first
 //	@Description	For the villages under region whose published status in year is one of status: each IDM indicator's mean score (0–5) and the number of villages scoring 2 or less, where indicator scores exist (the embedded data has them for a sample of ≈2,500 villages).
+//	@Description	Gaps are computed for IDM only, whose indicators are scored per village: framework=indeks_desa or ipd answers 422.
 //	@Tags			stats
 //	@Produce		json,text/csv
-//	@Param			region	query		string	false	"only villages under this code"	example(64)
-//	@Param			year	query		int		false	"year (default: the framework's last year)"
-//	@Param			status	query		string	false	"status(es), comma = any of"	default(sangat_tertinggal,tertinggal)
-//	@Param			format	query		string	false	"json or csv"					Enums(json, csv)
-//	@Success		200		{object}	Gaps
-//	@Failure		400		{object}	Problem
-//	@Failure		404		{object}	Problem
+//	@Param			framework	query		string	false	"idm (the others answer 422: no indicator scores per village)"	Enums(idm, indeks_desa, ipd)	default(idm)
+//	@Param			region		query		string	false	"only villages under this code"									example(64)
+//	@Param			year		query		int		false	"year (default: the latest year with scores in the framework, else its last year)"
+//	@Param			status		query		string	false	"status(es), comma = any of"	default(sangat_tertinggal,tertinggal)
+//	@Param			format		query		string	false	"json or csv"					Enums(json, csv)
+//	@Success		200			{object}	Gaps
+//	@Failure		400			{object}	Problem
+//	@Failure		404			{object}	Problem
+//	@Failure		422			{object}	Problem
 //	@Router			/v1/stats/gaps [get]
 func (h *handlers) gaps(c echo.Context) error {
 	q := h.statsQuery(c)
@@ -793,7 +797,7 @@ type RegionProfile struct {
 //	@Produce		json
 //	@Param			code		path		string	true	"region code of any level"	example(64)
 //	@Param			framework	query		string	false	"framework"					Enums(idm, indeks_desa, ipd)	default(idm)
-//	@Param			year		query		int		false	"year (default: the framework's last year)"
+//	@Param			year		query		int		false	"year (default: the latest year with scores in the framework, else its last year)"
 //	@Success		200			{object}	RegionProfile
 //	@Failure		400			{object}	Problem
 //	@Failure		404			{object}	Problem

@@ -307,7 +307,8 @@ func TestStatsScoreWithoutValue(t *testing.T) {
 		}
 		res := a.get(t, "/v1/stats/transitions/villages?framework=indeks_desa&from=2024&to=2025", http.StatusOK)
 		wantJSON(t, "indeks_desa transition villages", res.body,
-			`{"data":[{"code":"35.15.01.2001","name":"Mliriprowo","regency_name":"Kabupaten Sidoarjo","score":null,"status":"maju"}],`+
+			`{"data":[{"code":"35.15.01.2001","name":"Mliriprowo","regency_name":"Kabupaten Sidoarjo","score":null,"status":"maju",`+
+				`"from_status":"berkembang","from_score":null,"change":null}],`+
 				`"page":{"limit":50,"offset":0,"total":1}}`)
 		res = a.get(t, "/v1/stats/transitions?framework=indeks_desa&from=2024&to=2025", http.StatusOK)
 		if !strings.Contains(string(res.body), `{"from_status":"berkembang","to_status":"maju","count":1}`) ||

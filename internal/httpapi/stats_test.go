@@ -7,6 +7,7 @@ package httpapi_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"slices"
@@ -15,6 +16,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/desa-api/desa-api/internal/indicator"
 )
 
 // 2024 distributions, by hand. IDM scores desa only: Sidoarjo has 7 desa,
@@ -834,11 +837,71 @@ func TestStatsGaps(t *testing.T) {
 		checkStatsAnswers(t, a, answers)
 		const path = "/v1/stats/gaps"
 		checkStatsErrors(t, a, []statsError{
+			// Other frameworks have no indicator scores per village: 422
+			// naming framework, before the default statuses are checked
+			// against them.
+			{path + "?framework=ipd", http.StatusUnprocessableEntity, []string{"framework"}},
+			{path + "?framework=indeks_desa", http.StatusUnprocessableEntity, []string{"framework"}},
+			{path + "?framework=ipd&status=maju", http.StatusUnprocessableEntity, []string{"framework"}},
 			{path + "?status=bogus", http.StatusBadRequest, []string{"status"}},
 			{path + "?region=99", http.StatusNotFound, nil},
 			{path + "?region=6x", http.StatusBadRequest, []string{"region"}},
 			{path + "?year=2030", http.StatusBadRequest, []string{"year"}},
 			{path + "?framework=x", http.StatusBadRequest, []string{"framework"}},
 		})
+	})
+}
+
+// TestStatsDefaultYear: without a year a report covers the latest year with
+// scores in the framework, and says so; a framework without any scores
+// falls back to its last year.
+func TestStatsDefaultYear(t *testing.T) {
+	f, _ := indicator.FrameworkByCode("indeks_desa")
+	_, last := f.Years()
+	eachStatsEngine(t, func(t *testing.T, a *statsAPI) {
+		year := func(target, key string) int {
+			t.Helper()
+			var doc map[string]any
+			if err := json.Unmarshal(a.get(t, target, http.StatusOK).body, &doc); err != nil {
+				t.Fatal(err)
+			}
+			n, _ := doc[key].(float64)
+			return int(n)
+		}
+		const dist = "/v1/stats/status-distribution?framework=indeks_desa"
+		if got := year(dist, "year"); got != last {
+			t.Errorf("%s without scores: year %d, want the framework's last, %d", dist, got, last)
+		}
+		res := a.do(t, request{method: http.MethodPut, target: "/v1/villages/35.15.01.2001/scores/indeks_desa/2024",
+			key: a.indicators, body: `{"status":"berkembang"}`})
+		wantStatus(t, "PUT indeks_desa 2024", res, http.StatusCreated)
+		for _, tt := range []struct {
+			target, key string
+			want        int
+		}{
+			{dist, "year", 2024},
+			{"/v1/stats/scores?framework=indeks_desa", "year", 2024},
+			{"/v1/stats/compare?framework=indeks_desa&regions=35", "year", 2024},
+			{"/v1/stats/rankings?framework=indeks_desa", "year", 2024},
+			{"/v1/stats/transitions?framework=indeks_desa&from=2025", "to", 2024},
+			{"/v1/regions/35/profile?framework=indeks_desa", "year", 2024},
+			// IDM's latest scores are in its last year.
+			{"/v1/stats/status-distribution", "year", 2024},
+			{"/v1/stats/gaps", "year", 2024},
+		} {
+			if got := year(tt.target, tt.key); got != tt.want {
+				t.Errorf("%s: %s %d, want %d", tt.target, tt.key, got, tt.want)
+			}
+		}
+		// The counts are those of that year.
+		res = a.get(t, dist, http.StatusOK)
+		if !strings.Contains(string(res.body), `"counts":{"sangat_tertinggal":0,"tertinggal":0,"berkembang":1,"maju":0,"mandiri":0}`) {
+			t.Errorf("%s: not the 2024 counts:\n%s", dist, res.body)
+		}
+		// Trends end there too.
+		res = a.get(t, "/v1/stats/trends?framework=indeks_desa", http.StatusOK)
+		if !strings.Contains(string(res.body), `"data":[{"year":2024,`) || strings.Contains(string(res.body), `"year":2025`) {
+			t.Errorf("indeks_desa trends do not end in 2024:\n%s", res.body)
+		}
 	})
 }

@@ -77,7 +77,31 @@ func (s *Service) region(ctx context.Context, code string) (region.Region, error
 	return r, err
 }
 
-// Year checks a year against the framework ("" defaults to its last year).
+// DefaultYear is the year a report covers when none is asked for: the
+// latest year with scores in the framework — the year a dashboard opens
+// on — or, without any, the framework's last year. Every report names the
+// year it used.
+func (s *Service) DefaultYear(ctx context.Context, f indicator.Framework) (int, error) {
+	first, last := f.Years()
+	y, ok, err := s.store.LatestYear(ctx, f.Code)
+	if err != nil {
+		return 0, err
+	}
+	if !ok || y < first || y > last {
+		return last, nil
+	}
+	return y, nil
+}
+
+// Year checks a year against the framework (nil: DefaultYear).
+func (s *Service) Year(ctx context.Context, f indicator.Framework, year *int, param string) (int, error) {
+	if year == nil {
+		return s.DefaultYear(ctx, f)
+	}
+	return Year(f, year, param)
+}
+
+// Year checks a year against the framework (nil: its last year).
 func Year(f indicator.Framework, year *int, param string) (int, error) {
 	first, last := f.Years()
 	if year == nil {
@@ -335,6 +359,9 @@ func (s *Service) Ranking(ctx context.Context, sc Scope, year, from int, desc bo
 // Gaps returns the framework's indicators for the villages in the given
 // statuses (default: sangat_tertinggal and tertinggal), lowest mean first.
 func (s *Service) Gaps(ctx context.Context, sc Scope, year int, statuses []string) ([]Gap, error) {
+	if !HasGaps(sc.Framework) {
+		return nil, apperr.Invalidf("framework", "gaps are computed for idm only: %s has no indicator scores per village", sc.Framework.Code)
+	}
 	gs, ok := s.store.(GapStore)
 	if !ok {
 		return nil, apperr.New(apperr.Internal, "indicator values are not available")
@@ -357,6 +384,10 @@ func (s *Service) Gaps(ctx context.Context, sc Scope, year int, statuses []strin
 	})
 	return gaps, nil
 }
+
+// HasGaps tells whether gaps can be computed in a framework: IDM only,
+// whose 50 indicators are scored 0–5 per village.
+func HasGaps(f indicator.Framework) bool { return f.Code == "idm" }
 
 // GapStatuses are the statuses gaps looks at: those asked for, or the two
 // lowest.

@@ -194,6 +194,9 @@ var TransitionSortFields = []string{"code", "change", "score"}
 
 // Store answers the aggregate queries.
 type Store interface {
+	// LatestYear is the latest year with scores in the framework; ok is
+	// false when it has none.
+	LatestYear(ctx context.Context, framework string) (year int, ok bool, err error)
 	// Groups lists the regions at level under scope.Region, by code.
 	Groups(ctx context.Context, level region.Level, sc Scope) ([]Group, error)
 	// EligibleCounts counts the villages the framework scores, per group

@@ -52,6 +52,16 @@ func scoped(q *gorm.DB, alias string, sc stats.Scope, village string) *gorm.DB {
 	return q.Where(alias+"."+col+" = ?", sc.Region)
 }
 
+// LatestYear implements stats.Store: one step down the scores_score index.
+func (s *Store) LatestYear(ctx context.Context, framework string) (int, bool, error) {
+	var y sql.NullInt64
+	err := s.with(ctx).Table("scores").Select("MAX(year)").Where("framework = ?", framework).Row().Scan(&y)
+	if err != nil {
+		return 0, false, translate(err)
+	}
+	return int(y.Int64), y.Valid, nil
+}
+
 // Groups implements stats.Store.
 func (s *Store) Groups(ctx context.Context, level region.Level, sc stats.Scope) ([]stats.Group, error) {
 	var out []stats.Group
