@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"math"
+	"net"
 	"net/url"
 	"slices"
 	"strings"
@@ -36,6 +37,7 @@ type config struct {
 	RateLimitRPS     float64
 	RateLimitBurst   int
 	AllowedOrigins   []string
+	TrustedProxies   []*net.IPNet // TRUSTED_PROXIES: X-Forwarded-For is believed from these only
 	RequireIfMatch   bool
 }
 
@@ -138,6 +140,23 @@ func loadConfig(getenv func(string) string) (config, error) {
 		if o = strings.TrimSpace(o); o != "" {
 			c.AllowedOrigins = append(c.AllowedOrigins, o)
 		}
+	}
+	for _, p := range strings.Split(getenv("TRUSTED_PROXIES"), ",") {
+		if p = strings.TrimSpace(p); p == "" {
+			continue
+		}
+		if !strings.Contains(p, "/") { // one address
+			if ip := net.ParseIP(p); ip != nil && ip.To4() != nil {
+				p += "/32"
+			} else {
+				p += "/128"
+			}
+		}
+		_, n, err := net.ParseCIDR(p)
+		if err != nil {
+			return c, fmt.Errorf("TRUSTED_PROXIES: want a comma list of CIDRs or addresses such as 10.0.0.0/8, got %q", p)
+		}
+		c.TrustedProxies = append(c.TrustedProxies, n)
 	}
 	switch v := getenv("REQUIRE_IF_MATCH"); v {
 	case "", "false", "0":

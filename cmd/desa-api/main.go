@@ -135,6 +135,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		ImportBodyLimit: cfg.ImportBodyLimit, Logger: log, CacheControl: cfg.CacheControl, CacheBytes: cfg.CacheBytes,
 		Collectors:   []prometheus.Collector{collectors.NewDBStatsCollector(s.SQL(), "desa")},
 		RateLimitRPS: cfg.RateLimitRPS, RateLimitBurst: cfg.RateLimitBurst, AllowedOrigins: cfg.AllowedOrigins,
+		TrustedProxies: cfg.TrustedProxies,
 		RequestContext: store.ForRequest, RequireIfMatch: cfg.RequireIfMatch})
 	if err != nil {
 		return err

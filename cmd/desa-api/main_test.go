@@ -377,6 +377,29 @@ func TestAutoSeedConfig(t *testing.T) {
 	}
 }
 
+func TestTrustedProxiesConfig(t *testing.T) {
+	for _, tt := range []struct {
+		value string
+		want  []string
+		ok    bool
+	}{
+		{"", nil, true},
+		{"10.0.0.0/8, 192.0.2.7", []string{"10.0.0.0/8", "192.0.2.7/32"}, true},
+		{"2001:db8::/32,2001:db8::1", []string{"2001:db8::/32", "2001:db8::1/128"}, true},
+		{"10.0.0.0/33", nil, false},
+		{"ingress", nil, false},
+	} {
+		cfg, err := loadConfig(env(map[string]string{"TRUSTED_PROXIES": tt.value}))
+		var got []string
+		for _, n := range cfg.TrustedProxies {
+			got = append(got, n.String())
+		}
+		if (err == nil) != tt.ok || tt.ok && !slices.Equal(got, tt.want) {
+			t.Errorf("TRUSTED_PROXIES=%q: %v, %v; want %v (ok %v)", tt.value, got, err, tt.want, tt.ok)
+		}
+	}
+}
+
 func TestTimeoutConfig(t *testing.T) {
 	for _, tt := range []struct {
 		env map[string]string

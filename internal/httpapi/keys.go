@@ -6,6 +6,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/desa-api/desa-api/internal/apperr"
 	"github.com/desa-api/desa-api/internal/auth"
 	"github.com/desa-api/desa-api/internal/region"
 )
@@ -13,16 +14,24 @@ import (
 const keyContext = "desa.key"
 
 // authenticate verifies an Authorization header when one is sent (a bad or
-// revoked key is a 401 even on an open read) and remembers the key.
-func authenticate(keys *auth.Service) echo.MiddlewareFunc {
+// revoked key is a 401 even on an open read) and remembers the key. With a
+// rate limit (lim not nil), failed authentications count against the
+// client IP's bucket.
+func authenticate(keys *auth.Service, lim *limiter) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			secret, err := auth.ParseBearer(c.Request().Header.Get(echo.HeaderAuthorization))
 			if err != nil {
-				return err
+				return lim.failed(c, err)
 			}
 			if secret != "" {
+				if err := lim.beforeLookup(c); err != nil {
+					return err
+				}
 				k, err := keys.Authenticate(c.Request().Context(), secret)
+				if apperr.Is(err, apperr.Unauthorized) {
+					return lim.failed(c, err)
+				}
 				if err != nil {
 					return err
 				}

@@ -2,8 +2,11 @@ package httpapi_test
 
 import (
 	"encoding/json"
+	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 
@@ -64,6 +67,92 @@ func TestRateLimit(t *testing.T) {
 		h.ServeHTTP(other, req)
 		if other.Code != http.StatusOK {
 			t.Errorf("another client was limited: %d", other.Code)
+		}
+	})
+}
+
+// TestRateLimitClientIP: by default the client is the connection's
+// address, so X-Forwarded-For and X-Real-IP cannot give a client a fresh
+// bucket; from a trusted proxy X-Forwarded-For names the client.
+func TestRateLimitClientIP(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		statuses := func(h http.Handler, header func(i int) map[string]string) []int {
+			var out []int
+			for i := range 4 {
+				out = append(out, get(h, "/v1/provinces", header(i)).Code)
+			}
+			return out
+		}
+		limited := []int{200, 200, 429, 429}
+		spoofed := func(i int) map[string]string {
+			return map[string]string{"X-Forwarded-For": fmt.Sprintf("10.0.0.%d", i), "X-Real-IP": fmt.Sprintf("10.0.1.%d", i)}
+		}
+		h := limitedAPI(t, s, httpapi.Config{RateLimitRPS: 0.5, RateLimitBurst: 2})
+		if got := statuses(h, spoofed); !slices.Equal(got, limited) {
+			t.Errorf("a new X-Forwarded-For each time, no trusted proxy: %v, want %v", got, limited)
+		}
+		// 192.0.2.7 (get's RemoteAddr) is a trusted proxy: each forwarded
+		// client has its own bucket, and the proxy's own requests theirs.
+		_, proxies, _ := net.ParseCIDR("192.0.2.0/24")
+		h = limitedAPI(t, s, httpapi.Config{RateLimitRPS: 0.5, RateLimitBurst: 2, TrustedProxies: []*net.IPNet{proxies}})
+		if got := statuses(h, spoofed); !slices.Equal(got, []int{200, 200, 200, 200}) {
+			t.Errorf("clients forwarded by a trusted proxy: %v, want 200s", got)
+		}
+		same := func(int) map[string]string { return map[string]string{"X-Forwarded-For": "9.9.9.9"} }
+		if got := statuses(h, same); !slices.Equal(got, limited) {
+			t.Errorf("one client forwarded by a trusted proxy: %v, want %v", got, limited)
+		}
+		// A hop the client added itself, left of the proxy's, does not count.
+		chain := func(i int) map[string]string {
+			return map[string]string{"X-Forwarded-For": fmt.Sprintf("10.0.0.%d, 8.8.8.8", i)}
+		}
+		if got := statuses(h, chain); !slices.Equal(got, limited) {
+			t.Errorf("spoofed hops before the client: %v, want %v", got, limited)
+		}
+	})
+}
+
+// TestRateLimitFailedAuthentication: failed authentications spend the
+// client IP's bucket, so guessing keys hits 429; a valid key's requests
+// neither spend the IP's bucket nor are limited by it.
+func TestRateLimitFailedAuthentication(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		_, secret, err := auth.NewService(s).Create(t.Context(), "sync", []auth.Scope{auth.ScopeRead}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h := limitedAPI(t, s, httpapi.Config{RateLimitRPS: 0.5, RateLimitBurst: 3})
+		unknown := map[string]string{"Authorization": "Bearer desa_" + strings.Repeat("A", 43)}
+		var got []int
+		for range 6 {
+			got = append(got, get(h, "/v1/provinces", unknown).Code)
+		}
+		if want := []int{401, 401, 401, 429, 429, 429}; !slices.Equal(got, want) {
+			t.Errorf("unknown key six times: %v, want %v", got, want)
+		}
+		if rec := get(h, "/v1/provinces", unknown); !strings.Contains(rec.Body.String(), "failed authentications") ||
+			rec.Header().Get("Retry-After") != "2" {
+			t.Errorf("429 for a guesser: %s, Retry-After %q", rec.Body, rec.Header().Get("Retry-After"))
+		}
+		// From another IP: its valid key's requests leave the IP's bucket
+		// whole, and anonymous requests emptying it do not stop the key.
+		from := func(header map[string]string) int {
+			req := httptest.NewRequest(http.MethodGet, "/v1/provinces", nil)
+			req.RemoteAddr = "198.51.100.9:1"
+			for k, v := range header {
+				req.Header.Set(k, v)
+			}
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			return rec.Code
+		}
+		valid := map[string]string{"Authorization": "Bearer " + secret}
+		got = nil
+		for _, header := range []map[string]string{valid, valid, nil, nil, nil, nil, valid} {
+			got = append(got, from(header))
+		}
+		if want := []int{200, 200, 200, 200, 200, 429, 200}; !slices.Equal(got, want) {
+			t.Errorf("valid key, anonymous ×4, valid key: %v, want %v", got, want)
 		}
 	})
 }

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"maps"
 	"mime"
+	"net"
 	"net/http"
 	"reflect"
 	"slices"
@@ -69,6 +70,12 @@ type Config struct {
 	// a key); 0 RPS: no limit.
 	RateLimitRPS   float64
 	RateLimitBurst int
+	// TrustedProxies are the address ranges of one's own proxies (load
+	// balancer, ingress): X-Forwarded-For is believed from them only.
+	// Empty: the client is the connection's address, whatever headers say.
+	// The client IP keys the rate limit of requests without a key and names
+	// anonymous writers in the audit trail.
+	TrustedProxies []*net.IPNet
 	// AllowedOrigins are the CORS origins (empty: "*").
 	AllowedOrigins []string
 	// Collectors are extra Prometheus collectors to export (the database
@@ -129,6 +136,7 @@ func New(svc Services, cfg Config) (*echo.Echo, error) {
 	e := echo.New()
 	e.JSONSerializer = jsonSerializer{}
 	e.HideBanner, e.HidePort = true, true
+	e.IPExtractor = clientIPs(cfg.TrustedProxies)
 	e.HTTPErrorHandler = errorHandler(cfg.Logger)
 	e.Use(middleware.RequestID(), requestLog(cfg.Logger), h.metrics.observe)
 	if cfg.RequestContext != nil {
@@ -144,10 +152,14 @@ func New(svc Services, cfg Config) (*echo.Echo, error) {
 		middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{Timeout: cfg.RequestTimeout}),
 		wholeSegments,
 		textParams,
-		authenticate(svc.Keys),
 	)
+	var lim *limiter
 	if cfg.RateLimitRPS > 0 {
-		e.Use(rateLimit(cfg.RateLimitRPS, max(cfg.RateLimitBurst, 1)))
+		lim = newLimiter(cfg.RateLimitRPS, max(cfg.RateLimitBurst, 1))
+	}
+	e.Use(authenticate(svc.Keys, lim))
+	if lim != nil {
+		e.Use(lim.middleware())
 	}
 	bodyLimit, err := bytes.Parse(cfg.BodyLimit)
 	if err != nil {
