@@ -1305,7 +1305,7 @@ const docTemplate = `{
                         "BearerKey": []
                     }
                 ],
-                "description": "The code is a slug (a–z, 0–9, _; 2–63 characters, starting with a letter). min and max, when both given, must be in order; values outside them are rejected.",
+                "description": "The code is a slug (a–z, 0–9, _; 2–63 characters, starting with a letter). min and max, when both given, must be in order; values outside them are rejected. Scope admin, on a key without a province restriction (403 otherwise): the catalogue is national.",
                 "consumes": [
                     "application/json"
                 ],
@@ -1425,7 +1425,7 @@ const docTemplate = `{
                         "BearerKey": []
                     }
                 ],
-                "description": "New bounds must hold every stored value of the indicator (409 otherwise).",
+                "description": "New bounds must hold every stored value of the indicator (409 otherwise). Scope admin, on a key without a province restriction (403 otherwise): the catalogue is national.",
                 "consumes": [
                     "application/json"
                 ],

@@ -142,6 +142,17 @@ func RequireAgency(k *Key, province string) error {
 		k.Name, strings.Join(k.Provinces, ", "), where)
 }
 
+// RequireNational checks that k (nil: no key) may write what, data that
+// holds for every province (the indicator catalogue, whose bounds steer the
+// validation of every province's values): only unrestricted keys may.
+func RequireNational(k *Key, what string) error {
+	if k == nil || len(k.Provinces) == 0 {
+		return nil
+	}
+	return apperr.New(apperr.Forbidden, "API key %q is restricted to provinces %s; %s is national: only a key without a province restriction may change it",
+		k.Name, strings.Join(k.Provinces, ", "), what)
+}
+
 // keyContext is the context key of the request's verified key.
 type keyContext struct{}
 

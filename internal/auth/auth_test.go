@@ -421,6 +421,19 @@ func TestRequireProgram(t *testing.T) {
 	}
 }
 
+func TestRequireNational(t *testing.T) {
+	if err := RequireNational(nil, "x"); err != nil {
+		t.Errorf("no key: %v", err)
+	}
+	if err := RequireNational(&Key{Name: "root", Scopes: []Scope{ScopeAdmin}}, "x"); err != nil {
+		t.Errorf("unrestricted: %v", err)
+	}
+	err := RequireNational(&Key{Name: "kaltim", Scopes: []Scope{ScopeAdmin}, Provinces: []string{"64"}}, "the indicator catalogue")
+	if apperr.KindOf(err) != apperr.Forbidden || !strings.Contains(err.Error(), "the indicator catalogue is national") {
+		t.Errorf("restricted: %v, want a Forbidden saying why", err)
+	}
+}
+
 func TestRestrictedAdminManagesOnlyItsProvinces(t *testing.T) {
 	svc := NewService(&fakeStore{})
 	ctx := context.Background()

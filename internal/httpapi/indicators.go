@@ -176,7 +176,7 @@ func (h *handlers) getIndicator(c echo.Context) error {
 // createIndicator godoc
 //
 //	@Summary		Add an indicator to the catalogue
-//	@Description	The code is a slug (a–z, 0–9, _; 2–63 characters, starting with a letter). min and max, when both given, must be in order; values outside them are rejected.
+//	@Description	The code is a slug (a–z, 0–9, _; 2–63 characters, starting with a letter). min and max, when both given, must be in order; values outside them are rejected. Scope admin, on a key without a province restriction (403 otherwise): the catalogue is national.
 //	@Tags			indicators
 //	@Accept			json
 //	@Produce		json
@@ -206,7 +206,7 @@ func (h *handlers) createIndicator(c echo.Context) error {
 // patchIndicator godoc
 //
 //	@Summary		Change an indicator of the catalogue
-//	@Description	New bounds must hold every stored value of the indicator (409 otherwise).
+//	@Description	New bounds must hold every stored value of the indicator (409 otherwise). Scope admin, on a key without a province restriction (403 otherwise): the catalogue is national.
 //	@Tags			indicators
 //	@Accept			json
 //	@Produce		json

@@ -8,6 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"github.com/desa-api/desa-api/internal/auth"
 	"github.com/desa-api/desa-api/internal/fixed"
 	"github.com/desa-api/desa-api/internal/httpapi"
 )
@@ -296,6 +297,36 @@ func TestIndicatorWrites(t *testing.T) {
 			!strings.HasSuffix(rows[0][len(rows[0])-1], "Z") || rows[0][len(rows[0])-3] != "123456789.5000" {
 			t.Errorf("CSV of the regency's values: %v %v", header, rows)
 		}
+	})
+}
+
+// TestCatalogueNeedsAnUnrestrictedKey: the indicator catalogue is national
+// (its bounds validate every province's values), so an admin key restricted
+// to a province may not change it, though it writes values in its province.
+func TestCatalogueNeedsAnUnrestrictedKey(t *testing.T) {
+	eachEngine(t, func(t *testing.T, a *api) {
+		_, kaltim, err := a.keys.Create(t.Context(), "kaltim-admin", []auth.Scope{auth.ScopeAdmin}, []string{"64"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range []struct{ method, target, body string }{
+			{http.MethodPatch, "/v1/indicators/idm_iks_01", `{"max":100}`},
+			{http.MethodPost, "/v1/indicators", `{"code":"bps_penduduk","name_id":"Jumlah Penduduk","name_en":"Population"}`},
+		} {
+			what := w.method + " " + w.target
+			p := wantProblem(t, what, a.do(t, request{method: w.method, target: w.target, body: w.body, key: kaltim}), http.StatusForbidden)
+			if !strings.Contains(p.Detail, "restricted to provinces 64") || !strings.Contains(p.Detail, "indicator catalogue is national") {
+				t.Errorf("%s: detail %q does not say why", what, p.Detail)
+			}
+		}
+		if got := decode[httpapi.Indicator](t, a.do(t, request{target: "/v1/indicators/idm_iks_01"})); got.Max == nil || got.Max.String() != "5.0000" {
+			t.Errorf("idm_iks_01 max after the refused PATCH: %v", got.Max)
+		}
+		wantStatus(t, "GET the refused POST's entry", a.do(t, request{target: "/v1/indicators/bps_penduduk"}), http.StatusNotFound)
+		wantStatus(t, "a value in its province", a.do(t, request{method: http.MethodPut, target: "/v1/regions/64/indicators/idm_iks_01/2024",
+			body: `{"value":3}`, key: kaltim}), http.StatusCreated)
+		wantStatus(t, "PATCH with an unrestricted admin key", a.do(t, request{method: http.MethodPatch, target: "/v1/indicators/idm_iks_01",
+			body: `{"name_en":"Access to health care"}`, key: a.admin}), http.StatusOK)
 	})
 }
 

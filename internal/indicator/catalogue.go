@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/desa-api/desa-api/internal/apperr"
+	"github.com/desa-api/desa-api/internal/auth"
 	"github.com/desa-api/desa-api/internal/fixed"
 	"github.com/desa-api/desa-api/internal/paging"
 	"github.com/desa-api/desa-api/internal/region"
@@ -280,6 +281,9 @@ func numberTaken(ctx context.Context, st Store, ind Indicator) error {
 // CreateIndicator adds a catalogue entry; Conflict when the code, or the
 // number within its framework and dimension, is taken.
 func (s *Service) CreateIndicator(ctx context.Context, ind Indicator) (Indicator, error) {
+	if err := auth.RequireNational(auth.FromContext(ctx), "the indicator catalogue"); err != nil {
+		return Indicator{}, err
+	}
 	ind.normalize()
 	if err := ind.Check(); err != nil {
 		return Indicator{}, err
@@ -300,6 +304,9 @@ func (s *Service) CreateIndicator(ctx context.Context, ind Indicator) (Indicator
 // UpdateIndicator changes a catalogue entry. New bounds must hold every
 // stored value of the indicator (Conflict otherwise).
 func (s *Service) UpdateIndicator(ctx context.Context, code string, p IndicatorPatch) (Indicator, error) {
+	if err := auth.RequireNational(auth.FromContext(ctx), "the indicator catalogue"); err != nil {
+		return Indicator{}, err
+	}
 	var out Indicator
 	err := s.store.InTx(ctx, func(tx Store) error {
 		old, err := tx.Indicator(ctx, strings.TrimSpace(code))
