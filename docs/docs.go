@@ -1594,7 +1594,7 @@ const docTemplate = `{
                         "BearerKey": []
                     }
                 ],
-                "description": "Answers the key with its secret, which is shown this once: only its SHA-256 hash is stored. Scopes: read, write:regions, write:indicators, write:programs, admin (admin implies all). provinces (codes) restrict the key's writes to regions, scores and indicator values inside them, and to programs where one of them is a party.",
+                "description": "Answers the key with its secret, which is shown this once: only its SHA-256 hash is stored. Scopes: read, write:regions, write:indicators, write:programs, admin (admin implies all). provinces (codes) restrict the key's writes to regions, scores and indicator values inside them, and to programs where one of them is a party. Each must name an existing province (422 otherwise).",
                 "consumes": [
                     "application/json"
                 ],

@@ -249,6 +249,10 @@ func TestCommands(t *testing.T) {
 			if err := run(ctx, []string{"keys", "create", "--name", "x", "--scopes", "root"}, vars, io.Discard, io.Discard); err == nil {
 				t.Error("keys create accepted an unknown scope")
 			}
+			err = run(ctx, []string{"keys", "create", "--name", "ghost", "--scopes", "read", "--provinces", "64,99"}, vars, io.Discard, io.Discard)
+			if err == nil || !strings.Contains(err.Error(), "no province with code 99") {
+				t.Errorf("keys create for province 99: %v, want an error naming it", err)
+			}
 			out.Reset()
 			if err := run(ctx, []string{"keys", "list"}, vars, &out, io.Discard); err != nil {
 				t.Fatalf("keys list: %v", err)

@@ -220,6 +220,8 @@ type Store interface {
 	// RevokeKey marks the key revoked at at, unless it already is; NotFound
 	// when no key has the id.
 	RevokeKey(ctx context.Context, id string, at time.Time) error
+	// RegionsByCode returns the regions among codes that exist.
+	RegionsByCode(ctx context.Context, codes []string) (map[string]region.Region, error)
 }
 
 // Service creates and verifies keys.
@@ -269,6 +271,7 @@ func (s *Service) Create(ctx context.Context, name string, scopes []Scope, provi
 	}
 	scopes = unique
 	var provs []string
+	field := map[string]string{} // province code → its field, for errors
 	for i, p := range provinces {
 		code, err := region.ParseCodeAt(strings.TrimSpace(p), region.LevelProvince)
 		if err != nil {
@@ -277,6 +280,20 @@ func (s *Service) Create(ctx context.Context, name string, scopes []Scope, provi
 		}
 		if !slices.Contains(provs, code) {
 			provs = append(provs, code)
+			field[code] = fmt.Sprintf("provinces[%d]", i)
+		}
+	}
+	// A restriction to a province that does not exist would be a key that
+	// may write nowhere, made by mistake.
+	if len(provs) > 0 {
+		found, err := s.store.RegionsByCode(ctx, provs)
+		if err != nil {
+			return Key{}, "", err
+		}
+		for _, code := range provs {
+			if _, ok := found[code]; !ok {
+				errs.Add(field[code], "no province with code %s", code)
+			}
 		}
 	}
 	if err := errs.Err(); err != nil {

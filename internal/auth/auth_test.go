@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/desa-api/desa-api/internal/apperr"
+	"github.com/desa-api/desa-api/internal/region"
 )
 
 func TestParseScopes(t *testing.T) {
@@ -301,6 +302,17 @@ func (f *fakeStore) RevokeKey(_ context.Context, id string, at time.Time) error 
 	return apperr.NotFoundf("no key")
 }
 
+// RegionsByCode knows the provinces 35, 64 and 91.
+func (f *fakeStore) RegionsByCode(_ context.Context, codes []string) (map[string]region.Region, error) {
+	out := map[string]region.Region{}
+	for _, c := range codes {
+		if c == "35" || c == "64" || c == "91" {
+			out[c] = region.Region{Code: c, Level: region.LevelProvince}
+		}
+	}
+	return out, nil
+}
+
 func TestServiceCreateAndAuthenticate(t *testing.T) {
 	ctx := context.Background()
 	st := &fakeStore{}
@@ -369,7 +381,7 @@ func TestServiceCreateAndAuthenticate(t *testing.T) {
 
 func TestCreateChecksItsInput(t *testing.T) {
 	svc := NewService(&fakeStore{})
-	_, _, err := svc.Create(context.Background(), "", []Scope{"root", ScopeRead}, []string{"64", "6401", "x"})
+	_, _, err := svc.Create(context.Background(), "", []Scope{"root", ScopeRead}, []string{"64", "6401", "x", "99", "00"})
 	var e *apperr.Error
 	if !errors.As(err, &e) || e.Kind != apperr.Invalid {
 		t.Fatalf("Create = %v, want Invalid", err)
@@ -378,8 +390,11 @@ func TestCreateChecksItsInput(t *testing.T) {
 	for _, f := range e.Fields {
 		fields = append(fields, f.Field)
 	}
-	if diff := cmp.Diff([]string{"name", "scopes[0]", "provinces[1]", "provinces[2]"}, fields); diff != "" {
+	if diff := cmp.Diff([]string{"name", "scopes[0]", "provinces[1]", "provinces[2]", "provinces[3]", "provinces[4]"}, fields); diff != "" {
 		t.Errorf("fields mismatch (-want +got):\n%s", diff)
+	}
+	if got := e.Fields[4].Message; got != "no province with code 99" {
+		t.Errorf("provinces[3]: %q, want %q", got, "no province with code 99")
 	}
 	k, _, err := svc.Create(context.Background(), "k", []Scope{ScopeRead, ScopeRead}, []string{"64", " 64", "35"})
 	if err != nil {

@@ -153,7 +153,7 @@ func (h *handlers) listKeys(c echo.Context) error {
 // createKey godoc
 //
 //	@Summary		Create an API key
-//	@Description	Answers the key with its secret, which is shown this once: only its SHA-256 hash is stored. Scopes: read, write:regions, write:indicators, write:programs, admin (admin implies all). provinces (codes) restrict the key's writes to regions, scores and indicator values inside them, and to programs where one of them is a party.
+//	@Description	Answers the key with its secret, which is shown this once: only its SHA-256 hash is stored. Scopes: read, write:regions, write:indicators, write:programs, admin (admin implies all). provinces (codes) restrict the key's writes to regions, scores and indicator values inside them, and to programs where one of them is a party. Each must name an existing province (422 otherwise).
 //	@Tags			keys
 //	@Accept			json
 //	@Produce		json

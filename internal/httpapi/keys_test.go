@@ -134,9 +134,15 @@ func TestKeyEndpoints(t *testing.T) {
 			{`{"name":"","scopes":["root"],"provinces":["6401"]}`, 422, []string{"name", "scopes[0]", "provinces[0]"}},
 			{`{"name":"x","scopes":[]}`, 422, []string{"scopes"}},
 			{`{"name":"x","scopes":["read"],"hash":"ab"}`, 400, []string{"hash"}},
+			{`{"name":"ghost","scopes":["write:programs"],"provinces":["99"]}`, 422, []string{"provinces[0]"}},
+			{`{"name":"ghost","scopes":["write:programs"],"provinces":["64","00"]}`, 422, []string{"provinces[1]"}},
 		} {
 			wantProblem(t, tc.body, a.do(t, request{method: http.MethodPost, target: "/v1/keys", body: tc.body, key: a.admin}),
 				tc.status, tc.fields...)
+		}
+		if p := problemOf(t, a.do(t, request{method: http.MethodPost, target: "/v1/keys", key: a.admin,
+			body: `{"name":"ghost","scopes":["read"],"provinces":["99"]}`})); len(p.Errors) != 1 || p.Errors[0].Message != "no province with code 99" {
+			t.Errorf("a key for province 99: %+v", p)
 		}
 
 		// Revoke: the very next request with the key is refused.
