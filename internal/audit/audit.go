@@ -133,22 +133,33 @@ func (p *Precondition) Check(current string) error {
 		return apperr.New(apperr.PreconditionRequired,
 			"this server requires If-Match on writes: send the ETag of the %s as you read it", p.Entity)
 	}
+	// If-Match uses the strong comparison (RFC 9110 §13.1.1): a weak tag
+	// never matches, and no tag matches a resource that does not exist.
+	weak := false
 	for _, t := range strings.Split(p.IfMatch, ",") {
-		if current != "" && (strings.TrimSpace(t) == "*" || StateOf(t) == StateOf(current)) {
+		t = strings.TrimSpace(t)
+		if strings.HasPrefix(t, "W/") {
+			weak = true
+			continue
+		}
+		if current != "" && (t == "*" || StateOf(t) == StateOf(current)) {
 			return nil
 		}
 	}
-	if current == "" {
+	switch {
+	case current == "":
 		return apperr.New(apperr.Precondition, "If-Match: the %s %s does not exist", p.Entity, p.ID)
+	case weak:
+		return apperr.New(apperr.Precondition, "If-Match: a weak ETag (W/...) never matches, If-Match compares strongly; send the %s's ETag %s", p.Entity, current)
 	}
 	return apperr.New(apperr.Precondition, "If-Match: the %s %s has changed since (its ETag is now %s)", p.Entity, p.ID, current)
 }
 
-// StateOf returns the part of an ETag that names the stored state of a
-// resource. A single resource's GET answers "<state>.<view>", where view
-// changes with whatever else the answer shows; writes answer "<state>".
+// StateOf returns the part of a (strong) ETag that names the stored state
+// of a resource. A single resource's GET answers "<state>.<view>", where
+// view changes with whatever else the answer shows; writes answer "<state>".
 func StateOf(etag string) string {
-	t := strings.Trim(strings.TrimPrefix(strings.TrimSpace(etag), "W/"), `"`)
+	t := strings.Trim(strings.TrimSpace(etag), `"`)
 	state, _, _ := strings.Cut(t, ".")
 	return state
 }

@@ -153,6 +153,57 @@ func TestIfMatch(t *testing.T) {
 	})
 }
 
+// TestIfMatchStrongAndMissing: If-Match compares strongly, so a weak tag
+// never matches (RFC 9110 §13.1.1), and If-Match on a resource that does
+// not exist is a 412 on every write, whether the store or a service first
+// finds it missing.
+func TestIfMatchStrongAndMissing(t *testing.T) {
+	eachProgramEngine(t, func(t *testing.T, a *progAPI) {
+		tag := a.etag(t, "/v1/provinces/35")
+		p := wantProblem(t, "PATCH with the weak form of the ETag", a.do(t, request{method: http.MethodPatch, target: "/v1/provinces/35",
+			body: `{"name":"Jatim"}`, key: a.writer, header: map[string]string{"If-Match": "W/" + tag}}), http.StatusPreconditionFailed)
+		if !strings.Contains(p.Detail, "weak") {
+			t.Errorf("412 for a weak tag: detail %q", p.Detail)
+		}
+		if got := decode[httpapi.Province](t, a.do(t, request{target: "/v1/provinces/35"})).Name; got != "Jawa Timur" {
+			t.Errorf("after the 412 the name is %q", got)
+		}
+		wantStatus(t, "PATCH with the strong ETag", a.do(t, request{method: http.MethodPatch, target: "/v1/provinces/35",
+			body: `{"name":"Jatim"}`, key: a.writer, header: map[string]string{"If-Match": "W/" + tag + ", " + tag}}), http.StatusOK)
+
+		pr := a.program(t, programBody("ks-missing", ""))
+		prog := "/v1/programs/" + pr.ID
+		const missing = "0123456789abcdef0123456789abcdef"
+		for _, w := range []struct{ method, target, body string }{
+			{http.MethodPatch, "/v1/provinces/36", `{"name":"X"}`},
+			{http.MethodDelete, "/v1/villages/64.01.01.2099", ""},
+			{http.MethodPatch, "/v1/indicators/idm_nope", `{"name_en":"X"}`},
+			{http.MethodPatch, "/v1/agencies/" + missing, `{"acronym":"X"}`},
+			{http.MethodDelete, "/v1/agencies/" + missing, ""},
+			{http.MethodPatch, "/v1/programs/" + missing, `{"title":"X"}`},
+			{http.MethodDelete, "/v1/programs/" + missing, ""},
+			{http.MethodDelete, prog + "/parties/" + missing, ""},
+			{http.MethodPatch, prog + "/budgets/" + missing, `{"amount_idr":9}`},
+			{http.MethodDelete, prog + "/activities/" + missing, ""},
+			{http.MethodDelete, prog + "/villages/64.01.01.2010", ""},
+		} {
+			for _, ifMatch := range []string{`"0123456789abcdef01234567"`, "*"} {
+				what := w.method + " " + w.target + " If-Match: " + ifMatch
+				p := wantProblem(t, what, a.do(t, request{method: w.method, target: w.target, body: w.body, key: a.admin,
+					header: map[string]string{"If-Match": ifMatch}}), http.StatusPreconditionFailed)
+				if !strings.Contains(p.Detail, "does not exist") {
+					t.Errorf("%s: detail %q", what, p.Detail)
+				}
+			}
+			// Without If-Match a missing resource stays a 404.
+			if w.method == http.MethodPatch && !strings.HasPrefix(w.target, prog) {
+				wantStatus(t, w.method+" "+w.target, a.do(t, request{method: w.method, target: w.target, body: w.body, key: a.admin}),
+					http.StatusNotFound)
+			}
+		}
+	})
+}
+
 func TestRequireIfMatch(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		a := newProgramAPIWith(t, s, httpapi.Config{RequireIfMatch: true})

@@ -105,8 +105,10 @@ func (h *handlers) preconditions(requireIfMatch bool) echo.MiddlewareFunc {
 			ifMatch := strings.TrimSpace(req.Header.Get("If-Match"))
 			ctx := req.Context()
 			noneMatch := req.Method == http.MethodPut && strings.TrimSpace(req.Header.Get("If-None-Match")) == "*"
+			var pre *audit.Precondition
 			if ifMatch != "" || noneMatch || requireIfMatch { // the store answers 428 for a missing one
-				ctx = audit.WithPrecondition(ctx, &audit.Precondition{Entity: entity, ID: id, IfMatch: ifMatch, NoneMatch: noneMatch && ifMatch == ""})
+				pre = &audit.Precondition{Entity: entity, ID: id, IfMatch: ifMatch, NoneMatch: noneMatch && ifMatch == ""}
+				ctx = audit.WithPrecondition(ctx, pre)
 				c.SetRequest(req.WithContext(ctx))
 			}
 			if req.Method != http.MethodDelete {
@@ -115,7 +117,16 @@ func (h *handlers) preconditions(requireIfMatch bool) echo.MiddlewareFunc {
 					return tag
 				}}
 			}
-			return next(c)
+			err := next(c)
+			// A write that found its resource missing before the store's
+			// check (a service reading it first) gets what the check would
+			// answer: If-Match on no current representation is a 412.
+			if pre != nil && pre.IfMatch != "" && !pre.Checked && apperr.Is(err, apperr.NotFound) {
+				if _, e := h.svc.Audit.ETag(ctx, entity, id); apperr.Is(e, apperr.NotFound) {
+					return pre.Check("")
+				}
+			}
+			return err
 		}
 	}
 }
