@@ -467,7 +467,7 @@ const docTemplate = `{
                 "parameters": [
                     {
                         "type": "string",
-                        "description": "entity type: region, score, indicator_value, indicator, agency, program, program_agreement, program_party, program_budget, program_activity, program_target, key, import",
+                        "description": "entity type(s), comma = any of: region, score, indicator_value, indicator, agency, program, program_agreement, program_party, program_budget, program_activity, program_target, key, import",
                         "name": "entity",
                         "in": "query"
                     },

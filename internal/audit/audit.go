@@ -9,6 +9,7 @@ package audit
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -50,6 +51,10 @@ const (
 // "program_id/village_code"; the others their id or code.
 var FeedEntities = []string{EntityRegion, EntityScore, EntityIndicatorValue, EntityIndicator, EntityAgency,
 	EntityProgram, EntityAgreement, EntityParty, EntityBudget, EntityActivity, EntityTarget}
+
+// AuditEntities are the entity types of the audit trail: the feed's, keys
+// and imports.
+var AuditEntities = slices.Concat(FeedEntities, []string{EntityKey, EntityImport})
 
 // Actor is who makes a write: the API key (empty for the command line) and
 // the request it came with.
@@ -180,9 +185,10 @@ type Entry struct {
 
 // Filter selects audit entries; zero fields do not filter.
 type Filter struct {
-	Entity, EntityID, Key string // Key: key id or name
-	Since, Until          *time.Time
-	Limit, Offset         int
+	Entities      []string // any of these, of AuditEntities
+	EntityID, Key string   // Key: key id or name
+	Since, Until  *time.Time
+	Limit, Offset int
 }
 
 // Change is one entry of the change feed: the entity's current state, or a
@@ -198,7 +204,7 @@ type Change struct {
 // ChangeFilter selects changes after a cursor.
 type ChangeFilter struct {
 	Since    int64
-	Entities []string
+	Entities []string // any of these, of FeedEntities
 	Limit    int
 }
 
@@ -218,23 +224,46 @@ func NewService(s Store) *Service { return &Service{store: s} }
 
 // Entries lists audit entries, newest first.
 func (s *Service) Entries(ctx context.Context, f Filter) ([]Entry, int, error) {
+	if err := checkEntities(f.Entities, AuditEntities); err != nil {
+		return nil, 0, err
+	}
 	if f.Since != nil && f.Until != nil && f.Until.Before(*f.Since) {
 		return nil, 0, apperr.Invalidf("until", "is before since")
 	}
 	return s.store.AuditEntries(ctx, f)
 }
 
-// Changes lists the changes after a cursor, oldest first.
-func (s *Service) Changes(ctx context.Context, f ChangeFilter) ([]Change, error) {
+// Changes lists up to f.Limit changes after a cursor, oldest first, and
+// whether more follow.
+func (s *Service) Changes(ctx context.Context, f ChangeFilter) ([]Change, bool, error) {
 	if f.Since < 0 {
-		return nil, apperr.Field(apperr.BadRequest, "since", "must be a cursor from next_cursor (or 0)")
+		return nil, false, apperr.Field(apperr.BadRequest, "since", "must be a cursor from next_cursor (or 0)")
 	}
-	for _, e := range f.Entities {
-		if !slices.Contains(FeedEntities, e) {
-			return nil, apperr.Field(apperr.BadRequest, "entity", "must be one of "+strings.Join(FeedEntities, ", "))
+	if f.Limit < 1 {
+		return nil, false, apperr.Field(apperr.BadRequest, "limit", "must be 1 or more")
+	}
+	if err := checkEntities(f.Entities, FeedEntities); err != nil {
+		return nil, false, err
+	}
+	// One more than asked tells whether more follow: a full page alone
+	// does not (the next page may be empty).
+	more := f
+	more.Limit++
+	cs, err := s.store.Changes(ctx, more)
+	if err != nil || len(cs) <= f.Limit {
+		return cs, false, err
+	}
+	return cs[:f.Limit], true, nil
+}
+
+// checkEntities checks an entity filter against the types allowed.
+func checkEntities(entities, allowed []string) error {
+	for _, e := range entities {
+		if !slices.Contains(allowed, e) {
+			return apperr.Field(apperr.BadRequest, "entity", fmt.Sprintf("unknown entity type %q (allowed: %s)", e, strings.Join(allowed, ", ")))
 		}
 	}
-	return s.store.Changes(ctx, f)
+	return nil
 }
 
 // ETag returns the current ETag of an entity, or NotFound.

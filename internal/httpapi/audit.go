@@ -58,7 +58,7 @@ func (q *query) timeParam(name string) *time.Time {
 //	@Tags			audit
 //	@Produce		json,text/csv
 //	@Security		BearerKey
-//	@Param			entity		query		string	false	"entity type: region, score, indicator_value, indicator, agency, program, program_agreement, program_party, program_budget, program_activity, program_target, key, import"
+//	@Param			entity		query		string	false	"entity type(s), comma = any of: region, score, indicator_value, indicator, agency, program, program_agreement, program_party, program_budget, program_activity, program_target, key, import"
 //	@Param			entity_id	query		string	false	"entity id, e.g. 35.78.01.1001 or 35.78.01.1001/idm/2024"
 //	@Param			key			query		string	false	"key id or key name"
 //	@Param			since		query		string	false	"entries at or after this RFC 3339 time"	example(2025-05-08T00:00:00Z)
@@ -75,7 +75,7 @@ func (q *query) timeParam(name string) *time.Time {
 //	@Router			/v1/audit [get]
 func (h *handlers) listAudit(c echo.Context) error {
 	q := &query{c: c}
-	f := audit.Filter{Entity: q.text("entity", 50), EntityID: q.text("entity_id", 200), Key: q.text("key", 200),
+	f := audit.Filter{Entities: q.enum("entity", audit.AuditEntities), EntityID: q.text("entity_id", 200), Key: q.text("key", 200),
 		Since: q.timeParam("since"), Until: q.timeParam("until")}
 	page := q.page()
 	f.Limit, f.Offset = page.Limit, page.Offset
@@ -136,11 +136,11 @@ func (h *handlers) listChanges(c echo.Context) error {
 	if q.err != nil {
 		return q.err
 	}
-	cs, err := h.svc.Audit.Changes(c.Request().Context(), f)
+	cs, more, err := h.svc.Audit.Changes(c.Request().Context(), f)
 	if err != nil {
 		return err
 	}
-	out := ChangeList{Data: make([]Change, len(cs)), NextCursor: strconv.FormatInt(f.Since, 10), HasMore: len(cs) == f.Limit}
+	out := ChangeList{Data: make([]Change, len(cs)), NextCursor: strconv.FormatInt(f.Since, 10), HasMore: more}
 	for i, ch := range cs {
 		out.Data[i] = Change{Seq: ch.Seq, Entity: ch.Entity, EntityID: ch.EntityID, Deleted: ch.Deleted, State: ch.State}
 		out.NextCursor = strconv.FormatInt(ch.Seq, 10)

@@ -140,8 +140,21 @@ func TestAuditDenials(t *testing.T) {
 			{"bad since", "/v1/audit?since=yesterday", a.admin, http.StatusBadRequest},
 			{"until before since", "/v1/audit?since=2025-01-02T00:00:00Z&until=2025-01-01T00:00:00Z", a.admin, http.StatusUnprocessableEntity},
 			{"bad limit", "/v1/audit?limit=0", a.admin, http.StatusBadRequest},
+			{"unknown entity", "/v1/audit?entity=bogus", a.admin, http.StatusBadRequest},
+			{"an unknown entity among known ones", "/v1/audit?entity=key,bogus", a.admin, http.StatusBadRequest},
 		} {
 			wantStatus(t, c.name, a.do(t, request{target: c.target, key: c.key}), c.status)
+		}
+		// entity takes a list: any of them.
+		keys, regions := len(a.auditEntries(t, "entity=key")), len(a.auditEntries(t, "entity=region"))
+		both := a.auditEntries(t, "entity=key,region")
+		if keys == 0 || len(both) != keys+regions {
+			t.Errorf("entity=key,region: %d entries, want %d keys + %d regions", len(both), keys, regions)
+		}
+		for _, e := range both {
+			if e.Entity != "key" && e.Entity != "region" {
+				t.Errorf("entity=key,region gave a %s", e.Entity)
+			}
 		}
 		// No API edits or deletes the trail.
 		for _, m := range []string{http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {

@@ -243,6 +243,35 @@ func TestChangeFeedReplay(t *testing.T) {
 	})
 }
 
+// TestChangeFeedHasMore: has_more says whether another page holds changes,
+// also when exactly limit changes remain.
+func TestChangeFeedHasMore(t *testing.T) {
+	eachEngine(t, func(t *testing.T, a *api) {
+		page := func(since string, limit int) httpapi.ChangeList {
+			t.Helper()
+			target := fmt.Sprintf("/v1/changes?since=%s&limit=%d", since, limit)
+			res := a.do(t, request{target: target})
+			wantStatus(t, target, res, http.StatusOK)
+			return decode[httpapi.ChangeList](t, res)
+		}
+		all := page("0", 1000)
+		n := len(all.Data)
+		if n < 3 || all.HasMore {
+			t.Fatalf("the whole feed: %d changes, has_more %v", n, all.HasMore)
+		}
+		if p := page("0", n); len(p.Data) != n || p.HasMore {
+			t.Errorf("limit = the %d changes left: %d changes, has_more %v; want all, false", n, len(p.Data), p.HasMore)
+		}
+		p := page("0", n-1)
+		if len(p.Data) != n-1 || !p.HasMore {
+			t.Errorf("limit %d of %d: %d changes, has_more %v; want %d, true", n-1, n, len(p.Data), p.HasMore, n-1)
+		}
+		if last := page(p.NextCursor, 1); len(last.Data) != 1 || last.HasMore || last.Data[0].Seq != all.Data[n-1].Seq {
+			t.Errorf("the last page: %d changes, has_more %v; want the last change (seq %d) and false", len(last.Data), last.HasMore, all.Data[n-1].Seq)
+		}
+	})
+}
+
 func TestChangeFeedBadInput(t *testing.T) {
 	eachEngine(t, func(t *testing.T, a *api) {
 		for _, target := range []string{"/v1/changes?since=-1", "/v1/changes?since=abc", "/v1/changes?limit=0",

@@ -253,8 +253,8 @@ func (s *Store) record(ctx context.Context, action, entity, id string, before, a
 // AuditEntries implements audit.Store: newest first.
 func (s *Store) AuditEntries(ctx context.Context, f audit.Filter) ([]audit.Entry, int, error) {
 	q := s.with(ctx).Model(&auditRow{})
-	if f.Entity != "" {
-		q = q.Where("entity = ?", f.Entity)
+	if len(f.Entities) > 0 {
+		q = q.Where("entity IN ?", f.Entities)
 	}
 	if f.EntityID != "" {
 		q = q.Where("entity_id = ?", f.EntityID)
