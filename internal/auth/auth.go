@@ -102,8 +102,20 @@ func RequireRegion(k *Key, code string) error {
 // province; a national agency, "", with none). It is the one rule for
 // programs and their parts: a province-restricted key writes only programs
 // where one of its provinces is a party, and may not leave a program it
-// writes (creates, or changes the parties of) without one.
+// writes (creates, or changes the parties of) without one; for that second
+// check, see RequireProgramAfter.
 func RequireProgram(k *Key, provinces []string) error {
+	return requireProgram(k, provinces, false)
+}
+
+// RequireProgramAfter is RequireProgram on the parties a program would have
+// after a write (its creation, or a change of its parties); its refusal
+// says so.
+func RequireProgramAfter(k *Key, provinces []string) error {
+	return requireProgram(k, provinces, true)
+}
+
+func requireProgram(k *Key, provinces []string, after bool) error {
 	if k == nil || len(k.Provinces) == 0 {
 		return nil
 	}
@@ -117,12 +129,21 @@ func RequireProgram(k *Key, provinces []string) error {
 		}
 	}
 	slices.Sort(parties)
-	among := "it has no province among its parties"
-	if len(parties) > 0 {
-		among = "its parties are in provinces " + strings.Join(parties, ", ")
+	own := strings.Join(k.Provinces, ", ")
+	var why string
+	switch {
+	case !after && len(parties) == 0:
+		why = "it has no province among its parties"
+	case !after:
+		why = "its parties are in provinces " + strings.Join(parties, ", ")
+	case len(parties) == 0:
+		why = "after this change it would have no province among its parties; a key for " + own + " must keep one of its provinces a party"
+	default:
+		why = "after this change its parties would be in provinces " + strings.Join(parties, ", ") +
+			"; a key for " + own + " must keep one of its provinces a party"
 	}
 	return apperr.New(apperr.Forbidden, "API key %q may write only programs with one of its provinces (%s) as a party; %s",
-		k.Name, strings.Join(k.Provinces, ", "), among)
+		k.Name, own, why)
 }
 
 // RequireAgency checks that k (nil: no key) may write an agency of the

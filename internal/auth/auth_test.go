@@ -428,6 +428,17 @@ func TestRequireProgram(t *testing.T) {
 			t.Errorf("%s: error %v is not a Forbidden naming the key", tt.name, err)
 		}
 	}
+	// Refusals say whether they judge the parties now or after the write.
+	if err := RequireProgram(kaltim, []string{"35"}); err == nil || !strings.Contains(err.Error(), "; its parties are in provinces 35") {
+		t.Errorf("RequireProgram: %v", err)
+	}
+	if err := RequireProgramAfter(kaltim, []string{"35"}); err == nil ||
+		!strings.Contains(err.Error(), "after this change its parties would be in provinces 35; a key for 64 must keep one of its provinces a party") {
+		t.Errorf("RequireProgramAfter: %v", err)
+	}
+	if err := RequireProgramAfter(kaltim, []string{"64"}); err != nil {
+		t.Errorf("RequireProgramAfter with 64 a party: %v", err)
+	}
 	if k := FromContext(NewContext(context.Background(), kaltim)); k != kaltim {
 		t.Errorf("FromContext = %v, want the key", k)
 	}

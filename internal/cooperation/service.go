@@ -414,7 +414,7 @@ func (s *Service) checkParties(ctx context.Context, tx Store, programID, scope s
 	if vs := PartyRules(scope, parties); len(vs) > 0 {
 		return nil, violationsErr(vs, func(Violation) string { return "parties" })
 	}
-	if err := auth.RequireProgram(auth.FromContext(ctx), provincesOf(parties)); err != nil {
+	if err := auth.RequireProgramAfter(auth.FromContext(ctx), provincesOf(parties)); err != nil {
 		return nil, err
 	}
 	return parties, nil
@@ -621,7 +621,7 @@ func (s *Service) RemoveParty(ctx context.Context, programID, partyID string) er
 			return apperr.NotFoundf("program %s has no party with id %q", programID, partyID)
 		}
 		rest := slices.Delete(slices.Clone(p.Parties), i, i+1)
-		if err := auth.RequireProgram(auth.FromContext(ctx), provincesOf(rest)); err != nil {
+		if err := auth.RequireProgramAfter(auth.FromContext(ctx), provincesOf(rest)); err != nil {
 			return err
 		}
 		if vs := PartyRules(p.Scope, rest); len(vs) > 0 {

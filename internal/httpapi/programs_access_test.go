@@ -42,7 +42,8 @@ func TestProgramProvinceRestriction(t *testing.T) {
 
 		// Creating: one of the key's provinces must be a party, as a
 		// province or through an agency of it.
-		forbidden("create outside", as(papua, http.MethodPost, "/v1/programs", programBody("p-out", "")), "provinces 35, 64")
+		forbidden("create outside", as(papua, http.MethodPost, "/v1/programs", programBody("p-out", "")),
+			"after this change its parties would be in provinces 35, 64; a key for 91 must keep one of its provinces a party")
 		p := decode[httpapi.Program](t, as(kaltim, http.MethodPost, "/v1/programs", programBody("p", "")))
 		if p.ID == "" {
 			t.Fatal("kaltim could not create a program with 64 as a party")
@@ -63,7 +64,7 @@ func TestProgramProvinceRestriction(t *testing.T) {
 			{http.MethodPost, path + "/villages", `{"codes":["64.01.01.2001"]}`},
 			{http.MethodDelete, path + "/villages/64.01.01.2001", ""},
 		} {
-			forbidden(tc.method+" "+tc.target, as(papua, tc.method, tc.target, tc.body), "provinces 35, 64")
+			forbidden(tc.method+" "+tc.target, as(papua, tc.method, tc.target, tc.body), "; its parties are in provinces 35, 64")
 		}
 		b := decode[httpapi.Budget](t, a.mustWrite(t, http.MethodPost, path+"/budgets",
 			`{"year":2025,"province_code":"35","kind":"planned","amount_idr":5,"source":"apbd"}`, http.StatusCreated))
@@ -89,9 +90,10 @@ func TestProgramProvinceRestriction(t *testing.T) {
 		wantStatus(t, "patch budget", as(kaltim, http.MethodPatch, path+"/budgets/"+b.ID, `{"amount_idr":6}`), http.StatusOK)
 		wantStatus(t, "add targets", as(kaltim, http.MethodPost, path+"/villages", `{"codes":["64.01.01.2001"]}`), http.StatusOK)
 		// ...but it may not write its provinces out of it.
+		after := "after this change its parties would be in provinces 35, 91; a key for 64 must keep one of its provinces a party"
 		forbidden("replace parties without 64", as(kaltim, http.MethodPatch, path,
-			`{"parties":[{"province_code":"35","role":"lead"},{"province_code":"91","role":"partner"}]}`), "provinces 35, 91")
-		forbidden("remove its party", as(kaltim, http.MethodDelete, path+"/parties/"+partyID(t, p, "64"), ""), "provinces 35, 91")
+			`{"parties":[{"province_code":"35","role":"lead"},{"province_code":"91","role":"partner"}]}`), after)
+		forbidden("remove its party", as(kaltim, http.MethodDelete, path+"/parties/"+partyID(t, p, "64"), ""), after)
 
 		// An unrestricted key is not bound, and papua may write once 91 is a party.
 		wantStatus(t, "papua now a party", as(papua, http.MethodPatch, path, `{"summary":"Papua joins"}`), http.StatusOK)
