@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"hash/fnv"
+	"maps"
 	"net/http"
 	"strconv"
 	"strings"
@@ -96,13 +97,10 @@ func (rc *respCache) put(e *cached) {
 }
 
 // cacheKey identifies an answer: the request URI and the representation,
-// its format and whether it may be gzipped (see gzipWriter).
-func cacheKey(r *http.Request) (key string, gzip bool) {
-	format := "json"
-	if r.URL.Query().Get("format") == "csv" || strings.Contains(r.Header.Get(echo.HeaderAccept), "text/csv") {
-		format = "csv"
-	}
-	key = r.URL.RequestURI() + "|" + format
+// its media type (as negotiation chose it) and whether it may be gzipped
+// (see gzipWriter).
+func cacheKey(r *http.Request, mediaType string) (key string, gzip bool) {
+	key = r.URL.RequestURI() + "|" + mediaType
 	if acceptsGzip(r.Header.Get(echo.HeaderAcceptEncoding)) {
 		return key + "|gzip", true
 	}
@@ -115,30 +113,37 @@ func etagOf(key string, version int64) string {
 	return fmt.Sprintf(`"%d-%x"`, version, h.Sum64())
 }
 
-// matches reports whether an If-None-Match header names etag (or *).
-func matches(header, etag string) bool {
-	for _, t := range strings.Split(header, ",") {
-		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
-		if t == etag || t == "*" {
-			return true
+// noneMatch reads an If-None-Match header: match when it names etag (weak
+// comparison), star when it is * (true only if a current representation
+// exists, which only the answer can tell: RFC 9110 §13.1.2).
+func noneMatch(header, etag string) (match, star bool) {
+	for t := range strings.SplitSeq(header, ",") {
+		switch t = strings.TrimPrefix(strings.TrimSpace(t), "W/"); t {
+		case etag:
+			return true, false
+		case "*":
+			star = true
 		}
 	}
-	return false
+	return false, star
 }
 
-// conditional gives every GET under /v1 an ETag derived from the data
-// version and the request (a single resource's own ETag, from resource,
-// where it has one), answers 304 to a matching If-None-Match without
-// computing anything, and serves repeats from the in-process cache. It
-// gzips the answers of clients that accept it (gzipWriter): a compressed
-// answer is a representation of its own, with its own key and ETag, so a
-// repeat is served compressed without compressing again.
+// conditional gives every GET (and HEAD) under /v1 an ETag derived from the
+// data version and the request (a single resource's own ETag, from
+// resource, where it has one), answers 304 to an If-None-Match naming it
+// without computing anything, and serves repeats from the in-process cache.
+// If-None-Match: * answers 304 only once the answer is known to succeed: a
+// request that fails (an unknown region, a malformed parameter) has no
+// representation to match. It gzips the answers of clients that accept it
+// (gzipWriter): a compressed answer is a representation of its own, with
+// its own key and ETag, so a repeat is served compressed without
+// compressing again.
 func conditional(version func(context.Context) (int64, error), resource func(echo.Context) (string, bool, error),
 	rc *respCache, cacheControl string) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			req := c.Request()
-			if req.Method != http.MethodGet || !strings.HasPrefix(req.URL.Path, "/v1/") {
+			if !isRead(req) || !strings.HasPrefix(req.URL.Path, "/v1/") {
 				return next(c)
 			}
 			if private(req.URL.Path) {
@@ -151,7 +156,7 @@ func conditional(version func(context.Context) (int64, error), resource func(ech
 			if err != nil {
 				return err
 			}
-			key, gz := cacheKey(req)
+			key, gz := cacheKey(req, representation(c))
 			etag := etagOf(key, v)
 			if resource == nil {
 				// no single-resource ETags
@@ -164,19 +169,25 @@ func conditional(version func(context.Context) (int64, error), resource func(ech
 				etag = strings.TrimSuffix(tag, `"`) + "." + strings.TrimPrefix(etag, `"`)
 			}
 			h := c.Response().Header()
-			h.Set(echo.HeaderVary, echo.HeaderAccept+", "+echo.HeaderAcceptEncoding)
+			// Added to, not set: CORS varies by Origin where origins are
+			// restricted, and a shared cache must know it.
+			addVary(h, echo.HeaderAccept, echo.HeaderAcceptEncoding)
 			if cacheControl != "" {
 				h.Set("Cache-Control", cacheControl)
 			}
-			if matches(req.Header.Get("If-None-Match"), etag) {
+			match, star := noneMatch(req.Header.Get("If-None-Match"), etag)
+			if match {
 				h.Set("ETag", etag)
 				return c.NoContent(http.StatusNotModified)
 			}
 			serve := func(e *cached) error {
+				h.Set("ETag", etag)
+				if star {
+					return c.NoContent(http.StatusNotModified)
+				}
 				for k, vals := range e.header {
 					h[k] = vals
 				}
-				h.Set("ETag", etag)
 				h.Set(echo.HeaderContentLength, strconv.Itoa(len(e.body)))
 				c.Response().WriteHeader(http.StatusOK)
 				_, err := c.Response().Write(e.body)
@@ -205,6 +216,12 @@ func conditional(version func(context.Context) (int64, error), resource func(ech
 				rc.Misses.Add(1)
 			}
 			h.Set("ETag", etag)
+			w := c.Response().Writer
+			var held *holder
+			if star {
+				held = &holder{ResponseWriter: w, header: h.Clone()}
+				c.Response().Writer = held
+			}
 			rec := &recorder{ResponseWriter: c.Response().Writer, limit: rc.max / 8}
 			c.Response().Writer = rec
 			var zw *gzipWriter
@@ -218,7 +235,7 @@ func conditional(version func(context.Context) (int64, error), resource func(ech
 					err = ferr
 				}
 			}
-			c.Response().Writer = rec.ResponseWriter
+			c.Response().Writer = w
 			if err == nil && c.Response().Status == http.StatusOK && !rec.overflow && rc.max > 0 {
 				saved := http.Header{}
 				for _, k := range []string{echo.HeaderContentType, echo.HeaderContentEncoding, "Link", totalCountHeader} {
@@ -228,7 +245,10 @@ func conditional(version func(context.Context) (int64, error), resource func(ech
 				}
 				rc.put(&cached{key: key, version: v, header: saved, body: rec.buf.Bytes()})
 			}
-			if err != nil || c.Response().Status != http.StatusOK {
+			if held != nil {
+				err = held.settle(c, err)
+			}
+			if status := c.Response().Status; err != nil || status != http.StatusOK && status != http.StatusNotModified {
 				// A failure is not a representation to revalidate (an error
 				// returned here is written later, by the error handler).
 				h.Del("ETag")
@@ -236,6 +256,63 @@ func conditional(version func(context.Context) (int64, error), resource func(ech
 			return err
 		}
 	}
+}
+
+// holder keeps an answer back for If-None-Match: *, which is decided by
+// whether the answer succeeds: it holds the status and, of a failure, the
+// body (a success's body is dropped; the recorder above keeps it for the
+// cache). header is the answer's header before the handler ran.
+type holder struct {
+	http.ResponseWriter
+	header http.Header
+	code   int
+	body   bytes.Buffer
+}
+
+func (w *holder) WriteHeader(code int) {
+	if w.code == 0 {
+		w.code = code
+	}
+}
+
+func (w *holder) Write(p []byte) (int, error) {
+	if w.code == 0 {
+		w.code = http.StatusOK
+	}
+	if w.code >= 300 {
+		w.body.Write(p)
+	}
+	return len(p), nil
+}
+
+// Flush holds: nothing is sent before the answer is known.
+func (w *holder) Flush() {}
+
+// settle sends what If-None-Match: * makes of the held answer: 304 for a
+// success (with the header the answer had before the handler ran, its
+// ETag), the answer itself for a failure the handler wrote, and err, for
+// the error handler to write, otherwise.
+func (w *holder) settle(c echo.Context, err error) error {
+	res := c.Response()
+	h := res.Header()
+	ok := err == nil && (w.code == 0 || w.code >= 200 && w.code < 300)
+	if ok || w.code < 300 {
+		// A success, or one that failed after it began (its body is
+		// gone): what the handler added to the header goes too.
+		clear(h)
+		maps.Copy(h, w.header)
+	}
+	res.Committed, res.Size = false, 0
+	switch {
+	case ok:
+		return c.NoContent(http.StatusNotModified)
+	case w.code >= 300:
+		res.WriteHeader(w.code)
+		if _, werr := res.Write(w.body.Bytes()); err == nil {
+			err = werr
+		}
+	}
+	return err
 }
 
 // private reports whether a path answers data that is not open (API keys,

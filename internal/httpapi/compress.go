@@ -28,18 +28,8 @@ const gzipLevel = gzip.BestSpeed
 // neither is listed, * with one.
 func acceptsGzip(header string) bool {
 	star := false
-	for part := range strings.SplitSeq(header, ",") {
-		name, params, _ := strings.Cut(part, ";")
-		q := 1.0
-		for p := range strings.SplitSeq(params, ";") {
-			if k, v, ok := strings.Cut(p, "="); ok && strings.EqualFold(strings.TrimSpace(k), "q") {
-				var err error
-				if q, err = strconv.ParseFloat(strings.TrimSpace(v), 64); err != nil {
-					q = 0
-				}
-			}
-		}
-		switch strings.ToLower(strings.TrimSpace(name)) {
+	for name, q := range weighted(header) {
+		switch name {
 		case "gzip", "x-gzip":
 			return q > 0
 		case "*":

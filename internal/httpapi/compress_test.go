@@ -41,7 +41,7 @@ func TestGzipAnswers(t *testing.T) {
 			if cl := gz.header.Get("Content-Length"); cl != strconv.Itoa(len(gz.wire)) {
 				t.Errorf("GET %s gzipped: Content-Length %q for %d bytes", tc.target, cl, len(gz.wire))
 			}
-			if v := gz.header.Get("Vary"); v != "Accept, Accept-Encoding" {
+			if v := gz.header.Get("Vary"); v != "Origin, Accept, Accept-Encoding" {
 				t.Errorf("GET %s gzipped: Vary %q", tc.target, v)
 			}
 			tag, plainTag := gz.header.Get("ETag"), plain.header.Get("ETag")

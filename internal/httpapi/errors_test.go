@@ -118,11 +118,11 @@ func TestRoutingErrors(t *testing.T) {
 		{"GET", "/v2/provinces", 404, ""},
 		{"POST", "/v1/nope", 404, ""},
 		{"GET", "/problems/no-such-problem", 404, ""},
-		{"PUT", "/v1/provinces", 405, "OPTIONS, GET, POST"},
-		{"DELETE", "/v1/villages", 405, "OPTIONS, GET, POST"},
-		{"PUT", "/v1/villages/35.78.21.1002", 405, "OPTIONS, GET, PATCH, DELETE"},
-		{"POST", "/v1/regions/35", 405, "OPTIONS, GET"},
-		{"PATCH", "/v1/regions/35/children", 405, "OPTIONS, GET"},
+		{"PUT", "/v1/provinces", 405, "OPTIONS, GET, HEAD, POST"},
+		{"DELETE", "/v1/villages", 405, "OPTIONS, GET, HEAD, POST"},
+		{"PUT", "/v1/villages/35.78.21.1002", 405, "OPTIONS, GET, HEAD, PATCH, DELETE"},
+		{"POST", "/v1/regions/35", 405, "OPTIONS, GET, HEAD"},
+		{"PATCH", "/v1/regions/35/children", 405, "OPTIONS, GET, HEAD"},
 	}
 	eachEngine(t, func(t *testing.T, a *api) {
 		for _, tt := range tests {

@@ -33,6 +33,7 @@ func OpenAPI3() (*openapi3.T, error) {
 	}
 	refineMediaTypes(v3)
 	addNotModified(v3)
+	addNegotiation(v3)
 	addPreconditions(v3)
 	addIdempotency(v3)
 	addBodyEncoding(v3)
@@ -136,8 +137,7 @@ func addPreconditions(doc *openapi3.T) {
 	}
 	problem := openapi3.NewContentWithSchemaRef(ref, []string{problemJSON})
 	for path, item := range doc.Paths.Map() {
-		route := strings.NewReplacer("{", ":", "}", "").Replace(path)
-		if _, ok := resources[route]; !ok {
+		if _, ok := resources[echoRoute(path)]; !ok {
 			continue
 		}
 		for _, op := range []*openapi3.Operation{item.Patch, item.Put, item.Delete} {
@@ -173,6 +173,32 @@ func addNotModified(doc *openapi3.T) {
 		}
 		desc := "Not Modified: If-None-Match named the current ETag; no body"
 		item.Get.Responses.Set("304", &openapi3.ResponseRef{Value: openapi3.NewResponse().WithDescription(desc)})
+	}
+}
+
+// addNegotiation documents what negotiation adds to every GET under /v1:
+// the 400 of a format other than json or csv, and the 406 of a format or an
+// Accept header the operation has no answer for.
+func addNegotiation(doc *openapi3.T) {
+	problem := openapi3.NewContentWithSchemaRef(
+		openapi3.NewSchemaRef("#/components/schemas/Problem", doc.Components.Schemas["Problem"].Value), []string{problemJSON})
+	offers := offersOf(doc)
+	for path, item := range doc.Paths.Map() {
+		types, ok := offers[echoRoute(path)]
+		if item.Get == nil || !ok {
+			continue
+		}
+		if item.Get.Responses.Value("400") == nil {
+			item.Get.Responses.Set("400", &openapi3.ResponseRef{Value: openapi3.NewResponse().
+				WithDescription("Bad Request: a malformed parameter (format must be json or csv)").WithContent(problem)})
+		}
+		if item.Get.Responses.Value("406") == nil {
+			desc := "Not Acceptable: the Accept header allows neither application/json nor text/csv"
+			if !slices.Contains(types, mediaCSV) {
+				desc = "Not Acceptable: this answer is application/json only; format=csv, or an Accept header that does not allow application/json, asks for another"
+			}
+			item.Get.Responses.Set("406", &openapi3.ResponseRef{Value: openapi3.NewResponse().WithDescription(desc).WithContent(problem)})
+		}
 	}
 }
 

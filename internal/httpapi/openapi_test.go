@@ -48,7 +48,8 @@ func TestServedOpenAPI(t *testing.T) {
 		}
 		slices.Sort(got[code])
 	}
-	want := map[string][]string{"200": {"application/json", "text/csv"}, "400": {"application/problem+json"}, "401": {"application/problem+json"}}
+	want := map[string][]string{"200": {"application/json", "text/csv"}, "400": {"application/problem+json"},
+		"401": {"application/problem+json"}, "406": {"application/problem+json"}}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("media types of GET /v1/villages mismatch (-want +got):\n%s", diff)
 	}

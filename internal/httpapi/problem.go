@@ -133,10 +133,6 @@ func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 		if p.Status == http.StatusServiceUnavailable {
 			c.Response().Header().Set("Retry-After", "5")
 		}
-		if c.Request().Method == http.MethodHead {
-			_ = c.NoContent(p.Status)
-			return
-		}
 		_ = writeJSON(c, p.Status, problemJSON, p)
 	}
 }

@@ -87,20 +87,10 @@ func selectColumns[T any](q *query) []column {
 	return out
 }
 
-// wantsCSV reports whether the client asked for CSV, by format=csv or an
-// Accept header naming text/csv. format accepts only csv and json.
+// wantsCSV reports whether the answer is CSV: what negotiation chose from
+// format and Accept among the types the route's operation produces.
 func wantsCSV(q *query) bool {
-	switch f := q.c.QueryParam("format"); f {
-	case "csv":
-		return true
-	case "json":
-		return false
-	case "":
-		return strings.Contains(q.c.Request().Header.Get(echo.HeaderAccept), "text/csv")
-	default:
-		q.fail(apperr.BadParam("format", "must be json or csv, got %q", f))
-		return false
-	}
+	return representation(q.c) == mediaCSV
 }
 
 // listOut renders list answers: JSON {"data","page"} or CSV with the same

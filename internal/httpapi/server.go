@@ -130,6 +130,7 @@ func New(svc Services, cfg Config) (*echo.Echo, error) {
 	if err != nil {
 		return nil, err
 	}
+	offers := offersOf(doc)
 	h := &handlers{svc: svc, openapi: openapi, importLimit: middleware.BodyLimit(cfg.ImportBodyLimit),
 		openapiGzip: sync.OnceValue(func() []byte { return gzipped(openapi) }), cache: newRespCache(cfg.CacheBytes)}
 	h.metrics = newMetrics(h.cache, cfg.Collectors)
@@ -138,7 +139,7 @@ func New(svc Services, cfg Config) (*echo.Echo, error) {
 	e.HideBanner, e.HidePort = true, true
 	e.IPExtractor = clientIPs(cfg.TrustedProxies)
 	e.HTTPErrorHandler = errorHandler(cfg.Logger)
-	e.Use(middleware.RequestID(), requestLog(cfg.Logger), h.metrics.observe)
+	e.Use(head, middleware.RequestID(), requestLog(cfg.Logger), h.metrics.observe)
 	if cfg.RequestContext != nil {
 		e.Use(requestContext(cfg.RequestContext))
 	}
@@ -177,9 +178,15 @@ func New(svc Services, cfg Config) (*echo.Echo, error) {
 	}
 	e.Use(gunzipBody(limit), idempotent(svc.Idempotency, limit, cfg.Logger))
 	e.Use(onlyKnownParams(queryParams(doc)))
-	e.Use(conditional(svc.DataVersion, h.resourceETag, h.cache, cfg.CacheControl),
+	e.Use(negotiation(offers), conditional(svc.DataVersion, h.resourceETag, h.cache, cfg.CacheControl),
 		h.preconditions(cfg.RequireIfMatch))
 	routes(e, h)
+	for _, r := range e.Routes() {
+		if _, ok := offers[r.Path]; r.Method == http.MethodGet && strings.HasPrefix(r.Path, "/v1/") && !ok {
+			// Negotiation would not know what it answers in.
+			return nil, fmt.Errorf("httpapi: GET %s is not in the OpenAPI document (run make docs)", r.Path)
+		}
+	}
 	return e, nil
 }
 

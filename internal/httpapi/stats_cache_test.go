@@ -85,8 +85,9 @@ func dryRunImport(t *testing.T, a *statsAPI) string {
 }
 
 // TestStatsETagOnEveryGet: every GET route under /v1 answers with an ETag,
-// Cache-Control: no-cache and Vary: Accept, and a matching If-None-Match
-// (strong, weak, in a list, or *) answers 304 with no body.
+// Cache-Control: no-cache and Vary: Origin (CORS), Accept, Accept-Encoding,
+// and a matching If-None-Match (strong, weak, in a list, or *) answers 304
+// with no body.
 func TestStatsETagOnEveryGet(t *testing.T) {
 	eachStatsEngine(t, func(t *testing.T, a *statsAPI) {
 		id := dryRunImport(t, a)
@@ -103,8 +104,8 @@ func TestStatsETagOnEveryGet(t *testing.T) {
 			target = strings.ReplaceAll(target, "{import}", id)
 			res := a.get(t, target, http.StatusOK)
 			etag := etagOf(t, target, res)
-			if cc, vary := res.header.Get("Cache-Control"), res.header.Get("Vary"); cc != "no-cache" || vary != "Accept, Accept-Encoding" {
-				t.Errorf("GET %s: Cache-Control %q, Vary %q; want no-cache, Accept, Accept-Encoding", target, cc, vary)
+			if cc, vary := res.header.Get("Cache-Control"), res.header.Get("Vary"); cc != "no-cache" || vary != "Origin, Accept, Accept-Encoding" {
+				t.Errorf("GET %s: Cache-Control %q, Vary %q; want no-cache, Origin, Accept, Accept-Encoding", target, cc, vary)
 			}
 			for _, inm := range []string{etag, "W/" + etag, `"other", ` + etag, "*"} {
 				res := a.get(t, target, http.StatusNotModified, "If-None-Match", inm)
