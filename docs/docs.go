@@ -4217,7 +4217,7 @@ const docTemplate = `{
         },
         "/v1/regions/{code}/profile": {
             "get": {
-                "description": "The region and its ancestors, the regions and villages below it, the status distribution in year and in previous_year, the year before (both null when year is the framework's first), score summaries, the five villages that improved most since the year before, and the cooperation programs active there in year: not cancelled, and running on some day of it (start_date to end_date inclusive, an open end running on; the rule of /v1/programs?active_on=).",
+                "description": "The region and its ancestors, the regions and villages below it, the status distribution in year and in previous_year, the year before (both null when year is the framework's first), score summaries, the five villages that improved most since the year before, and the cooperation programs active there in year: not cancelled, and running on some day of it (start_date to end_date inclusive, an open end running on; the rule of /v1/programs?active_on=).\nJSON only: a nested document has no CSV form (its parts do: /v1/stats/status-distribution, /v1/stats/scores, /v1/stats/rankings?by=improvement). format=csv, or an Accept header that does not allow application/json, answers 406.",
                 "produces": [
                     "application/json"
                 ],
@@ -4268,6 +4268,12 @@ const docTemplate = `{
                     },
                     "404": {
                         "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "406": {
+                        "description": "Not Acceptable",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -9092,7 +9098,7 @@ var SwaggerInfo = &swag.Spec{
 	BasePath:         "/",
 	Schemes:          []string{},
 	Title:            "desa-api",
-	Description:      "Open JSON REST API for Indonesia's village development data: the official Kemendagri region hierarchy (Kepmendagri No. 300.2.2-2138 Tahun 2025 codes), village development indices (IDM from Kemendes PDTT) and inter-provincial cooperation programs.\nRegion data: Kementerian Dalam Negeri (Kemendagri). Village index data: Kementerian Desa dan Pembangunan Daerah Tertinggal (Kemendes PDTT).\nErrors are RFC 9457 application/problem+json. Lists take limit, offset, sort, fields and format=csv.",
+	Description:      "Open JSON REST API for Indonesia's village development data: the official Kemendagri region hierarchy (Kepmendagri No. 300.2.2-2138 Tahun 2025 codes), village development indices (IDM from Kemendes PDTT) and inter-provincial cooperation programs.\nRegion data: Kementerian Dalam Negeri (Kemendagri). Village index data: Kementerian Desa dan Pembangunan Daerah Tertinggal (Kemendes PDTT).\nErrors are RFC 9457 application/problem+json. Lists take limit, offset, sort, fields and format=csv.\nLists and reports answer application/json or text/csv (Accept with q-values, or format=json|csv, which wins); other GETs answer application/json only, and 406 to format=csv or an Accept without JSON. Every GET also answers HEAD: the same status and headers, no body.",
 	InfoInstanceName: "swagger",
 	SwaggerTemplate:  docTemplate,
 	LeftDelim:        "{{",

@@ -9,6 +9,7 @@
 //	@description				Open JSON REST API for Indonesia's village development data: the official Kemendagri region hierarchy (Kepmendagri No. 300.2.2-2138 Tahun 2025 codes), village development indices (IDM from Kemendes PDTT) and inter-provincial cooperation programs.
 //	@description				Region data: Kementerian Dalam Negeri (Kemendagri). Village index data: Kementerian Desa dan Pembangunan Daerah Tertinggal (Kemendes PDTT).
 //	@description				Errors are RFC 9457 application/problem+json. Lists take limit, offset, sort, fields and format=csv.
+//	@description				Lists and reports answer application/json or text/csv (Accept with q-values, or format=json|csv, which wins); other GETs answer application/json only, and 406 to format=csv or an Accept without JSON. Every GET also answers HEAD: the same status and headers, no body.
 //	@license.name				MIT
 //	@BasePath					/
 //	@securityDefinitions.apikey	BearerKey

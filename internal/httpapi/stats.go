@@ -793,6 +793,7 @@ type RegionProfile struct {
 //
 //	@Summary		A region's dashboard page in one call
 //	@Description	The region and its ancestors, the regions and villages below it, the status distribution in year and in previous_year, the year before (both null when year is the framework's first), score summaries, the five villages that improved most since the year before, and the cooperation programs active there in year: not cancelled, and running on some day of it (start_date to end_date inclusive, an open end running on; the rule of /v1/programs?active_on=).
+//	@Description	JSON only: a nested document has no CSV form (its parts do: /v1/stats/status-distribution, /v1/stats/scores, /v1/stats/rankings?by=improvement). format=csv, or an Accept header that does not allow application/json, answers 406.
 //	@Tags			stats
 //	@Produce		json
 //	@Param			code		path		string	true	"region code of any level"	example(64)
@@ -801,6 +802,7 @@ type RegionProfile struct {
 //	@Success		200			{object}	RegionProfile
 //	@Failure		400			{object}	Problem
 //	@Failure		404			{object}	Problem
+//	@Failure		406			{object}	Problem
 //	@Router			/v1/regions/{code}/profile [get]
 func (h *handlers) regionProfile(c echo.Context) error {
 	q := h.statsQuery(c)
