@@ -315,7 +315,9 @@ func onlyKnownParams(known map[string][]string) echo.MiddlewareFunc {
 			}
 			var unknown []string
 			for name := range c.QueryParams() {
-				if !slices.Contains(params, name) && !slices.Contains(everywhere, name) {
+				// format: negotiation answers it on every GET (406 where
+				// the route has no such form).
+				if !slices.Contains(params, name) && !slices.Contains(everywhere, name) && (name != "format" || method != http.MethodGet) {
 					unknown = append(unknown, name)
 				}
 			}
