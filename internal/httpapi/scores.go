@@ -209,9 +209,6 @@ func (h *handlers) villageScores(c echo.Context) error {
 //	@Failure	422			{object}	Problem
 //	@Router		/v1/villages/{code}/scores/{framework}/{year} [put]
 func (h *handlers) putScore(c echo.Context) error {
-	if err := requireRegion(c, c.Param("code")); err != nil {
-		return err
-	}
 	year, err := strconv.Atoi(c.Param("year"))
 	if err != nil {
 		return apperr.BadParam("year", "must be an integer, got %q", c.Param("year"))

@@ -383,7 +383,11 @@ func (s *Service) region(ctx context.Context, code string, level region.Level) (
 }
 
 // PutValue creates or replaces one value and reports whether it was new.
+// A province-restricted key (in ctx) writes only in its provinces.
 func (s *Service) PutValue(ctx context.Context, regionCode, indicatorCode string, year int, in ValueInput) (RegionValue, bool, error) {
+	if err := mayWrite(ctx, regionCode); err != nil {
+		return RegionValue{}, false, err
+	}
 	r, err := s.region(ctx, regionCode, "")
 	if err != nil {
 		return RegionValue{}, false, err

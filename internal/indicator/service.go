@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/desa-api/desa-api/internal/apperr"
+	"github.com/desa-api/desa-api/internal/auth"
 	"github.com/desa-api/desa-api/internal/fixed"
 	"github.com/desa-api/desa-api/internal/region"
 )
@@ -117,6 +118,18 @@ func (s *Service) village(ctx context.Context, code string) (Village, error) {
 	return Village{Code: r.Code, Type: r.Type}, nil
 }
 
+// mayWrite checks that the key ctx carries may write data of the region
+// with the given code: a province-restricted key writes scores and values
+// only inside its provinces (Forbidden elsewhere, whether or not the region
+// exists). A malformed code is left to the lookup that follows.
+func mayWrite(ctx context.Context, code string) error {
+	dotted, _, err := region.ParseCode(code)
+	if err != nil {
+		return nil
+	}
+	return auth.RequireRegion(auth.FromContext(ctx), dotted)
+}
+
 // Scores lists a village's scores in a framework ("" for all), by year.
 func (s *Service) Scores(ctx context.Context, villageCode, framework string) ([]Score, error) {
 	if framework != "" {
@@ -137,7 +150,11 @@ func (s *Service) CountScores(ctx context.Context, framework string) (int, error
 }
 
 // PutScore creates or replaces one score and reports whether it was new.
+// A province-restricted key (in ctx) writes only in its provinces.
 func (s *Service) PutScore(ctx context.Context, villageCode, framework string, year int, in ScoreInput) (Score, bool, error) {
+	if err := mayWrite(ctx, villageCode); err != nil {
+		return Score{}, false, err
+	}
 	f, err := FrameworkByCode(framework)
 	if err != nil {
 		return Score{}, false, err
