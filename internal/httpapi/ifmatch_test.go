@@ -335,3 +335,64 @@ func TestStaleIfMatchOnEveryWrite(t *testing.T) {
 		}
 	})
 }
+
+// TestPreconditionsOnOddPathForms: a path that writes the same score or
+// value in another spelling (a year with a leading zero or a plus sign, an
+// indicator code with a space, an undotted region code) is checked against
+// the same ETag: 412 for a wrong If-Match or If-None-Match: * of an existing
+// one, 428 when If-Match is required and missing, and nothing is written.
+func TestPreconditionsOnOddPathForms(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		a := newAPI(t, s)
+		strict := newAPIWith(t, s, httpapi.Config{RequireIfMatch: true})
+		score, value := "/v1/villages/64.01.01.2009/scores/idm/", "/v1/regions/64/indicators/"
+		wantStatus(t, "PUT score", a.do(t, request{method: http.MethodPut, target: score + "2024", body: `{"score":0.5}`,
+			key: a.indicators}), http.StatusCreated)
+		wantStatus(t, "PUT value", a.do(t, request{method: http.MethodPut, target: value + "idm_iks_01/2024", body: `{"value":3}`,
+			key: a.indicators}), http.StatusCreated)
+		writes := []struct{ method, target, body string }{
+			{http.MethodPut, score + "02024", `{"score":0.9}`},
+			{http.MethodPut, score + "+2024", `{"score":0.9}`},
+			{http.MethodPut, "/v1/villages/6401012009/scores/idm/2024", `{"score":0.9}`},
+			{http.MethodPut, value + "%20idm_iks_01/2024", `{"value":1}`},
+			{http.MethodPut, value + "idm_iks_01/02024", `{"value":1}`},
+			{http.MethodPut, value + "idm_iks_01/+2024", `{"value":1}`},
+			{http.MethodPatch, "/v1/indicators/%20idm_iks_01", `{"name_en":"Changed"}`},
+		}
+		for _, w := range writes {
+			key := a.indicators
+			if w.method == http.MethodPatch {
+				key = a.admin
+			}
+			req := request{method: w.method, target: w.target, body: w.body, key: key}
+			req.header = map[string]string{"If-Match": `"bogus"`}
+			wantProblem(t, w.target+" If-Match: bogus", a.do(t, req), http.StatusPreconditionFailed)
+			if w.method == http.MethodPut {
+				req.header = map[string]string{"If-None-Match": "*"}
+				wantProblem(t, w.target+" If-None-Match: *", a.do(t, req), http.StatusPreconditionFailed)
+			}
+			req.header = nil
+			wantProblem(t, w.target+" without If-Match, required", strict.do(t, req), http.StatusPreconditionRequired)
+		}
+		if got := a.scoresOf(t, "64.01.01.2009", "idm"); len(got) != 1 || got[0].Score.String() != "0.5000" {
+			t.Errorf("score after the refused writes: %+v", got)
+		}
+		res := a.do(t, request{target: "/v1/regions/64/indicators"})
+		if vs := decode[httpapi.IndicatorValueList](t, res).Data; len(vs) != 1 || vs[0].Value.String() != "3.0000" {
+			t.Errorf("values after the refused writes: %s", res.body)
+		}
+		if got := decode[httpapi.Indicator](t, a.do(t, request{target: "/v1/indicators/idm_iks_01"})); got.NameEN != "Access to health facilities" {
+			t.Errorf("idm_iks_01 after the refused PATCH: %+v", got)
+		}
+		// With the right ETag an odd form writes, and answers the ETag the
+		// canonical form has.
+		res = a.do(t, request{method: http.MethodPut, target: score + "02024", body: `{"score":0.9}`, key: a.indicators,
+			header: map[string]string{"If-Match": "*"}})
+		wantStatus(t, "PUT score at 02024 with If-Match: *", res, http.StatusOK)
+		if res.header.Get("ETag") == "" {
+			t.Fatal("PUT score at 02024: no ETag")
+		}
+		wantStatus(t, "PUT score with the ETag answered at 02024", a.do(t, request{method: http.MethodPut, target: score + "2024",
+			body: `{"score":0.8}`, key: a.indicators, header: map[string]string{"If-Match": res.header.Get("ETag")}}), http.StatusOK)
+	})
+}

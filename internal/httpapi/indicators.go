@@ -2,12 +2,10 @@ package httpapi
 
 import (
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/desa-api/desa-api/internal/apperr"
 	"github.com/desa-api/desa-api/internal/fixed"
 	"github.com/desa-api/desa-api/internal/indicator"
 	"github.com/desa-api/desa-api/internal/region"
@@ -315,9 +313,9 @@ func (h *handlers) regionIndicators(c echo.Context) error {
 //	@Failure		422			{object}	Problem
 //	@Router			/v1/regions/{code}/indicators/{indicator}/{year} [put]
 func (h *handlers) putIndicatorValue(c echo.Context) error {
-	year, err := strconv.Atoi(c.Param("year"))
+	year, err := pathYear(c)
 	if err != nil {
-		return apperr.BadParam("year", "must be an integer, got %q", c.Param("year"))
+		return err
 	}
 	var in IndicatorValueInput
 	if err := bind(c, &in); err != nil {

@@ -3,18 +3,24 @@ package httpapi
 import (
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/desa-api/desa-api/internal/apperr"
 	"github.com/desa-api/desa-api/internal/audit"
+	"github.com/desa-api/desa-api/internal/indicator"
 	"github.com/desa-api/desa-api/internal/region"
 )
 
 // resources maps the route of each single resource to its audited entity
 // and the entity id built from the path: the one list that gives single
-// GETs their per-resource ETag and writes their If-Match check.
+// GETs their per-resource ETag and writes their If-Match check. The id is
+// built from the path's values as the handler reads them (a region code
+// dotted, a year as a number, an indicator code as the catalogue keeps it),
+// never from the raw text: it must be the id the store audits the write
+// under, or the store finds no precondition for it and checks none.
 var resources = map[string]func(c echo.Context) (entity, id string, ok bool){
 	"/v1/provinces/:code":                           regionResource,
 	"/v1/regencies/:code":                           regionResource,
@@ -23,7 +29,7 @@ var resources = map[string]func(c echo.Context) (entity, id string, ok bool){
 	"/v1/regions/:code":                             regionResource,
 	"/v1/villages/:code/scores/:framework/:year":    scoreResource,
 	"/v1/regions/:code/indicators/:indicator/:year": valueResource,
-	"/v1/indicators/:code":                          param(audit.EntityIndicator, "code"),
+	"/v1/indicators/:code":                          indicatorResource,
 	"/v1/agencies/:id":                              param(audit.EntityAgency, "id"),
 	"/v1/programs/:id":                              param(audit.EntityProgram, "id"),
 	"/v1/programs/:id/parties/:party_id":            param(audit.EntityParty, "party_id"),
@@ -32,6 +38,8 @@ var resources = map[string]func(c echo.Context) (entity, id string, ok bool){
 	"/v1/programs/:id/villages/:code":               targetResource,
 }
 
+// param names a resource by a path parameter taken as it is: ids the
+// services look up exactly as given.
 func param(entity, name string) func(echo.Context) (string, string, bool) {
 	return func(c echo.Context) (string, string, bool) { return entity, c.Param(name), c.Param(name) != "" }
 }
@@ -41,19 +49,37 @@ func regionResource(c echo.Context) (string, string, bool) {
 	return audit.EntityRegion, code, err == nil
 }
 
+func indicatorResource(c echo.Context) (string, string, bool) {
+	code := indicator.CanonicalCode(c.Param("code"))
+	return audit.EntityIndicator, code, code != ""
+}
+
 func scoreResource(c echo.Context) (string, string, bool) {
 	code, _, err := region.ParseCode(c.Param("code"))
-	return audit.EntityScore, code + "/" + c.Param("framework") + "/" + c.Param("year"), err == nil
+	year, yerr := pathYear(c)
+	return audit.EntityScore, fmt.Sprintf("%s/%s/%d", code, c.Param("framework"), year), err == nil && yerr == nil
 }
 
 func valueResource(c echo.Context) (string, string, bool) {
 	code, _, err := region.ParseCode(c.Param("code"))
-	return audit.EntityIndicatorValue, code + "/" + c.Param("indicator") + "/" + c.Param("year"), err == nil
+	year, yerr := pathYear(c)
+	return audit.EntityIndicatorValue, fmt.Sprintf("%s/%s/%d", code, indicator.CanonicalCode(c.Param("indicator")), year),
+		err == nil && yerr == nil
 }
 
 func targetResource(c echo.Context) (string, string, bool) {
 	code, _, err := region.ParseCode(c.Param("code"))
 	return audit.EntityTarget, c.Param("id") + "/" + code, err == nil
+}
+
+// pathYear reads the year of a path as a number: the handlers and the
+// resource ids above read it the same way (2024, 02024 and +2024 alike).
+func pathYear(c echo.Context) (int, error) {
+	year, err := strconv.Atoi(c.Param("year"))
+	if err != nil {
+		return 0, apperr.BadParam("year", "must be an integer, got %q", c.Param("year"))
+	}
+	return year, nil
 }
 
 // resourceOf names the single resource a request addresses, if any.

@@ -5,7 +5,6 @@ import (
 	"io"
 	"mime"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -209,9 +208,9 @@ func (h *handlers) villageScores(c echo.Context) error {
 //	@Failure	422			{object}	Problem
 //	@Router		/v1/villages/{code}/scores/{framework}/{year} [put]
 func (h *handlers) putScore(c echo.Context) error {
-	year, err := strconv.Atoi(c.Param("year"))
+	year, err := pathYear(c)
 	if err != nil {
-		return apperr.BadParam("year", "must be an integer, got %q", c.Param("year"))
+		return err
 	}
 	var in ScoreInput
 	if err := bind(c, &in); err != nil {

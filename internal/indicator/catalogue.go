@@ -251,9 +251,15 @@ func (s *Service) Indicators(ctx context.Context, f IndicatorFilter) ([]Indicato
 	return s.store.Indicators(ctx, f)
 }
 
+// CanonicalCode is the form of an indicator code the catalogue keeps and
+// looks up: a code as given (in a path, say) without surrounding space.
+// Whatever names a stored indicator or value (an If-Match check, an audit
+// entry) uses this form.
+func CanonicalCode(code string) string { return strings.TrimSpace(code) }
+
 // Indicator returns a catalogue entry, or NotFound.
 func (s *Service) Indicator(ctx context.Context, code string) (Indicator, error) {
-	ind, err := s.store.Indicator(ctx, strings.TrimSpace(code))
+	ind, err := s.store.Indicator(ctx, CanonicalCode(code))
 	if apperr.Is(err, apperr.NotFound) {
 		return Indicator{}, apperr.NotFoundf("no indicator with code %q", code)
 	}
@@ -309,7 +315,7 @@ func (s *Service) UpdateIndicator(ctx context.Context, code string, p IndicatorP
 	}
 	var out Indicator
 	err := s.store.InTx(ctx, func(tx Store) error {
-		old, err := tx.Indicator(ctx, strings.TrimSpace(code))
+		old, err := tx.Indicator(ctx, CanonicalCode(code))
 		if apperr.Is(err, apperr.NotFound) {
 			return apperr.NotFoundf("no indicator with code %q", code)
 		}
