@@ -4123,7 +4123,7 @@ const docTemplate = `{
                         "BearerKey": []
                     }
                 ],
-                "description": "The region may be of any level. The year must be 1900–2100 and the value within the indicator's min and max. A value equal to the stored one leaves it (and its source) as it is.",
+                "description": "The region may be of any level. The year must be 1900–2100 and the value within the indicator's min and max. A value equal to the stored one leaves it (and its source) as it is. A province-restricted key writes only regions of its provinces (403 elsewhere).",
                 "consumes": [
                     "application/json"
                 ],
@@ -5518,6 +5518,7 @@ const docTemplate = `{
                         "BearerKey": []
                     }
                 ],
+                "description": "A score carries something: for idm its score or all of iks, ike and ikl (the score is then their mean); for ipd its score (both derive the status from the score); for indeks_desa a published status, a score or a dimension. A body with none is a 422 naming the missing field. A province-restricted key writes only villages of its provinces (403 elsewhere).",
                 "consumes": [
                     "application/json"
                 ],
@@ -6840,7 +6841,7 @@ const docTemplate = `{
                 },
                 "inserted": {
                     "type": "integer",
-                    "example": 75259
+                    "example": 75255
                 },
                 "instance": {
                     "type": "string"
@@ -6870,7 +6871,7 @@ const docTemplate = `{
                 },
                 "rows": {
                     "type": "integer",
-                    "example": 75259
+                    "example": 75255
                 },
                 "source": {
                     "type": "string",
@@ -6948,7 +6949,7 @@ const docTemplate = `{
                 },
                 "inserted": {
                     "type": "integer",
-                    "example": 75259
+                    "example": 75255
                 },
                 "kind": {
                     "type": "string",
@@ -6972,7 +6973,7 @@ const docTemplate = `{
                 },
                 "rows": {
                     "type": "integer",
-                    "example": 75259
+                    "example": 75255
                 },
                 "source": {
                     "type": "string",

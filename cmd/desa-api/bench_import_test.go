@@ -22,7 +22,7 @@ import (
 
 // TestImportVsCopy is the import benchmark of `make bench-import` (issue
 // #3, "Speed, measured"): in one fresh PostgreSQL database it loads the
-// national IDM 2024 file (the embedded idm_2024 set, 75,259 rows) through
+// national IDM 2024 file (the embedded idm_2024 set, 75,255 rows) through
 // the real import path — `desa-api import scores --framework idm --file F`,
 // that is run() — and loads the very rows the import stored with
 // `psql \copy` into scores_copy, a table LIKE scores INCLUDING ALL (same

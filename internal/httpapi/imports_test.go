@@ -50,6 +50,7 @@ var importRows = []importRow{
 	{csv: "35.15.01.2002,2024,0.5,0.5,0.5,,,", json: `42`, field: "", code: "malformed"},
 	{json: `{"village_code":"35.15.01.2002","year":true}`, field: "year", code: "malformed"},
 	{json: `{"village_code":"35.15.01.2002","year":2024,"iks":{"v":1},"ike":0.5,"ikl":0.5}`, field: "iks", code: "malformed"},
+	{csv: "64.01.01.2010,2020,,,,,", json: `{"village_code":"64.01.01.2010","year":2020,"status":null}`, field: "score", code: "missing"},
 }
 
 // importBody builds the test import in a format and the errors it must
@@ -261,9 +262,9 @@ func (a *api) getImport(t *testing.T, id string) httpapi.ImportReport {
 // TestImportUpdates: a second file that changes one score and adds one
 // reports exactly that, and the changed row names the new import.
 func TestImportUpdates(t *testing.T) {
-	first := scoreHeader + "\n64.01.01.2009,2024,0.8000,0.9000,0.5333,,\n64.01.01.2010,2024,,,,0.6,\n91.03.01.3007,2024,,,,,\n"
+	first := scoreHeader + "\n64.01.01.2009,2024,0.8000,0.9000,0.5333,,\n64.01.01.2010,2024,,,,0.6,\n91.03.01.3007,2024,,,,0.55,\n"
 	second := scoreHeader + "\n64.01.01.2009,2024,0.8000,0.9000,0.5333,,\n64.01.01.2010,2024,,,,0.7410,berkembang\n" +
-		"91.03.01.3007,2024,,,,,\n35.15.01.2001,2024,,,,0.4907,\n"
+		"91.03.01.3007,2024,,,,0.5500,\n35.15.01.2001,2024,,,,0.4907,\n"
 	eachEngine(t, func(t *testing.T, a *api) {
 		res := a.importScores(t, "&source=first", "text/csv", first)
 		wantStatus(t, "first", res, http.StatusCreated)
@@ -286,7 +287,7 @@ func TestImportUpdates(t *testing.T) {
 		wantImports := map[string]string{
 			"64.01.01.2009": one.ID + " first",  // unchanged
 			"64.01.01.2010": two.ID + " second", // updated
-			"91.03.01.3007": one.ID + " first",  // unchanged: still no score
+			"91.03.01.3007": one.ID + " first",  // unchanged: the same score
 			"35.15.01.2001": two.ID + " second", // inserted
 		}
 		if diff := cmp.Diff(wantImports, importOf); diff != "" {
@@ -296,7 +297,7 @@ func TestImportUpdates(t *testing.T) {
 			"35.15.01.2001 idm 2024 0.4907 sangat_tertinggal sangat_tertinggal",
 			"64.01.01.2009 idm 2024 0.7444 maju maju",
 			"64.01.01.2010 idm 2024 0.7410 berkembang maju",
-			"91.03.01.3007 idm 2024",
+			"91.03.01.3007 idm 2024 0.5500 tertinggal tertinggal",
 		}, storedScores(t, a)); diff != "" {
 			t.Errorf("stored mismatch (-want +got):\n%s", diff)
 		}

@@ -295,7 +295,7 @@ func (h *handlers) regionIndicators(c echo.Context) error {
 // putIndicatorValue godoc
 //
 //	@Summary		Create or replace a region's value of an indicator for a year
-//	@Description	The region may be of any level. The year must be 1900–2100 and the value within the indicator's min and max. A value equal to the stored one leaves it (and its source) as it is.
+//	@Description	The region may be of any level. The year must be 1900–2100 and the value within the indicator's min and max. A value equal to the stored one leaves it (and its source) as it is. A province-restricted key writes only regions of its provinces (403 elsewhere).
 //	@Tags			indicators
 //	@Accept			json
 //	@Produce		json

@@ -145,7 +145,9 @@ type ScoreList struct {
 } //	@name	ScoreList
 
 // ScoreInput is the body of a score upsert. For IDM the components alone
-// suffice: the score is their mean and the status follows from it.
+// suffice: the score is their mean and the status follows from it. It must
+// carry something: IDM its score or every component, IPD its score, Indeks
+// Desa a status, a score or a component (422 otherwise).
 type ScoreInput struct {
 	ScoreComponents
 	Score  *fixed.Dec `json:"score,omitempty" swaggertype:"number" example:"0.7444"`
@@ -190,23 +192,24 @@ func (h *handlers) villageScores(c echo.Context) error {
 
 // putScore godoc
 //
-//	@Summary	Create or replace a village's score for a framework and year
-//	@Tags		indicators
-//	@Accept		json
-//	@Produce	json
-//	@Security	BearerKey
-//	@Param		code		path		string		true	"village code"
-//	@Param		framework	path		string		true	"framework"	Enums(idm, indeks_desa, ipd)
-//	@Param		year		path		int			true	"year"
-//	@Param		body		body		ScoreInput	true	"components, and optionally score, status and source"
-//	@Success	200			{object}	Score		"replaced"
-//	@Success	201			{object}	Score		"created"
-//	@Failure	400			{object}	Problem
-//	@Failure	401			{object}	Problem
-//	@Failure	403			{object}	Problem
-//	@Failure	404			{object}	Problem
-//	@Failure	422			{object}	Problem
-//	@Router		/v1/villages/{code}/scores/{framework}/{year} [put]
+//	@Summary		Create or replace a village's score for a framework and year
+//	@Description	A score carries something: for idm its score or all of iks, ike and ikl (the score is then their mean); for ipd its score (both derive the status from the score); for indeks_desa a published status, a score or a dimension. A body with none is a 422 naming the missing field. A province-restricted key writes only villages of its provinces (403 elsewhere).
+//	@Tags			indicators
+//	@Accept			json
+//	@Produce		json
+//	@Security		BearerKey
+//	@Param			code		path		string		true	"village code"
+//	@Param			framework	path		string		true	"framework"	Enums(idm, indeks_desa, ipd)
+//	@Param			year		path		int			true	"year"
+//	@Param			body		body		ScoreInput	true	"components, and optionally score, status and source"
+//	@Success		200			{object}	Score		"replaced"
+//	@Success		201			{object}	Score		"created"
+//	@Failure		400			{object}	Problem
+//	@Failure		401			{object}	Problem
+//	@Failure		403			{object}	Problem
+//	@Failure		404			{object}	Problem
+//	@Failure		422			{object}	Problem
+//	@Router			/v1/villages/{code}/scores/{framework}/{year} [put]
 func (h *handlers) putScore(c echo.Context) error {
 	year, err := pathYear(c)
 	if err != nil {
@@ -243,8 +246,8 @@ type ImportReport struct {
 	Source       string        `json:"source" example:"Kepmendesa PDTT 2024"`
 	CodeEdition  int           `json:"code_edition" example:"2025"`
 	Format       string        `json:"format" enums:"csv,json" example:"csv"`
-	Rows         int           `json:"rows" example:"75259"`
-	Inserted     int           `json:"inserted" example:"75259"`
+	Rows         int           `json:"rows" example:"75255"`
+	Inserted     int           `json:"inserted" example:"75255"`
 	Updated      int           `json:"updated" example:"0"`
 	Unchanged    int           `json:"unchanged" example:"0"`
 	Rejected     int           `json:"rejected" example:"0"`

@@ -275,17 +275,27 @@ func TestPutScore(t *testing.T) {
 		if diff := cmp.Diff(wantID, id, ignoreUpdatedAt); diff != "" {
 			t.Errorf("indeks_desa mismatch (-want +got):\n%s", diff)
 		}
-		// An empty body stores a village that received no score.
-		none := a.putScore(t, "64.01.01.2009", "idm", "2023", `{}`, http.StatusCreated)
-		if diff := cmp.Diff(httpapi.Score{VillageCode: "64.01.01.2009", Framework: "idm", Year: 2023}, none, ignoreUpdatedAt); diff != "" {
-			t.Errorf("empty score mismatch (-want +got):\n%s", diff)
+		// A body carrying nothing neither erases a published score nor
+		// stores an empty one: 422 naming what is missing.
+		for _, body := range []string{`{}`, `{"source":"x"}`} {
+			for _, year := range []string{"2024", "2023"} {
+				p := wantProblem(t, "PUT "+body+" for "+year, a.do(t, request{method: http.MethodPut,
+					target: "/v1/villages/64.01.01.2009/scores/idm/" + year, body: body, key: a.indicators}),
+					http.StatusUnprocessableEntity, "score")
+				if !strings.Contains(p.Errors[0].Message, "iks, ike, ikl") {
+					t.Errorf("PUT %s: 422 message %q does not name the components", body, p.Errors[0].Message)
+				}
+			}
+		}
+		if got := a.scoresOf(t, "64.01.01.2009", "idm"); len(got) != 1 || got[0].Status == nil || *got[0].Status != "berkembang" {
+			t.Errorf("idm scores of 64.01.01.2009 after the empty PUTs: %+v", got)
 		}
 		all := a.scoresOf(t, "64.01.01.2009", "")
 		var keys []string
 		for _, s := range all {
 			keys = append(keys, fmt.Sprint(s.Framework, " ", s.Year))
 		}
-		if diff := cmp.Diff([]string{"idm 2023", "idm 2024", "indeks_desa 2024"}, keys); diff != "" {
+		if diff := cmp.Diff([]string{"idm 2024", "indeks_desa 2024"}, keys); diff != "" {
 			t.Errorf("all scores mismatch (-want +got):\n%s", diff)
 		}
 		if got := a.scoresOf(t, "64.01.01.2009", "ipd"); len(got) != 0 {
@@ -348,7 +358,12 @@ func TestPutScoreErrors(t *testing.T) {
 		{"component over the scale", "64.01.01.2009/scores/idm/2024", `{"iks":1.5,"ike":0.5,"ikl":0.5}`, "", indicators, 422, []string{"iks"}},
 		{"two components over the scale", "64.01.01.2009/scores/idm/2024", `{"iks":0.5,"ike":-1,"ikl":2}`, "", indicators, 422, []string{"ike", "ikl"}},
 		{"a component of another framework", "64.01.01.2009/scores/idm/2024", `{"score":0.5,"sosial":50}`, "", indicators, 422, []string{"sosial"}},
-		{"components missing", "64.01.01.2009/scores/idm/2024", `{"iks":0.5}`, "", indicators, 422, []string{"ike", "ikl"}},
+		{"components missing", "64.01.01.2009/scores/idm/2024", `{"iks":0.5}`, "", indicators, 422, []string{"ike", "ikl", "score"}},
+		{"idm with nothing", "64.01.01.2009/scores/idm/2024", `{}`, "", indicators, 422, []string{"score"}},
+		{"idm with a source alone", "64.01.01.2009/scores/idm/2023", `{"source":"x"}`, "", indicators, 422, []string{"score"}},
+		{"ipd with nothing", "64.01.01.2009/scores/ipd/2024", `{"source":"x"}`, "", indicators, 422, []string{"score"}},
+		{"ipd with a status alone", "64.01.01.2009/scores/ipd/2024", `{"status":"mandiri"}`, "", indicators, 422, []string{"score"}},
+		{"indeks_desa with nothing", "64.01.01.2009/scores/indeks_desa/2024", `{}`, "", indicators, 422, []string{"status"}},
 		{"status without a score", "64.01.01.2009/scores/idm/2024", `{"status":"maju"}`, "", indicators, 422, []string{"score"}},
 		{"unknown status", "64.01.01.2009/scores/idm/2024", `{"score":0.5,"status":"hebat"}`, "", indicators, 422, []string{"status"}},
 		{"status of another framework", "64.01.01.2009/scores/ipd/2024", `{"score":50,"status":"maju"}`, "", indicators, 422, []string{"status"}},

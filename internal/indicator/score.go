@@ -3,6 +3,7 @@ package indicator
 import (
 	"maps"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/desa-api/desa-api/internal/fixed"
@@ -175,8 +176,20 @@ func (f Framework) NewScore(v Village, year int, in ScoreInput) (Score, []Proble
 	if s.Status == "" {
 		s.Status = s.DerivedStatus
 	}
-	if s.Score == nil && s.Status != "" && f.DerivesStatus {
-		add("score", CodeMissing, "a status needs a score (or its components) in %s", f.Code)
+	// A score carries something. Where the framework derives the status,
+	// that is the score (given, or the mean of every component): a status
+	// alone would contradict the thresholds, and nothing at all would erase
+	// a published score. Elsewhere the published status, the score or a
+	// component will do.
+	switch {
+	case s.Score != nil:
+	case f.DerivesStatus && f.ScoreIsMean:
+		add("score", CodeMissing, "is required: give it or every component (%s); %s derives the status from it",
+			strings.Join(componentCodes(f), ", "), f.Code)
+	case f.DerivesStatus:
+		add("score", CodeMissing, "is required: %s derives the status from it", f.Code)
+	case s.Status == "" && len(s.Components) == 0:
+		add("status", CodeMissing, "is required when neither a score nor a component is given: a %s score carries at least one of them", f.Code)
 	}
 	return s, probs
 }

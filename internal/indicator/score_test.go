@@ -91,8 +91,40 @@ func TestNewScore(t *testing.T) {
 			want: result{Score: score(desaAdat, "idm", 2024, comps(), decp("1"), "mandiri", "mandiri")},
 		},
 		{
-			name: "idm with nothing: a village that received no score", framework: "idm", village: desa, year: 2024,
-			want: result{Score: score(desa, "idm", 2024, comps(), nil, "", "")},
+			name: "idm with nothing: a score must carry one", framework: "idm", village: desa, year: 2024,
+			want: result{Score: score(desa, "idm", 2024, comps(), nil, "", ""),
+				Problems: []indicator.Problem{prob("score", indicator.CodeMissing)}},
+		},
+		{
+			name: "ipd with nothing", framework: "ipd", village: desa, year: 2024,
+			want: result{Score: score(desa, "ipd", 2024, comps(), nil, "", ""),
+				Problems: []indicator.Problem{prob("score", indicator.CodeMissing)}},
+		},
+		{
+			name: "ipd with a status alone: ipd derives it from the score", framework: "ipd", village: desa, year: 2024,
+			in: indicator.ScoreInput{Status: "mandiri"},
+			want: result{Score: score(desa, "ipd", 2024, comps(), nil, "mandiri", ""),
+				Problems: []indicator.Problem{prob("score", indicator.CodeMissing)}},
+		},
+		{
+			name: "indeks_desa with nothing", framework: "indeks_desa", village: desa, year: 2024,
+			want: result{Score: score(desa, "indeks_desa", 2024, comps(), nil, "", ""),
+				Problems: []indicator.Problem{prob("status", indicator.CodeMissing)}},
+		},
+		{
+			name: "indeks_desa with a published status alone", framework: "indeks_desa", village: desa, year: 2024,
+			in:   indicator.ScoreInput{Status: "berkembang"},
+			want: result{Score: score(desa, "indeks_desa", 2024, comps(), nil, "berkembang", "")},
+		},
+		{
+			name: "indeks_desa with a score alone", framework: "indeks_desa", village: desa, year: 2024,
+			in:   indicator.ScoreInput{Score: decp("61.5")},
+			want: result{Score: score(desa, "indeks_desa", 2024, comps(), decp("61.5"), "", "")},
+		},
+		{
+			name: "indeks_desa with a component alone", framework: "indeks_desa", village: desa, year: 2024,
+			in:   indicator.ScoreInput{Components: comps("ekonomi", "55")},
+			want: result{Score: score(desa, "indeks_desa", 2024, comps("ekonomi", "55"), nil, "", "")},
 		},
 		{
 			name: "idm on a kelurahan", framework: "idm", village: kelurahan, year: 2024,
@@ -142,7 +174,7 @@ func TestNewScore(t *testing.T) {
 		{
 			name: "indeks_desa before 2024", framework: "indeks_desa", village: desa, year: 2023,
 			want: result{Score: score(desa, "indeks_desa", 2023, comps(), nil, "", ""),
-				Problems: []indicator.Problem{prob("year", indicator.CodeWrongYear)}},
+				Problems: []indicator.Problem{prob("year", indicator.CodeWrongYear), prob("status", indicator.CodeMissing)}},
 		},
 		{
 			name: "ipd in the future", framework: "ipd", village: desa, year: nextYear,
@@ -197,7 +229,8 @@ func TestNewScore(t *testing.T) {
 			name: "some components and no score", framework: "idm", village: desa, year: 2024,
 			in: indicator.ScoreInput{Components: comps("ike", "0.5")},
 			want: result{Score: score(desa, "idm", 2024, comps("ike", "0.5"), nil, "", ""),
-				Problems: []indicator.Problem{prob("iks", indicator.CodeMissing), prob("ikl", indicator.CodeMissing)}},
+				Problems: []indicator.Problem{prob("iks", indicator.CodeMissing), prob("ikl", indicator.CodeMissing),
+					prob("score", indicator.CodeMissing)}},
 		},
 		{
 			name: "a component of another framework", framework: "idm", village: desa, year: 2024,

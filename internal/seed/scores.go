@@ -19,8 +19,10 @@ type ScoreSet struct {
 
 // ScoreSets are the embedded IDM scores:
 //   - idm_2024: the official IDM 2024 (Kemendes PDTT, "hasil pemutakhiran",
-//     via data.go.id), 75,259 of its 75,265 rows — the 6 whose village could
-//     not be matched to a 2025 code confidently are left out;
+//     via data.go.id), 75,255 of its 75,265 rows — the 6 whose village could
+//     not be matched to a 2025 code confidently are left out, and so are the
+//     4 villages that received no 2024 score (rows with no value at all: a
+//     score must carry something);
 //   - idm_history_2021_2023: a real sample of ≈2,500 villages from the
 //     Kemendesa IDM open API, with Kepmendagri 2022 codes translated on
 //     import; rows whose code has no 2025 counterpart are rejected and

@@ -21,7 +21,7 @@ var withoutChangeLog = map[store.Dialect][]string{
 		"DROP INDEX scores_seq"},
 }
 
-// BenchmarkScoreImportChangeLog measures what the change feed costs the bulk import of IDM 2024 (75,259 scores into
+// BenchmarkScoreImportChangeLog measures what the change feed costs the bulk import of IDM 2024 (75,255 scores into
 // an empty table), against the same import with the score triggers
 // dropped, in the same run: compare the two ns/op of an engine.
 //
