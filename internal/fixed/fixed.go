@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
+	"reflect"
 	"strconv"
 	"strings"
 )
@@ -28,11 +29,78 @@ var ErrSyntax = errors.New("not a decimal number")
 // ErrRange reports a number too large to hold.
 var ErrRange = errors.New("number too large")
 
-// Parse reads a decimal such as "0.7410", "-12", "3.14159" or "1e-3"-free
-// plain notation. Digits beyond the fourth place are rounded half away from
-// zero, as the published indices were rounded.
+// Parse reads a decimal such as "0.7410", "-12", "3.14159", or one in
+// exponent notation such as "5e-1" or "7.41E-1" (JSON numbers may come so),
+// exactly: the exponent moves the decimal point, never through float64.
+// Digits beyond the fourth place are rounded half away from zero, as the
+// published indices were rounded.
 func Parse(s string) (Dec, error) {
 	s = strings.TrimSpace(s)
+	if i := strings.IndexAny(s, "eE"); i >= 0 {
+		return parseExp(s[:i], s[i+1:])
+	}
+	return parsePlain(s)
+}
+
+// maxShift bounds the exponent: a nonzero mantissa moved further up is out
+// of range whatever its digits, and moved further down rounds to zero.
+const maxShift = 64
+
+// parseExp reads mantissa × 10^exp by rewriting it in plain notation.
+func parseExp(mantissa, exp string) (Dec, error) {
+	sign := ""
+	if mantissa != "" && (mantissa[0] == '-' || mantissa[0] == '+') {
+		sign, mantissa = mantissa[:1], mantissa[1:]
+	}
+	intPart, frac, _ := strings.Cut(mantissa, ".")
+	if intPart == "" && frac == "" || !digits(intPart) || !digits(frac) {
+		return 0, ErrSyntax
+	}
+	shift, ok := exponent(exp)
+	if !ok {
+		return 0, ErrSyntax
+	}
+	// The value is 0.ds × 10^point, ds starting with a nonzero digit.
+	ds := strings.TrimLeft(intPart+frac, "0")
+	if ds == "" {
+		return 0, nil
+	}
+	point := len(intPart) - (len(intPart) + len(frac) - len(ds)) + shift
+	switch {
+	case point > maxShift:
+		return 0, ErrRange
+	case point < -Places-1: // below 10^-(Places+1): rounds to zero
+		return 0, nil
+	case point <= 0:
+		return parsePlain(sign + "0." + strings.Repeat("0", -point) + ds)
+	case point >= len(ds):
+		return parsePlain(sign + ds + strings.Repeat("0", point-len(ds)))
+	}
+	return parsePlain(sign + ds[:point] + "." + ds[point:])
+}
+
+// exponent reads an exponent's optional sign and digits, saturating at
+// ±2*maxShift (enough to tell every case of parseExp apart).
+func exponent(s string) (int, bool) {
+	neg := false
+	if s != "" && (s[0] == '-' || s[0] == '+') {
+		neg, s = s[0] == '-', s[1:]
+	}
+	if s == "" || !digits(s) {
+		return 0, false
+	}
+	n := 0
+	for i := 0; i < len(s); i++ {
+		n = min(n*10+int(s[i]-'0'), 2*maxShift)
+	}
+	if neg {
+		n = -n
+	}
+	return n, true
+}
+
+// parsePlain reads plain notation: an optional sign, digits, a point.
+func parsePlain(s string) (Dec, error) {
 	neg := false
 	switch {
 	case strings.HasPrefix(s, "-"):
@@ -140,23 +208,42 @@ func (d Dec) Append(b []byte) []byte {
 func (d Dec) MarshalJSON() ([]byte, error) { return []byte(d.String()), nil }
 
 // UnmarshalJSON reads a JSON number (or a string holding one). A JSON null
-// leaves d unchanged, as encoding/json does for its own types.
+// leaves d unchanged, as encoding/json does for its own types. Anything
+// else is a *json.UnmarshalTypeError, which encoding/json completes with
+// the field's name: its Value is the JSON kind given ("bool", "string",
+// "array", "object"), or "number <text>" for a number out of range.
 func (d *Dec) UnmarshalJSON(b []byte) error {
 	s := string(b)
 	if s == "null" {
 		return nil
 	}
-	if strings.HasPrefix(s, `"`) {
+	kind := "number " + s
+	switch {
+	case strings.HasPrefix(s, `"`):
+		kind = "string"
 		if err := json.Unmarshal(b, &s); err != nil {
-			return ErrSyntax
+			return typeError(kind)
 		}
+	case strings.HasPrefix(s, "t"), strings.HasPrefix(s, "f"):
+		return typeError("bool")
+	case strings.HasPrefix(s, "["):
+		return typeError("array")
+	case strings.HasPrefix(s, "{"):
+		return typeError("object")
 	}
 	v, err := Parse(s)
+	if errors.Is(err, ErrSyntax) {
+		return typeError("string")
+	}
 	if err != nil {
-		return err
+		return typeError(kind)
 	}
 	*d = v
 	return nil
+}
+
+func typeError(kind string) error {
+	return &json.UnmarshalTypeError{Value: kind, Type: reflect.TypeFor[Dec]()}
 }
 
 // Mean returns the mean of ds rounded half away from zero to four places.

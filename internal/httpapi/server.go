@@ -28,6 +28,7 @@ import (
 	"github.com/desa-api/desa-api/internal/audit"
 	"github.com/desa-api/desa-api/internal/auth"
 	"github.com/desa-api/desa-api/internal/cooperation"
+	"github.com/desa-api/desa-api/internal/fixed"
 	"github.com/desa-api/desa-api/internal/idempotency"
 	"github.com/desa-api/desa-api/internal/indicator"
 	"github.com/desa-api/desa-api/internal/region"
@@ -329,6 +330,13 @@ func bodyError(err error) error {
 		if typ.Field == "" {
 			return apperr.New(apperr.BadRequest, "the body must be a JSON object")
 		}
+		typ.Field = jsonField(typ.Field)
+		if typ.Type == reflect.TypeFor[fixed.Dec]() {
+			if n, ok := strings.CutPrefix(typ.Value, "number "); ok {
+				return apperr.Field(apperr.BadRequest, typ.Field, fmt.Sprintf("must be a decimal number such as 0.5; %.30s is out of range", n))
+			}
+			return apperr.Field(apperr.BadRequest, typ.Field, "must be a decimal number such as 0.5, not a JSON "+jsonKind(typ.Value))
+		}
 		return apperr.Field(apperr.BadRequest, typ.Field, "must be a JSON "+jsonType(typ.Type))
 	case errors.Is(err, io.EOF):
 		return apperr.New(apperr.BadRequest, "the body is empty")
@@ -339,6 +347,32 @@ func bodyError(err error) error {
 		return apperr.Field(apperr.BadRequest, field, "is not a known field")
 	}
 	return apperr.New(apperr.BadRequest, "the body could not be read as JSON")
+}
+
+// jsonField is the body's name of a field encoding/json names by its path:
+// without the Go names of embedded structs ("ScoreComponents.iks" is iks),
+// which the API's snake_case names never look like.
+func jsonField(path string) string {
+	parts := strings.Split(path, ".")
+	out := parts[:0]
+	for _, p := range parts {
+		if p != "" && (p[0] < 'A' || p[0] > 'Z') {
+			out = append(out, p)
+		}
+	}
+	if len(out) == 0 {
+		return path
+	}
+	return strings.Join(out, ".")
+}
+
+// jsonKind names a JSON kind as encoding/json reports it (bool, ...) in
+// JSON's words.
+func jsonKind(kind string) string {
+	if kind == "bool" {
+		return "boolean"
+	}
+	return kind
 }
 
 // jsonType names the JSON type that decodes into t, in JSON's words rather

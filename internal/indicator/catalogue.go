@@ -162,22 +162,30 @@ func (ind Indicator) Apply(p IndicatorPatch) Indicator {
 	return ind
 }
 
-// InRange reports whether v lies within the indicator's bounds (those set).
-func (ind Indicator) InRange(v fixed.Dec) bool {
-	return (ind.Min == nil || v >= *ind.Min) && (ind.Max == nil || v <= *ind.Max)
+// bounds returns the lowest and highest value the indicator takes: its
+// min and max, and where one is not set, the storage's limit
+// (±MaxMagnitude).
+func (ind Indicator) bounds() (lo, hi fixed.Dec) {
+	lo, hi = -MaxMagnitude, MaxMagnitude
+	if ind.Min != nil {
+		lo = *ind.Min
+	}
+	if ind.Max != nil {
+		hi = *ind.Max
+	}
+	return lo, hi
 }
 
-// rangeText describes the bounds for messages.
+// InRange reports whether v lies within the indicator's bounds.
+func (ind Indicator) InRange(v fixed.Dec) bool {
+	lo, hi := ind.bounds()
+	return v >= lo && v <= hi
+}
+
+// rangeText describes the bounds for messages: "between 0.0000 and 5.0000".
 func (ind Indicator) rangeText() string {
-	switch {
-	case ind.Min != nil && ind.Max != nil:
-		return fmt.Sprintf("between %s and %s", *ind.Min, *ind.Max)
-	case ind.Min != nil:
-		return fmt.Sprintf("at least %s", *ind.Min)
-	case ind.Max != nil:
-		return fmt.Sprintf("at most %s", *ind.Max)
-	}
-	return fmt.Sprintf("between -%s and %s", MaxMagnitude, MaxMagnitude)
+	lo, hi := ind.bounds()
+	return fmt.Sprintf("between %s and %s", lo, hi)
 }
 
 // Value is one indicator's value for one region (of any level) and year.
@@ -230,7 +238,7 @@ func checkValue(ind Indicator, year int, v fixed.Dec) []Problem {
 		probs = append(probs, Problem{"year", CodeWrongYear,
 			fmt.Sprintf("must be between %d and %d, got %d", FirstValueYear, LastValueYear, year)})
 	}
-	if !ind.InRange(v) || v > MaxMagnitude || v < -MaxMagnitude {
+	if !ind.InRange(v) {
 		probs = append(probs, Problem{"value", CodeOutOfRange,
 			fmt.Sprintf("%s takes values %s, got %s", ind.Code, ind.rangeText(), v)})
 	}
@@ -335,7 +343,7 @@ func (s *Service) UpdateIndicator(ctx context.Context, code string, p IndicatorP
 				return err
 			}
 			if n > 0 {
-				return apperr.New(apperr.Conflict, "%d stored values of %s lie outside %s; change them first", n, ind.Code, ind.rangeText())
+				return apperr.New(apperr.Conflict, "%d stored values of %s are not %s; change them first", n, ind.Code, ind.rangeText())
 			}
 		}
 		if err := tx.UpdateIndicator(ctx, ind); err != nil {
