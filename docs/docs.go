@@ -4117,6 +4117,74 @@ const docTemplate = `{
             }
         },
         "/v1/regions/{code}/indicators/{indicator}/{year}": {
+            "get": {
+                "description": "The value as a PUT of it answers, with the ETag that PUT's If-Match checks.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "indicators"
+                ],
+                "summary": "Get a region's value of an indicator for a year",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "example": "11.01.02.2001",
+                        "description": "any region code, dotted or not",
+                        "name": "code",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "example": "idm_iks_01",
+                        "description": "indicator code",
+                        "name": "indicator",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "integer",
+                        "example": 2024,
+                        "description": "year",
+                        "name": "year",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/IndicatorValue"
+                        },
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "send it back in If-Match to replace exactly this state"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
             "put": {
                 "security": [
                     {
@@ -5512,6 +5580,78 @@ const docTemplate = `{
             }
         },
         "/v1/villages/{code}/scores/{framework}/{year}": {
+            "get": {
+                "description": "The score as a PUT of it answers, with the ETag that PUT's If-Match checks.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "indicators"
+                ],
+                "summary": "Get a village's score for a framework and year",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "example": "62.13.06.2003",
+                        "description": "village code, dotted or 10 digits",
+                        "name": "code",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "enum": [
+                            "idm",
+                            "indeks_desa",
+                            "ipd"
+                        ],
+                        "type": "string",
+                        "description": "framework",
+                        "name": "framework",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "integer",
+                        "example": 2024,
+                        "description": "year",
+                        "name": "year",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Score"
+                        },
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "send it back in If-Match to replace exactly this state"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
             "put": {
                 "security": [
                     {

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/labstack/echo/v4"
 
 	"github.com/desa-api/desa-api/internal/httpapi"
@@ -394,5 +395,68 @@ func TestPreconditionsOnOddPathForms(t *testing.T) {
 		}
 		wantStatus(t, "PUT score with the ETag answered at 02024", a.do(t, request{method: http.MethodPut, target: score + "2024",
 			body: `{"score":0.8}`, key: a.indicators, header: map[string]string{"If-Match": res.header.Get("ETag")}}), http.StatusOK)
+	})
+}
+
+// TestGetScoreAndValue: a score and an indicator value each have a GET
+// answering what their PUT answers, with the ETag the PUT's If-Match checks.
+func TestGetScoreAndValue(t *testing.T) {
+	eachEngine(t, func(t *testing.T, a *api) {
+		for _, tc := range []struct {
+			target, odd, body, changed string
+			decodeAs                   func(response) any
+		}{
+			{"/v1/villages/64.01.01.2009/scores/idm/2024", "/v1/villages/6401012009/scores/idm/02024",
+				`{"iks":0.8,"ike":0.9,"ikl":0.5333,"source":"Kepmendesa"}`, `{"score":0.7410,"status":"berkembang"}`,
+				func(res response) any { return decode[httpapi.Score](t, res) }},
+			{"/v1/regions/64.01/indicators/idm_iks_01/2024", "/v1/regions/6401/indicators/%20idm_iks_01/+2024",
+				`{"value":4,"source":"Musdes"}`, `{"value":5}`,
+				func(res response) any { return decode[httpapi.IndicatorValue](t, res) }},
+		} {
+			put := func(body string, header map[string]string) response {
+				t.Helper()
+				return a.do(t, request{method: http.MethodPut, target: tc.target, body: body, key: a.indicators, header: header})
+			}
+			wantProblem(t, "GET before the PUT", a.do(t, request{target: tc.target}), http.StatusNotFound)
+			created := put(tc.body, nil)
+			wantStatus(t, "PUT "+tc.target, created, http.StatusCreated)
+			res := a.do(t, request{target: tc.target})
+			wantStatus(t, "GET "+tc.target, res, http.StatusOK)
+			if diff := cmp.Diff(tc.decodeAs(created), tc.decodeAs(res)); diff != "" {
+				t.Errorf("GET %s answers otherwise than its PUT (-put +get):\n%s", tc.target, diff)
+			}
+			read := res.header.Get("ETag")
+			if read == "" || state(read) != state(created.header.Get("ETag")) {
+				t.Errorf("GET %s: ETag %q, the PUT answered %q", tc.target, read, created.header.Get("ETag"))
+			}
+			// Another spelling of the path names the same state.
+			if odd := a.do(t, request{target: tc.odd}); odd.status != http.StatusOK || state(odd.header.Get("ETag")) != state(read) {
+				t.Errorf("GET %s: %d, ETag %q; want 200 and the state of %q", tc.odd, odd.status, odd.header.Get("ETag"), read)
+			}
+			wantStatus(t, "GET with If-None-Match", a.do(t, request{target: tc.target,
+				header: map[string]string{"If-None-Match": read}}), http.StatusNotModified)
+			// Read, write with the ETag read, and that ETag is stale.
+			wantStatus(t, "PUT with the ETag read", put(tc.changed, map[string]string{"If-Match": read}), http.StatusOK)
+			wantProblem(t, "PUT with the old ETag", put(tc.body, map[string]string{"If-Match": read}), http.StatusPreconditionFailed)
+			res = a.do(t, request{target: tc.target, header: map[string]string{"If-None-Match": read}})
+			wantStatus(t, "GET with the old ETag", res, http.StatusOK)
+			if res.header.Get("ETag") == read {
+				t.Errorf("GET %s after a change: the same ETag %s", tc.target, read)
+			}
+		}
+		for target, status := range map[string]int{
+			"/v1/villages/64.01.01.2009/scores/idm/2023":        http.StatusNotFound,
+			"/v1/villages/64.01.01.2009/scores/sdgs/2024":       http.StatusNotFound,
+			"/v1/villages/64.01.01.2999/scores/idm/2024":        http.StatusNotFound,
+			"/v1/villages/64.01.01/scores/idm/2024":             http.StatusBadRequest,
+			"/v1/villages/64.01.01.2009/scores/idm/latest":      http.StatusBadRequest,
+			"/v1/regions/64.01/indicators/idm_iks_01/2023":      http.StatusNotFound,
+			"/v1/regions/64.01/indicators/idm_iks_99/2024":      http.StatusNotFound,
+			"/v1/regions/36/indicators/idm_iks_01/2024":         http.StatusNotFound,
+			"/v1/regions/6-4/indicators/idm_iks_01/2024":        http.StatusBadRequest,
+			"/v1/regions/64.01/indicators/idm_iks_01/this-year": http.StatusBadRequest,
+		} {
+			wantStatus(t, "GET "+target, a.do(t, request{target: target}), status)
+		}
 	})
 }

@@ -292,6 +292,33 @@ func (h *handlers) regionIndicators(c echo.Context) error {
 	return h.regionValues(c, "")
 }
 
+// getIndicatorValue godoc
+//
+//	@Summary		Get a region's value of an indicator for a year
+//	@Description	The value as a PUT of it answers, with the ETag that PUT's If-Match checks.
+//	@Tags			indicators
+//	@Produce		json
+//	@Param			code		path		string	true	"any region code, dotted or not"	example(11.01.02.2001)
+//	@Param			indicator	path		string	true	"indicator code"					example(idm_iks_01)
+//	@Param			year		path		int		true	"year"								example(2024)
+//	@Success		200			{object}	IndicatorValue
+//	@Header			200			{string}	ETag	"send it back in If-Match to replace exactly this state"
+//	@Failure		400			{object}	Problem
+//	@Failure		401			{object}	Problem
+//	@Failure		404			{object}	Problem
+//	@Router			/v1/regions/{code}/indicators/{indicator}/{year} [get]
+func (h *handlers) getIndicatorValue(c echo.Context) error {
+	year, err := pathYear(c)
+	if err != nil {
+		return err
+	}
+	v, err := h.svc.Indicators.Value(c.Request().Context(), c.Param("code"), c.Param("indicator"), year)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, toIndicatorValue(v))
+}
+
 // putIndicatorValue godoc
 //
 //	@Summary		Create or replace a region's value of an indicator for a year

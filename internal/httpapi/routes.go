@@ -51,6 +51,7 @@ func routes(e *echo.Echo, h *handlers) {
 	v1.Match(reads, "/villages/:code", h.getVillage)
 	v1.Match(reads, "/villages/:code/scores", h.villageScores)
 	v1.Match(reads, "/villages/:code/indicators", h.villageIndicators)
+	v1.Match(reads, "/villages/:code/scores/:framework/:year", h.getScore)
 	v1.PUT("/villages/:code/scores/:framework/:year", h.putScore, indicators)
 	v1.PATCH("/villages/:code", h.patchVillage, regions)
 	v1.DELETE("/villages/:code", h.deleteVillage, regions)
@@ -59,6 +60,7 @@ func routes(e *echo.Echo, h *handlers) {
 	v1.Match(reads, "/regions/:code/children", h.listChildren)
 	v1.Match(reads, "/regions/:code/profile", h.regionProfile)
 	v1.Match(reads, "/regions/:code/indicators", h.regionIndicators)
+	v1.Match(reads, "/regions/:code/indicators/:indicator/:year", h.getIndicatorValue)
 	v1.PUT("/regions/:code/indicators/:indicator/:year", h.putIndicatorValue, indicators)
 
 	v1.Match(reads, "/frameworks", h.listFrameworks)

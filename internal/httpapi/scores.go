@@ -190,6 +190,33 @@ func (h *handlers) villageScores(c echo.Context) error {
 	return c.JSON(http.StatusOK, out)
 }
 
+// getScore godoc
+//
+//	@Summary		Get a village's score for a framework and year
+//	@Description	The score as a PUT of it answers, with the ETag that PUT's If-Match checks.
+//	@Tags			indicators
+//	@Produce		json
+//	@Param			code		path		string	true	"village code, dotted or 10 digits"	example(62.13.06.2003)
+//	@Param			framework	path		string	true	"framework"							Enums(idm, indeks_desa, ipd)
+//	@Param			year		path		int		true	"year"								example(2024)
+//	@Success		200			{object}	Score
+//	@Header			200			{string}	ETag	"send it back in If-Match to replace exactly this state"
+//	@Failure		400			{object}	Problem
+//	@Failure		401			{object}	Problem
+//	@Failure		404			{object}	Problem
+//	@Router			/v1/villages/{code}/scores/{framework}/{year} [get]
+func (h *handlers) getScore(c echo.Context) error {
+	year, err := pathYear(c)
+	if err != nil {
+		return err
+	}
+	s, err := h.svc.Indicators.Score(c.Request().Context(), c.Param("code"), c.Param("framework"), year)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, toScore(s))
+}
+
 // putScore godoc
 //
 //	@Summary		Create or replace a village's score for a framework and year

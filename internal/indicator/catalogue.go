@@ -426,14 +426,38 @@ func (s *Service) PutValue(ctx context.Context, regionCode, indicatorCode string
 	if err != nil {
 		return RegionValue{}, false, err
 	}
-	got, err := s.store.Values(ctx, ValueFilter{RegionCode: r.Code, Indicator: ind.Code, Year: year})
-	if err != nil {
-		return RegionValue{}, false, err
-	}
-	if len(got) != 1 {
+	got, err := s.storedValue(ctx, r.Code, ind.Code, year)
+	if apperr.Is(err, apperr.NotFound) {
 		return RegionValue{}, false, fmt.Errorf("indicator: value %s %s %d not found after its upsert", r.Code, ind.Code, year)
 	}
-	return got[0], inserted == 1, nil
+	return got, inserted == 1, err
+}
+
+// Value returns one stored value, or NotFound (for an unknown region or
+// indicator too); a malformed region code is a BadRequest.
+func (s *Service) Value(ctx context.Context, regionCode, indicatorCode string, year int) (RegionValue, error) {
+	r, err := s.region(ctx, regionCode, "")
+	if err != nil {
+		return RegionValue{}, err
+	}
+	ind, err := s.Indicator(ctx, indicatorCode)
+	if err != nil {
+		return RegionValue{}, err
+	}
+	return s.storedValue(ctx, r.Code, ind.Code, year)
+}
+
+// storedValue reads the value of a region and indicator (by their
+// canonical codes) in a year.
+func (s *Service) storedValue(ctx context.Context, regionCode, indicatorCode string, year int) (RegionValue, error) {
+	got, err := s.store.Values(ctx, ValueFilter{RegionCode: regionCode, Indicator: indicatorCode, Year: year})
+	if err != nil {
+		return RegionValue{}, err
+	}
+	if len(got) != 1 {
+		return RegionValue{}, apperr.NotFoundf("%s has no value of %s for %d", regionCode, indicatorCode, year)
+	}
+	return got[0], nil
 }
 
 // CountValues counts the stored indicator values.

@@ -175,11 +175,35 @@ func (s *Service) PutScore(ctx context.Context, villageCode, framework string, y
 	if err != nil {
 		return Score{}, false, err
 	}
-	got, err := s.store.ExistingScores(ctx, f.Code, []Key{{v.Code, year}})
+	got, err := s.stored(ctx, f, v.Code, year)
+	return got, inserted == 1, err
+}
+
+// Score returns one stored score, or NotFound (for an unknown framework or
+// village too).
+func (s *Service) Score(ctx context.Context, villageCode, framework string, year int) (Score, error) {
+	f, err := FrameworkByCode(framework)
 	if err != nil {
-		return Score{}, false, err
+		return Score{}, err
 	}
-	return got[Key{v.Code, year}], inserted == 1, nil
+	v, err := s.village(ctx, villageCode)
+	if err != nil {
+		return Score{}, err
+	}
+	return s.stored(ctx, f, v.Code, year)
+}
+
+// stored reads the score of a village (by its dotted code) and year.
+func (s *Service) stored(ctx context.Context, f Framework, village string, year int) (Score, error) {
+	got, err := s.store.ExistingScores(ctx, f.Code, []Key{{village, year}})
+	if err != nil {
+		return Score{}, err
+	}
+	sc, ok := got[Key{village, year}]
+	if !ok {
+		return Score{}, apperr.NotFoundf("village %s has no %s score for %d", village, f.Code, year)
+	}
+	return sc, nil
 }
 
 func problemsErr(probs []Problem) error {
