@@ -233,6 +233,9 @@ func TestHeadOnEveryGet(t *testing.T) {
 				get := a.do(t, request{target: target, header: h})
 				compare("HEAD "+target+" "+enc, get, head)
 				compare("HEAD "+target+" "+enc+" again", get, a.do(t, request{method: http.MethodHead, target: target, header: h}))
+				if get.status != http.StatusOK { // a sample the fixture lacks: no ETag to match
+					continue
+				}
 				h["If-None-Match"] = get.header.Get("ETag")
 				if res := a.do(t, request{method: http.MethodHead, target: target, header: h}); res.status != http.StatusNotModified || res.header.Get("ETag") != get.header.Get("ETag") {
 					t.Errorf("HEAD %s with If-None-Match: %d, ETag %q", target, res.status, res.header.Get("ETag"))
