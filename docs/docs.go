@@ -2481,7 +2481,7 @@ const docTemplate = `{
                         "BearerKey": []
                     }
                 ],
-                "description": "422 (naming the field) when the payer is not a party of the program, the amount is negative or above 10^15, or the year, kind or source is unknown.",
+                "description": "422 (naming the field) when the payer is not a party of the program, the amount is negative or above 10^15, the program's lines would add up to more than 10^18 rupiah, or the year, kind or source is unknown.",
                 "consumes": [
                     "application/json"
                 ],
@@ -2619,6 +2619,7 @@ const docTemplate = `{
                         "BearerKey": []
                     }
                 ],
+                "description": "422 as for a new line: among others, when the program's lines would add up to more than 10^18 rupiah.",
                 "consumes": [
                     "application/json"
                 ],

@@ -70,8 +70,18 @@ var BudgetSources = []string{"apbd", "apbn", "dana_desa", "csr", "other"}
 var ActivityKinds = []string{"rakor", "kunjungan_kerja", "pelatihan", "sosialisasi", "monitoring", "other"}
 
 // MaxAmountIDR bounds one budget line: 10^15 rupiah, a third of the whole
-// state budget, so that sums of lines never overflow int64.
+// state budget. It alone does not keep sums from overflowing, since a
+// program may have any number of lines: MaxProgramTotalIDR does.
 const MaxAmountIDR int64 = 1_000_000_000_000_000
+
+// MaxProgramTotalIDR bounds the sum of all of a program's budget lines,
+// of every kind, year and payer: 10^18 rupiah. Every sum the store takes of
+// a program's lines (its totals per kind, any per year) is a part of that
+// sum, and since no line is negative no partial sum exceeds it either, so
+// each fits a signed 64-bit integer (at most about 9.22·10^18): SQLite's
+// INTEGER and PostgreSQL's bigint. A write that would take a program past
+// it is refused (CheckProgramTotal), checked under the program's lock.
+const MaxProgramTotalIDR int64 = 1_000_000_000_000_000_000
 
 // Agency is a government body, university, NGO or company that takes part
 // in programs.

@@ -136,6 +136,9 @@ func (s *Service) importDoc(ctx context.Context, tx Store, doc Document) (Import
 		}
 		res.Activities++
 	}
+	// The program's lines are the document's alone (an existing program's
+	// were deleted above): their running sum is the total of the others.
+	var total int64
 	for i, db := range doc.Budgets {
 		b := db.Budget
 		if db.AgencyName != "" {
@@ -143,9 +146,11 @@ func (s *Service) importDoc(ctx context.Context, tx Store, doc Document) (Import
 				return res, err
 			}
 		}
-		if _, err := s.addBudget(ctx, tx, stored, b); err != nil {
+		added, err := s.addBudget(ctx, tx, stored, b, total)
+		if err != nil {
 			return res, prefixed(err, fmt.Sprintf("budgets[%d].", i))
 		}
+		total += added.AmountIDR
 		res.Budgets++
 	}
 	if doc.Targets != nil {

@@ -310,6 +310,19 @@ func NewBudget(b Budget) (Budget, error) {
 	return b, errs.Err()
 }
 
+// CheckProgramTotal checks that a budget line of amount rupiah, with the
+// program's other lines summing to others, keeps the program's lines
+// within MaxProgramTotalIDR in all. amount is a checked line (0 to
+// MaxAmountIDR), so nothing here overflows.
+func CheckProgramTotal(others, amount int64) error {
+	if others > MaxProgramTotalIDR-amount {
+		return apperr.Invalidf("amount_idr",
+			"the program's other budget lines add up to %d rupiah: with %d more they would exceed %d (10^18) rupiah, the most a program's lines may add up to",
+			others, amount, MaxProgramTotalIDR)
+	}
+	return nil
+}
+
 // NewActivity normalises an activity and checks its own fields: a real
 // date, a known kind, a title, a well-formed region code when given, and a
 // participant count of 0 or more.

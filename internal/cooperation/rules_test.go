@@ -284,3 +284,26 @@ func TestNewActivity(t *testing.T) {
 		})
 	}
 }
+
+func TestCheckProgramTotal(t *testing.T) {
+	for _, tc := range []struct {
+		others, amount int64
+		ok             bool
+	}{
+		{0, MaxAmountIDR, true},
+		{MaxProgramTotalIDR - MaxAmountIDR, MaxAmountIDR, true}, // exactly the bound
+		{MaxProgramTotalIDR, 0, true},
+		{MaxProgramTotalIDR, 1, false},
+		{MaxProgramTotalIDR - MaxAmountIDR + 1, MaxAmountIDR, false},
+		{1<<63 - 1, MaxAmountIDR, false}, // stored before the bound existed: no overflow here
+	} {
+		err := CheckProgramTotal(tc.others, tc.amount)
+		if got := fieldsOf(t, err); (err == nil) != tc.ok || (!tc.ok && !slices.Equal(got, []string{"amount_idr"})) {
+			t.Errorf("CheckProgramTotal(%d, %d) = %v, want ok %v", tc.others, tc.amount, err, tc.ok)
+		}
+	}
+	// The bound leaves every sum of a program's lines inside int64.
+	if MaxProgramTotalIDR > 1<<63-1-MaxAmountIDR {
+		t.Errorf("MaxProgramTotalIDR %d leaves no room in int64", MaxProgramTotalIDR)
+	}
+}

@@ -50,6 +50,9 @@ type Store interface {
 	Budgets(ctx context.Context, programID string, f BudgetFilter) ([]Budget, int, error)
 	// AllBudgets lists every budget line of a program.
 	AllBudgets(ctx context.Context, programID string) ([]Budget, error)
+	// BudgetTotal sums the amounts of a program's budget lines but the one
+	// with id except ("" for none).
+	BudgetTotal(ctx context.Context, programID, except string) (int64, error)
 	Budget(ctx context.Context, programID, id string) (Budget, error)
 	CreateBudget(ctx context.Context, b Budget) error
 	UpdateBudget(ctx context.Context, b Budget) error
@@ -663,8 +666,11 @@ func checkPayer(p Program, b Budget) error {
 func (s *Service) AddBudget(ctx context.Context, programID string, in Budget) (Budget, error) {
 	in.ProgramID = programID
 	err := s.inProgram(ctx, programID, func(tx Store, p Program) error {
-		var err error
-		in, err = s.addBudget(ctx, tx, p, in)
+		others, err := tx.BudgetTotal(ctx, programID, "")
+		if err != nil {
+			return err
+		}
+		in, err = s.addBudget(ctx, tx, p, in, others)
 		return err
 	})
 	if err != nil {
@@ -673,12 +679,17 @@ func (s *Service) AddBudget(ctx context.Context, programID string, in Budget) (B
 	return s.store.Budget(ctx, programID, in.ID)
 }
 
-func (s *Service) addBudget(ctx context.Context, tx Store, p Program, in Budget) (Budget, error) {
+// addBudget checks and stores a new line of program p, whose other lines
+// add up to others; the caller holds the program's lock.
+func (s *Service) addBudget(ctx context.Context, tx Store, p Program, in Budget, others int64) (Budget, error) {
 	b, err := NewBudget(in)
 	if err != nil {
 		return Budget{}, err
 	}
 	if err := checkPayer(p, b); err != nil {
+		return Budget{}, err
+	}
+	if err := CheckProgramTotal(others, b.AmountIDR); err != nil {
 		return Budget{}, err
 	}
 	b.ID, b.ProgramID = s.newID(), p.ID
@@ -717,6 +728,13 @@ func (s *Service) UpdateBudget(ctx context.Context, programID, id string, patch 
 			return err
 		}
 		if err := checkPayer(p, b); err != nil {
+			return err
+		}
+		others, err := tx.BudgetTotal(ctx, programID, id)
+		if err != nil {
+			return err
+		}
+		if err := CheckProgramTotal(others, b.AmountIDR); err != nil {
 			return err
 		}
 		return tx.UpdateBudget(ctx, b)

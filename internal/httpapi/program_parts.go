@@ -180,7 +180,7 @@ func (h *handlers) listBudgets(c echo.Context) error {
 // addBudget godoc
 //
 //	@Summary		Add a budget line to a program
-//	@Description	422 (naming the field) when the payer is not a party of the program, the amount is negative or above 10^15, or the year, kind or source is unknown.
+//	@Description	422 (naming the field) when the payer is not a party of the program, the amount is negative or above 10^15, the program's lines would add up to more than 10^18 rupiah, or the year, kind or source is unknown.
 //	@Tags			programs
 //	@Accept			json
 //	@Produce		json
@@ -213,21 +213,22 @@ func (h *handlers) addBudget(c echo.Context) error {
 
 // patchBudget godoc
 //
-//	@Summary	Change a budget line
-//	@Tags		programs
-//	@Accept		json
-//	@Produce	json
-//	@Security	BearerKey
-//	@Param		id			path		string		true	"program id"
-//	@Param		budget_id	path		string		true	"budget line id"
-//	@Param		body		body		BudgetPatch	true	"fields to change"
-//	@Success	200			{object}	Budget
-//	@Failure	400			{object}	Problem
-//	@Failure	401			{object}	Problem
-//	@Failure	403			{object}	Problem
-//	@Failure	404			{object}	Problem
-//	@Failure	422			{object}	Problem
-//	@Router		/v1/programs/{id}/budgets/{budget_id} [patch]
+//	@Summary		Change a budget line
+//	@Description	422 as for a new line: among others, when the program's lines would add up to more than 10^18 rupiah.
+//	@Tags			programs
+//	@Accept			json
+//	@Produce		json
+//	@Security		BearerKey
+//	@Param			id			path		string		true	"program id"
+//	@Param			budget_id	path		string		true	"budget line id"
+//	@Param			body		body		BudgetPatch	true	"fields to change"
+//	@Success		200			{object}	Budget
+//	@Failure		400			{object}	Problem
+//	@Failure		401			{object}	Problem
+//	@Failure		403			{object}	Problem
+//	@Failure		404			{object}	Problem
+//	@Failure		422			{object}	Problem
+//	@Router			/v1/programs/{id}/budgets/{budget_id} [patch]
 func (h *handlers) patchBudget(c echo.Context) error {
 	var in BudgetPatch
 	if err := bind(c, &in); err != nil {

@@ -664,6 +664,14 @@ func (s *Store) AllBudgets(ctx context.Context, programID string) ([]cooperation
 	return budgetsOf(views), nil
 }
 
+// BudgetTotal implements cooperation.Store.
+func (s *Store) BudgetTotal(ctx context.Context, programID, except string) (int64, error) {
+	var total int64
+	err := s.with(ctx).Table("program_budgets").Select("COALESCE(CAST(SUM(amount_idr) AS bigint), 0)").
+		Where("program_id = ? AND id <> ?", programID, except).Scan(&total).Error
+	return total, translate(err)
+}
+
 // Budget implements cooperation.Store.
 func (s *Store) Budget(ctx context.Context, programID, id string) (cooperation.Budget, error) {
 	var v budgetView
