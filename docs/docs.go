@@ -2160,7 +2160,7 @@ const docTemplate = `{
                         "BearerKey": []
                     }
                 ],
-                "description": "422 (naming the field) for a bad date, an unknown kind, a region_code of no existing region, or a negative participant count.",
+                "description": "422 (naming the field) for a bad date, an unknown kind, a region_code of no existing region, or a participant count below 0 or above 1,000,000.",
                 "consumes": [
                     "application/json"
                 ],

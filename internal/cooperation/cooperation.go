@@ -83,6 +83,12 @@ const MaxAmountIDR int64 = 1_000_000_000_000_000
 // it is refused (CheckProgramTotal), checked under the program's lock.
 const MaxProgramTotalIDR int64 = 1_000_000_000_000_000_000
 
+// MaxParticipants bounds an activity's participant count: more than any
+// meeting, visit or training gathers (online outreach included), and well
+// inside the integer column that stores it (PostgreSQL's integer stops at
+// 2,147,483,647).
+const MaxParticipants = 1_000_000
+
 // Agency is a government body, university, NGO or company that takes part
 // in programs.
 type Agency struct {

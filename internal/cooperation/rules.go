@@ -325,7 +325,7 @@ func CheckProgramTotal(others, amount int64) error {
 
 // NewActivity normalises an activity and checks its own fields: a real
 // date, a known kind, a title, a well-formed region code when given, and a
-// participant count of 0 or more.
+// participant count from 0 to MaxParticipants.
 func NewActivity(a Activity) (Activity, error) {
 	var errs apperr.Fields
 	a.Title, a.Venue, a.Summary = strings.TrimSpace(a.Title), strings.TrimSpace(a.Venue), strings.TrimSpace(a.Summary)
@@ -341,8 +341,8 @@ func NewActivity(a Activity) (Activity, error) {
 			a.RegionCode = code
 		}
 	}
-	if a.Participants != nil && *a.Participants < 0 {
-		errs.Add("participants", "must be 0 or more, got %d", *a.Participants)
+	if a.Participants != nil && (*a.Participants < 0 || *a.Participants > MaxParticipants) {
+		errs.Add("participants", "must be from 0 to %d, got %d", MaxParticipants, *a.Participants)
 	}
 	return a, errs.Err()
 }

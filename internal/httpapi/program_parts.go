@@ -297,7 +297,7 @@ func (h *handlers) listActivities(c echo.Context) error {
 // addActivity godoc
 //
 //	@Summary		Record an activity of a program
-//	@Description	422 (naming the field) for a bad date, an unknown kind, a region_code of no existing region, or a negative participant count.
+//	@Description	422 (naming the field) for a bad date, an unknown kind, a region_code of no existing region, or a participant count below 0 or above 1,000,000.
 //	@Tags			programs
 //	@Accept			json
 //	@Produce		json

@@ -156,6 +156,8 @@ func TestProgramActivities(t *testing.T) {
 			{"date with time", `{"date":"2024-01-01T09:00:00Z","kind":"rakor","title":"T"}`, 422, []string{"date"}},
 			{"no date, no title", `{"kind":"rakor"}`, 422, []string{"date", "title"}},
 			{"negative participants", `{"date":"2024-01-01","kind":"rakor","title":"T","participants":-3}`, 422, []string{"participants"}},
+			{"participants above the maximum", `{"date":"2024-01-01","kind":"rakor","title":"T","participants":1000001}`, 422, []string{"participants"}},
+			{"participants beyond int4", `{"date":"2024-01-01","kind":"rakor","title":"T","participants":2147483648}`, 422, []string{"participants"}},
 			{"fractional participants", `{"date":"2024-01-01","kind":"rakor","title":"T","participants":2.5}`, 400, []string{"participants"}},
 		} {
 			wantProblem(t, tc.name, a.write(t, http.MethodPost, path, tc.body), tc.status, tc.fields...)
@@ -175,6 +177,9 @@ func TestProgramActivities(t *testing.T) {
 		if got.RegionCode != nil || got.Venue != "" || *got.Participants != 45 || got.Title != "Rapat koordinasi" {
 			t.Errorf("patched activity: %+v", got)
 		}
+		wantProblem(t, "patch participants beyond int4", a.write(t, http.MethodPatch, path+"/"+rakor.ID, `{"participants":3000000000}`),
+			http.StatusUnprocessableEntity, "participants")
+		a.mustWrite(t, http.MethodPost, path, `{"date":"2024-01-01","kind":"sosialisasi","title":"Sosialisasi daring","participants":1000000}`, http.StatusCreated)
 		wantProblem(t, "patch bad date", a.write(t, http.MethodPatch, path+"/"+rakor.ID, `{"date":"07-08-2023"}`), http.StatusUnprocessableEntity, "date")
 		wantProblem(t, "patch unknown region", a.write(t, http.MethodPatch, path+"/"+rakor.ID, `{"region_code":"99"}`), http.StatusUnprocessableEntity, "region_code")
 		a.mustWrite(t, http.MethodDelete, path+"/"+online.ID, "", http.StatusNoContent)
