@@ -1984,7 +1984,7 @@ const docTemplate = `{
                         "BearerKey": []
                     }
                 ],
-                "description": "The program's rules are checked again as a whole (422). parties, when given, replace all parties; every budget line's payer must remain a party. Changing framework or baseline_year while the program has targets is a 409: their baselines were recorded in the old ones.",
+                "description": "The program's rules are checked again as a whole (422). parties, when given, replace all parties (a party that stays, the same province or agency in the same role, keeps its id); every budget line's payer must remain a party. Changing framework or baseline_year while the program has targets is a 409: their baselines were recorded in the old ones. A PATCH that changes nothing records nothing and keeps updated_at and the ETag.",
                 "consumes": [
                     "application/json"
                 ],
@@ -2236,6 +2236,58 @@ const docTemplate = `{
             }
         },
         "/v1/programs/{id}/activities/{activity_id}": {
+            "get": {
+                "description": "Its ETag is the one If-Match is checked against by PATCH and DELETE.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "programs"
+                ],
+                "summary": "Get one activity of a program",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "program id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "activity id",
+                        "name": "activity_id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Activity"
+                        },
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "the activity's state"
+                            }
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
             "delete": {
                 "security": [
                     {
@@ -2557,6 +2609,58 @@ const docTemplate = `{
             }
         },
         "/v1/programs/{id}/budgets/{budget_id}": {
+            "get": {
+                "description": "Its ETag is the one If-Match is checked against by PATCH and DELETE.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "programs"
+                ],
+                "summary": "Get one budget line of a program",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "program id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "budget line id",
+                        "name": "budget_id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Budget"
+                        },
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "the budget line's state"
+                            }
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
             "delete": {
                 "security": [
                     {
@@ -2925,6 +3029,58 @@ const docTemplate = `{
             }
         },
         "/v1/programs/{id}/parties/{party_id}": {
+            "get": {
+                "description": "Its ETag is the one If-Match is checked against when the party is removed.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "programs"
+                ],
+                "summary": "Get one party of a program",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "program id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "party id",
+                        "name": "party_id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Party"
+                        },
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "the party's state"
+                            }
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
             "delete": {
                 "security": [
                     {

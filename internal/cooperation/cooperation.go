@@ -176,6 +176,12 @@ func (p Party) Province() string {
 	return p.ProvinceCode
 }
 
+// Same reports whether q is the same party as p: the same province or
+// agency in the same role.
+func (p Party) Same(q Party) bool {
+	return p.Role == q.Role && p.ProvinceCode == q.ProvinceCode && p.AgencyID == q.AgencyID
+}
+
 // Pays reports whether the party is the payer a budget line names.
 func (p Party) Pays(b Budget) bool {
 	if b.AgencyID != "" {

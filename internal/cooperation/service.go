@@ -44,7 +44,9 @@ type Store interface {
 	Parties(ctx context.Context, programID string) ([]Party, error)
 	CreateParty(ctx context.Context, p Party) error
 	DeleteParty(ctx context.Context, programID, partyID string) error
-	// ReplaceParties deletes a program's parties and stores ps.
+	// ReplaceParties makes ps a program's parties: it deletes the stored
+	// parties whose id is not among ps, stores those of ps that are new
+	// and leaves the others as they are.
 	ReplaceParties(ctx context.Context, programID string, ps []Party) error
 
 	Budgets(ctx context.Context, programID string, f BudgetFilter) ([]Budget, int, error)
@@ -500,6 +502,13 @@ func (s *Service) updateProgram(ctx context.Context, tx Store, cur Program, patc
 		if err != nil {
 			return err
 		}
+		// A party that stays keeps its id: the same province or agency in
+		// the same role (PartyRules allow each at most once).
+		for i := range parties {
+			if j := slices.IndexFunc(cur.Parties, parties[i].Same); j >= 0 {
+				parties[i].ID, parties[i].CreatedAt = cur.Parties[j].ID, cur.Parties[j].CreatedAt
+			}
+		}
 		budgets, err := tx.AllBudgets(ctx, cur.ID)
 		if err != nil {
 			return err
@@ -562,6 +571,20 @@ func (s *Service) Parties(ctx context.Context, programID string) ([]Party, error
 		return nil, err
 	}
 	return s.store.Parties(ctx, programID)
+}
+
+// Party returns one party of a program.
+func (s *Service) Party(ctx context.Context, programID, partyID string) (Party, error) {
+	parties, err := s.Parties(ctx, programID)
+	if err != nil {
+		return Party{}, err
+	}
+	for _, p := range parties {
+		if p.ID == partyID {
+			return p, nil
+		}
+	}
+	return Party{}, apperr.NotFoundf("program %s has no party with id %q", programID, partyID)
 }
 
 // AddParty adds a party to a program; the program's rules must still hold.
@@ -649,6 +672,12 @@ func (s *Service) Budgets(ctx context.Context, programID string, f BudgetFilter)
 		return nil, 0, err
 	}
 	return s.store.Budgets(ctx, programID, f)
+}
+
+// Budget returns one budget line of a program.
+func (s *Service) Budget(ctx context.Context, programID, id string) (Budget, error) {
+	b, err := s.store.Budget(ctx, programID, id)
+	return b, notFound(err, "program %s has no budget line with id %q", programID, id)
 }
 
 // checkPayer checks that the budget's payer is a party of p.
@@ -760,6 +789,12 @@ func (s *Service) Activities(ctx context.Context, programID string, f ActivityFi
 		return nil, 0, err
 	}
 	return s.store.Activities(ctx, programID, f)
+}
+
+// Activity returns one activity of a program.
+func (s *Service) Activity(ctx context.Context, programID, id string) (Activity, error) {
+	a, err := s.store.Activity(ctx, programID, id)
+	return a, notFound(err, "program %s has no activity with id %q", programID, id)
 }
 
 func (s *Service) checkActivity(ctx context.Context, a Activity) (Activity, error) {

@@ -211,6 +211,27 @@ func (h *handlers) addBudget(c echo.Context) error {
 	return c.JSON(http.StatusCreated, toBudget(b))
 }
 
+// getBudget godoc
+//
+//	@Summary		Get one budget line of a program
+//	@Description	Its ETag is the one If-Match is checked against by PATCH and DELETE.
+//	@Tags			programs
+//	@Produce		json
+//	@Param			id			path		string	true	"program id"
+//	@Param			budget_id	path		string	true	"budget line id"
+//	@Success		200			{object}	Budget
+//	@Header			200			{string}	ETag	"the budget line's state"
+//	@Failure		401			{object}	Problem
+//	@Failure		404			{object}	Problem
+//	@Router			/v1/programs/{id}/budgets/{budget_id} [get]
+func (h *handlers) getBudget(c echo.Context) error {
+	b, err := h.svc.Programs.Budget(c.Request().Context(), c.Param("id"), c.Param("budget_id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, toBudget(b))
+}
+
 // patchBudget godoc
 //
 //	@Summary		Change a budget line
@@ -323,6 +344,27 @@ func (h *handlers) addActivity(c echo.Context) error {
 	}
 	c.Response().Header().Set(echo.HeaderLocation, "/v1/programs/"+a.ProgramID+"/activities/"+a.ID)
 	return c.JSON(http.StatusCreated, toActivity(a))
+}
+
+// getActivity godoc
+//
+//	@Summary		Get one activity of a program
+//	@Description	Its ETag is the one If-Match is checked against by PATCH and DELETE.
+//	@Tags			programs
+//	@Produce		json
+//	@Param			id			path		string	true	"program id"
+//	@Param			activity_id	path		string	true	"activity id"
+//	@Success		200			{object}	Activity
+//	@Header			200			{string}	ETag	"the activity's state"
+//	@Failure		401			{object}	Problem
+//	@Failure		404			{object}	Problem
+//	@Router			/v1/programs/{id}/activities/{activity_id} [get]
+func (h *handlers) getActivity(c echo.Context) error {
+	a, err := h.svc.Programs.Activity(c.Request().Context(), c.Param("id"), c.Param("activity_id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, toActivity(a))
 }
 
 // patchActivity godoc

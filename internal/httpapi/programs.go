@@ -261,7 +261,7 @@ func (h *handlers) createProgram(c echo.Context) error {
 // patchProgram godoc
 //
 //	@Summary		Change a program
-//	@Description	The program's rules are checked again as a whole (422). parties, when given, replace all parties; every budget line's payer must remain a party. Changing framework or baseline_year while the program has targets is a 409: their baselines were recorded in the old ones.
+//	@Description	The program's rules are checked again as a whole (422). parties, when given, replace all parties (a party that stays, the same province or agency in the same role, keeps its id); every budget line's payer must remain a party. Changing framework or baseline_year while the program has targets is a 409: their baselines were recorded in the old ones. A PATCH that changes nothing records nothing and keeps updated_at and the ETag.
 //	@Tags			programs
 //	@Accept			json
 //	@Produce		json
@@ -372,6 +372,27 @@ func (h *handlers) addParty(c echo.Context) error {
 	}
 	c.Response().Header().Set(echo.HeaderLocation, "/v1/programs/"+p.ProgramID+"/parties/"+p.ID)
 	return c.JSON(http.StatusCreated, toParty(p))
+}
+
+// getParty godoc
+//
+//	@Summary		Get one party of a program
+//	@Description	Its ETag is the one If-Match is checked against when the party is removed.
+//	@Tags			programs
+//	@Produce		json
+//	@Param			id			path		string	true	"program id"
+//	@Param			party_id	path		string	true	"party id"
+//	@Success		200			{object}	Party
+//	@Header			200			{string}	ETag	"the party's state"
+//	@Failure		401			{object}	Problem
+//	@Failure		404			{object}	Problem
+//	@Router			/v1/programs/{id}/parties/{party_id} [get]
+func (h *handlers) getParty(c echo.Context) error {
+	p, err := h.svc.Programs.Party(c.Request().Context(), c.Param("id"), c.Param("party_id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, toParty(p))
 }
 
 // removeParty godoc

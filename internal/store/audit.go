@@ -172,7 +172,10 @@ func (s *Store) ETag(ctx context.Context, entity, id string) (string, error) {
 // locked) and after, the actor and request from ctx. It is also where a
 // request's If-Match is checked — against the locked row, so that of two
 // writers holding the same ETag only the first passes. A write that fails
-// leaves no entry; one that changes nothing leaves none either.
+// leaves no entry. A write that changes nothing (its state is the same but
+// for the updated_at the write itself set) is undone to a savepoint: it
+// leaves no entry, no change-feed entry, no new data version and the same
+// ETag, as if it had not run.
 //
 // Every write method of the store goes through audited (or, for bulk
 // writes, records one entry for the batch with record); code in another
@@ -191,6 +194,9 @@ func (s *Store) audited(ctx context.Context, entity, id string, write func(tx *S
 				return err
 			}
 		}
+		if err := tx.exec(ctx, "SAVEPOINT audited"); err != nil {
+			return err
+		}
 		if err := write(tx); err != nil {
 			return err
 		}
@@ -200,17 +206,49 @@ func (s *Store) audited(ctx context.Context, entity, id string, write func(tx *S
 		}
 		action := audit.ActionUpdate
 		switch {
-		case before == nil && after == nil:
-			return nil
+		case before == nil && after == nil, before != nil && after != nil && sameState(before, after):
+			if err := tx.exec(ctx, "ROLLBACK TO SAVEPOINT audited"); err != nil {
+				return err
+			}
+			return tx.exec(ctx, "RELEASE SAVEPOINT audited")
 		case before == nil:
 			action = audit.ActionCreate
 		case after == nil:
 			action = audit.ActionDelete
-		case string(before) == string(after):
-			return nil
+		}
+		if err := tx.exec(ctx, "RELEASE SAVEPOINT audited"); err != nil {
+			return err
 		}
 		return tx.record(ctx, action, entity, id, before, after)
 	})
+}
+
+// exec runs one statement without arguments.
+func (s *Store) exec(ctx context.Context, sql string) error {
+	return translate(s.with(ctx).Exec(sql).Error)
+}
+
+// sameState reports whether two states of an entity are equal but for
+// updated_at, which a write sets whether or not it changes anything.
+func sameState(a, b json.RawMessage) bool {
+	if string(a) == string(b) {
+		return true
+	}
+	var ma, mb map[string]json.RawMessage
+	if json.Unmarshal(a, &ma) != nil || json.Unmarshal(b, &mb) != nil {
+		return false
+	}
+	delete(ma, "updated_at")
+	delete(mb, "updated_at")
+	if len(ma) != len(mb) {
+		return false
+	}
+	for k, v := range ma {
+		if w, ok := mb[k]; !ok || string(v) != string(w) {
+			return false
+		}
+	}
+	return true
 }
 
 // auditRow is a row of audit_log.

@@ -438,14 +438,45 @@ func (s *Store) UpdateProgram(ctx context.Context, p cooperation.Program) error 
 		if err != nil {
 			return err
 		}
-		if err := db.Where("program_id = ?", p.ID).Delete(&agreementRow{}).Error; err != nil {
-			return translate(err)
-		}
-		if rows := agreementRows(p); len(rows) > 0 {
-			return translate(db.Create(&rows).Error)
-		}
-		return nil
+		return tx.syncAgreements(ctx, p)
 	})
+}
+
+// syncAgreements makes a program's stored agreements p's, writing only the
+// positions that change: an untouched agreement keeps its row and gets no
+// new change-feed entry.
+func (s *Store) syncAgreements(ctx context.Context, p cooperation.Program) error {
+	db := s.with(ctx)
+	var cur []agreementRow
+	if err := db.Where("program_id = ?", p.ID).Find(&cur).Error; err != nil {
+		return translate(err)
+	}
+	stored := make(map[int]agreementRow, len(cur))
+	for _, r := range cur {
+		stored[r.Position] = r
+	}
+	next := agreementRows(p)
+	var added []agreementRow
+	for _, r := range next {
+		old, ok := stored[r.Position]
+		switch {
+		case !ok:
+			added = append(added, r)
+		case old != r:
+			err := db.Model(&agreementRow{}).Where("program_id = ? AND position = ?", p.ID, r.Position).Updates(map[string]any{
+				"number": r.Number, "signed_on": r.SignedOn, "title": r.Title, "document_url": r.DocumentURL}).Error
+			if err != nil {
+				return translate(err)
+			}
+		}
+	}
+	if err := db.Where("program_id = ? AND position >= ?", p.ID, len(next)).Delete(&agreementRow{}).Error; err != nil {
+		return translate(err)
+	}
+	if len(added) > 0 {
+		return translate(db.Create(&added).Error)
+	}
+	return nil
 }
 
 // programParts are the tables below programs, children first.
@@ -554,27 +585,51 @@ func (s *Store) DeleteParty(ctx context.Context, programID, partyID string) erro
 }
 
 // ReplaceParties implements cooperation.Store. The parties are part of
-// the program's audited state: this is an update of the program.
+// the program's audited state: this is an update of the program. Parties
+// that keep their id are left untouched.
 func (s *Store) ReplaceParties(ctx context.Context, programID string, ps []cooperation.Party) error {
 	return s.audited(ctx, audit.EntityProgram, programID, func(tx *Store) error {
 		return tx.replaceParties(ctx, programID, ps)
 	})
 }
 
+// replaceParties makes ps the program's parties: stored parties whose id
+// is not among ps are deleted, parties of ps not stored yet are added, and
+// the others are left as they are (a party's id names who it is and in
+// which role, so a kept id is an unchanged party).
 func (s *Store) replaceParties(ctx context.Context, programID string, ps []cooperation.Party) error {
 	return s.InTx(ctx, func(tx *Store) error {
 		db := tx.with(ctx)
-		if err := db.Where("program_id = ?", programID).Delete(&partyRow{}).Error; err != nil {
+		var stored []string
+		if err := db.Model(&partyRow{}).Where("program_id = ?", programID).Pluck("id", &stored).Error; err != nil {
 			return translate(err)
 		}
-		if len(ps) == 0 {
-			return nil
+		keep := make(map[string]bool, len(ps))
+		for _, p := range ps {
+			keep[p.ID] = true
+		}
+		var gone []string
+		for _, id := range stored {
+			if !keep[id] {
+				gone = append(gone, id)
+			}
+			delete(keep, id)
+		}
+		if len(gone) > 0 {
+			if err := db.Where("program_id = ? AND id IN ?", programID, gone).Delete(&partyRow{}).Error; err != nil {
+				return translate(err)
+			}
 		}
 		now := time.Now().UTC()
-		rows := make([]partyRow, len(ps))
-		for i, p := range ps {
-			p.ProgramID = programID
-			rows[i] = toPartyRow(p, now)
+		var rows []partyRow
+		for _, p := range ps {
+			if keep[p.ID] { // not stored yet
+				p.ProgramID = programID
+				rows = append(rows, toPartyRow(p, now))
+			}
+		}
+		if len(rows) == 0 {
+			return nil
 		}
 		return translate(db.Create(&rows).Error)
 	})
