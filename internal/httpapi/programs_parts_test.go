@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -448,6 +449,26 @@ func TestProgramDelete(t *testing.T) {
 		a.mustWrite(t, http.MethodDelete, "/v1/programs/"+p.ID, "", http.StatusNoContent)
 		if diff := cmp.Diff([]int{1, 1, 2, 1, 1, 1}, counts()); diff != "" {
 			t.Errorf("rows after delete (-want +got):\n%s", diff)
+		}
+		// The delete's one audit entry records everything that went with it.
+		es := a.auditEntries(t, "entity=program&entity_id="+p.ID)
+		if len(es) == 0 || es[0].Action != "delete" {
+			t.Fatalf("audit entries of the deleted program: %d, the latest not a delete", len(es))
+		}
+		var gone map[string]any
+		if err := json.Unmarshal(es[0].Before, &gone); err != nil {
+			t.Fatal(err)
+		}
+		for part, n := range map[string]int{"agreements": 1, "parties": 2, "budgets": 1, "activities": 1, "targets": 1} {
+			if rows, _ := gone[part].([]any); len(rows) != n {
+				t.Errorf("the delete's before has %d %s, want %d: %s", len(rows), part, n, es[0].Before)
+			}
+		}
+		if budget, _ := gone["budgets"].([]any); len(budget) == 1 && budget[0].(map[string]any)["amount_idr"] != float64(5) {
+			t.Errorf("the deleted budget line: %v", budget[0])
+		}
+		if target, _ := gone["targets"].([]any); len(target) == 1 && target[0].(map[string]any)["village_code"] != "64.01.01.2001" {
+			t.Errorf("the deleted target: %v", target[0])
 		}
 		for _, part := range []string{"", "/parties", "/budgets", "/activities", "/villages", "/outcomes?year=2023"} {
 			wantProblem(t, "deleted program"+part, a.do(t, request{target: "/v1/programs/" + p.ID + part}), http.StatusNotFound)

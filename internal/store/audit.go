@@ -29,6 +29,11 @@ type entitySpec struct {
 	// (a program's agreements and parties): its audit entries show them
 	// and its ETag changes with them.
 	parts []part
+	// cascade are rows of other tables that are entities of their own but
+	// go with the entity when it is deleted (a program's budget lines,
+	// activities and targets): the delete's entry shows them in before, so
+	// that the one entry of the delete records everything it removed.
+	cascade []part
 }
 
 // part is a table of rows belonging to an entity, by a column holding the
@@ -46,6 +51,10 @@ var entities = map[string]entitySpec{
 	audit.EntityProgram: {table: "programs", key: []string{"id"}, parts: []part{
 		{"agreements", "program_agreements", "program_id", "position"},
 		{"parties", "program_parties", "program_id", "id"},
+	}, cascade: []part{
+		{"budgets", "program_budgets", "program_id", "id"},
+		{"activities", "program_activities", "program_id", "id"},
+		{"targets", "program_targets", "program_id", "village_code"},
 	}},
 	audit.EntityAgreement: {table: "program_agreements", key: []string{"program_id", "position"}, intKey: map[string]bool{"position": true}},
 	audit.EntityParty:     {table: "program_parties", key: []string{"id"}},
@@ -108,7 +117,8 @@ func (e entitySpec) state(m map[string]any) (json.RawMessage, error) {
 // snapshot returns the current state of an entity, or nil when it does not
 // exist. With lock, on PostgreSQL, the row stays locked until the
 // transaction ends (SQLite write transactions are exclusive already).
-func (s *Store) snapshot(ctx context.Context, entity, id string, lock bool) (json.RawMessage, error) {
+// extra parts are shown beside the entity's own.
+func (s *Store) snapshot(ctx context.Context, entity, id string, lock bool, extra ...part) (json.RawMessage, error) {
 	spec, ok := entities[entity]
 	if !ok {
 		return nil, fmt.Errorf("store: %q is not an audited entity", entity)
@@ -128,7 +138,7 @@ func (s *Store) snapshot(ctx context.Context, entity, id string, lock bool) (jso
 	if len(rows) == 0 {
 		return nil, nil
 	}
-	for _, p := range spec.parts {
+	for _, p := range append(slices.Clip(spec.parts), extra...) {
 		var parts []map[string]any
 		err := s.with(ctx).Table(p.table).Where(p.fk+" = ?", args[0]).Order(p.order).Find(&parts).Error
 		if err != nil {
@@ -181,6 +191,16 @@ func (s *Store) ETag(ctx context.Context, entity, id string) (string, error) {
 // writes, records one entry for the batch with record); code in another
 // branch adding writes (keys, say) calls it the same way.
 func (s *Store) audited(ctx context.Context, entity, id string, write func(tx *Store) error) error {
+	return s.auditWrite(ctx, entity, id, false, write)
+}
+
+// auditedDelete is audited for the delete of an entity with cascade parts:
+// the entry's before shows them beside the entity's own state.
+func (s *Store) auditedDelete(ctx context.Context, entity, id string, write func(tx *Store) error) error {
+	return s.auditWrite(ctx, entity, id, true, write)
+}
+
+func (s *Store) auditWrite(ctx context.Context, entity, id string, cascade bool, write func(tx *Store) error) error {
 	return s.InTx(ctx, func(tx *Store) error {
 		before, err := tx.snapshot(ctx, entity, id, true)
 		if err != nil {
@@ -191,6 +211,11 @@ func (s *Store) audited(ctx context.Context, entity, id string, write func(tx *S
 		// (a program's parties, then the program) need no second check.
 		if p := audit.PreconditionFor(ctx, entity, id); p != nil && !p.Checked {
 			if err := p.Check(etagOfState(before)); err != nil {
+				return err
+			}
+		}
+		if cascade && before != nil {
+			if before, err = tx.snapshot(ctx, entity, id, false, entities[entity].cascade...); err != nil {
 				return err
 			}
 		}

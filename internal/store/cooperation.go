@@ -484,9 +484,11 @@ var programParts = []string{"program_targets", "program_activities", "program_bu
 
 // DeleteProgram implements cooperation.Store: the parts are deleted
 // explicitly in the same transaction, so that nothing depends on the
-// engine enforcing ON DELETE CASCADE (which the schema declares too).
+// engine enforcing ON DELETE CASCADE (which the schema declares too). Its
+// one audit entry shows in before the budget lines, activities and targets
+// that go with the program.
 func (s *Store) DeleteProgram(ctx context.Context, id string) error {
-	return s.audited(ctx, audit.EntityProgram, id, func(tx *Store) error {
+	return s.auditedDelete(ctx, audit.EntityProgram, id, func(tx *Store) error {
 		db := tx.with(ctx)
 		for _, t := range programParts {
 			if err := db.Exec("DELETE FROM "+t+" WHERE program_id = ?", id).Error; err != nil {
