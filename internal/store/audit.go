@@ -96,14 +96,39 @@ func (e entitySpec) where() string {
 	return strings.Join(conds, " AND ")
 }
 
-// state turns a row read into a map into its JSON state: times in UTC,
-// bytes as text, private columns dropped. encoding/json sorts the keys, so
-// equal rows give equal bytes (and equal ETags).
+// dateColumns are each table's calendar dates: DATE on PostgreSQL, which
+// reads them as times, and ISO 8601 text on SQLite. States show them as
+// YYYY-MM-DD, as the API does, on both engines.
+var dateColumns = map[string][]string{
+	"programs":           {"start_date", "end_date"},
+	"program_agreements": {"signed_on"},
+	"program_activities": {"date"},
+}
+
+// state turns a row of the entity's table read into a map into its JSON
+// state (see rowState), private columns dropped.
 func (e entitySpec) state(m map[string]any) (json.RawMessage, error) {
 	for _, c := range e.private {
 		delete(m, c)
 	}
+	return rowState(e.table, m)
+}
+
+// rowState turns a row of table read into a map into its JSON state, the
+// same on both engines: times in UTC as RFC 3339, dates as YYYY-MM-DD,
+// bytes as text. encoding/json sorts the keys, so equal rows give equal
+// bytes (and equal ETags).
+func rowState(table string, m map[string]any) (json.RawMessage, error) {
+	dates := dateColumns[table]
 	for k, v := range m {
+		if v != nil && slices.Contains(dates, k) {
+			var d day // read as the store reads dates, from either engine's form
+			if err := d.Scan(v); err != nil {
+				return nil, err
+			}
+			m[k] = string(d)
+			continue
+		}
 		switch v := v.(type) {
 		case []byte:
 			m[k] = string(v)
@@ -146,7 +171,7 @@ func (s *Store) snapshot(ctx context.Context, entity, id string, lock bool, extr
 		}
 		states := make([]json.RawMessage, len(parts))
 		for i, m := range parts {
-			if states[i], err = (entitySpec{}).state(m); err != nil {
+			if states[i], err = rowState(p.table, m); err != nil {
 				return nil, err
 			}
 		}
@@ -343,14 +368,36 @@ func (s *Store) AuditEntries(ctx context.Context, f audit.Filter) ([]audit.Entry
 	for i, r := range rows {
 		out[i] = audit.Entry{ID: r.ID, At: r.At.UTC(), KeyID: r.KeyID, KeyName: r.KeyName, Action: r.Action,
 			Entity: r.Entity, EntityID: r.EntityID, RequestID: r.RequestID}
-		if r.Before != nil {
-			out[i].Before = json.RawMessage(*r.Before)
+		var err error
+		if out[i].Before, err = s.storedJSON(r.Before); err != nil {
+			return nil, 0, err
 		}
-		if r.After != nil {
-			out[i].After = json.RawMessage(*r.After)
+		if out[i].After, err = s.storedJSON(r.After); err != nil {
+			return nil, 0, err
 		}
 	}
 	return out, int(total), nil
+}
+
+// storedJSON returns a state read back from audit_log as the store wrote
+// it. SQLite keeps the text; PostgreSQL's jsonb orders object keys its own
+// way (shorter keys first) and spaces them, so there the value is encoded
+// again as encoding/json writes it: keys sorted, no spaces, numbers as
+// they were. Both engines then answer the same bytes.
+func (s *Store) storedJSON(text *string) (json.RawMessage, error) {
+	if text == nil {
+		return nil, nil
+	}
+	if s.dialect != Postgres {
+		return json.RawMessage(*text), nil
+	}
+	dec := json.NewDecoder(strings.NewReader(*text))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, fmt.Errorf("store: audit state: %w", err)
+	}
+	return json.Marshal(v)
 }
 
 // changeRow is a row of changes, kept by the triggers of migration 00010.
@@ -467,7 +514,7 @@ func (s *Store) deleteParts(ctx context.Context, entity, table, programID string
 		states := make([]json.RawMessage, len(rows))
 		for i, m := range rows {
 			var err error
-			if states[i], err = (entitySpec{}).state(m); err != nil {
+			if states[i], err = rowState(table, m); err != nil {
 				return err
 			}
 		}
