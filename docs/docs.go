@@ -3171,7 +3171,7 @@ const docTemplate = `{
                     },
                     {
                         "type": "string",
-                        "description": "baseline status(es), comma = any of",
+                        "description": "baseline status(es) of the program's framework, comma = any of (400 for an unknown one)",
                         "name": "baseline_status",
                         "in": "query"
                     },
@@ -3252,7 +3252,7 @@ const docTemplate = `{
                         "BearerKey": []
                     }
                 ],
-                "description": "Records each village's baseline score and status in the program's framework and baseline_year (from the scores); a village already targeted stays as it was. {\"codes\":[…]} names villages (at most 10,000; 422 naming each unknown code, or a kelurahan where the framework scores desa only); {\"filter\":{…}} selects them, e.g. {\"filter\":{\"province\":\"64\",\"status\":[\"tertinggal\",\"sangat_tertinggal\"]}}. The program needs a baseline_year (422 otherwise).",
+                "description": "Records each village's baseline score and status in the program's framework and baseline_year (from the scores); a village already targeted stays as it was. {\"codes\":[…]} names villages (at most 10,000; 422 naming each unknown code, or a kelurahan where the framework scores desa only); {\"filter\":{…}} selects them, e.g. {\"filter\":{\"province\":\"64\",\"status\":[\"tertinggal\",\"sangat_tertinggal\"]}}. The program needs a baseline_year (422 otherwise). target_status defaults to the status one step above each village's baseline; one given must be above the baseline status of every village with one (422 naming target_status otherwise), except that a village already at the top status (mandiri) may keep it.",
                 "consumes": [
                     "application/json"
                 ],

@@ -7,6 +7,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/desa-api/desa-api/internal/apperr"
+	"github.com/desa-api/desa-api/internal/indicator"
 )
 
 // fieldsOf lists the fields an error names; nil for no error.
@@ -308,5 +309,28 @@ func TestCheckProgramTotal(t *testing.T) {
 	// The bound leaves every sum of a program's lines inside int64.
 	if MaxProgramTotalIDR > 1<<63-1-MaxAmountIDR {
 		t.Errorf("MaxProgramTotalIDR %d leaves no room in int64", MaxProgramTotalIDR)
+	}
+}
+
+func TestTargetAbove(t *testing.T) {
+	idm, err := indicator.FrameworkByCode("idm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		baseline, target string
+		want             bool
+	}{
+		{"tertinggal", "berkembang", true},
+		{"tertinggal", "mandiri", true},
+		{"tertinggal", "tertinggal", false},
+		{"tertinggal", "sangat_tertinggal", false},
+		{"maju", "berkembang", false},
+		{"mandiri", "mandiri", true},    // a village at the top keeps it
+		{"", "sangat_tertinggal", true}, // no baseline: nothing to compare
+	} {
+		if got := TargetAbove(idm, tc.baseline, tc.target); got != tc.want {
+			t.Errorf("TargetAbove(%q, %q) = %v, want %v", tc.baseline, tc.target, got, tc.want)
+		}
 	}
 }

@@ -71,6 +71,7 @@ func (s *Service) addTargets(ctx context.Context, tx Store, p Program, req Targe
 	}
 	rep := TargetReport{Requested: len(codes)}
 	targets := make([]Target, len(codes))
+	var below []string // villages whose baseline the target status does not rise above
 	for i, code := range codes {
 		b := base[code]
 		if b.Status == "" {
@@ -79,9 +80,17 @@ func (s *Service) addTargets(ctx context.Context, tx Store, p Program, req Targe
 		goal := req.TargetStatus
 		if goal == "" {
 			goal = f.Next(b.Status)
+		} else if !TargetAbove(f, b.Status, goal) {
+			below = append(below, fmt.Sprintf("%s (%s)", code, b.Status))
 		}
 		targets[i] = Target{ProgramID: p.ID, VillageCode: code, BaselineYear: p.BaselineYear, BaselineScore: b.Score,
 			BaselineStatus: b.Status, TargetStatus: goal, TargetYear: req.TargetYear}
+	}
+	if len(below) > 0 {
+		return TargetReport{}, apperr.Invalidf("target_status",
+			"%s is not above the baseline status (%s %d) of %d village(s): %s%s; a target is a status above the baseline, except that a village at the top (%s) may keep it",
+			req.TargetStatus, f.Code, p.BaselineYear, len(below), strings.Join(below[:min(len(below), maxCodeErrors)], ", "),
+			more(len(below)-maxCodeErrors), f.Statuses[len(f.Statuses)-1].Slug)
 	}
 	if rep.Added, err = tx.AddTargets(ctx, targets); err != nil {
 		return TargetReport{}, err
@@ -89,6 +98,26 @@ func (s *Service) addTargets(ctx context.Context, tx Store, p Program, req Targe
 	rep.AlreadyTargeted = rep.Requested - rep.Added
 	rep.Total, err = tx.CountTargets(ctx, p.ID)
 	return rep, err
+}
+
+// TargetAbove reports whether target is a goal for a village whose
+// baseline status is baseline: a status above it, or the top status for a
+// village already there ("stay mandiri"). A village without a baseline
+// status may have any target. A target at or below the baseline would
+// count as reached even if the village moved down.
+func TargetAbove(f indicator.Framework, baseline, target string) bool {
+	if baseline == "" {
+		return true
+	}
+	b, t := f.Rank(baseline), f.Rank(target)
+	return t > b || (t == b && t == len(f.Statuses)-1)
+}
+
+func more(n int) string {
+	if n <= 0 {
+		return ""
+	}
+	return fmt.Sprintf(" and %d more", n)
 }
 
 // villagesByCode checks the codes of a request: each a village code of an
@@ -223,6 +252,15 @@ func (s *Service) Targets(ctx context.Context, programID string, f TargetFilter)
 	p, err := s.Program(ctx, programID)
 	if err != nil {
 		return nil, 0, err
+	}
+	fw, err := indicator.FrameworkByCode(p.Framework)
+	if err != nil {
+		return nil, 0, err
+	}
+	for _, st := range f.BaselineStatus {
+		if fw.Rank(st) < 0 {
+			return nil, 0, apperr.BadParam("baseline_status", "unknown %s status %q (known: %s)", fw.Code, st, strings.Join(fw.StatusSlugs(), ", "))
+		}
 	}
 	return s.store.Targets(ctx, p.ID, p.Framework, f)
 }

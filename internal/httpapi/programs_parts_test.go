@@ -63,6 +63,16 @@ func TestProgramBudgets(t *testing.T) {
 			wantProblem(t, tc.name, a.write(t, http.MethodPost, path, tc.body), tc.status, tc.fields...)
 		}
 
+		// A number that is no whole number of rupiah is named so.
+		for _, amount := range []string{"1.5", "1e3", "1000.0", "99999999999999999999", `"1000"`} {
+			pr := wantProblem(t, "amount "+amount, a.write(t, http.MethodPost, path,
+				`{"year":2025,"province_code":"35","kind":"planned","amount_idr":`+amount+`,"source":"apbd"}`), http.StatusBadRequest, "amount_idr")
+			if !strings.Contains(pr.Errors[0].Message, "must be a whole number of rupiah") {
+				t.Errorf("amount %s: %q", amount, pr.Errors[0].Message)
+			}
+		}
+		wantProblem(t, "patch amount 1e3", a.write(t, http.MethodPatch, path+"/"+b1.ID, `{"amount_idr":1e3}`), http.StatusBadRequest, "amount_idr")
+
 		prog := decode[httpapi.Program](t, a.do(t, request{target: "/v1/programs/" + p.ID}))
 		if diff := cmp.Diff(httpapi.BudgetTotals{Planned: 1500000000 + 999999999999999, Spent: 600000000}, prog.BudgetTotals); diff != "" {
 			t.Errorf("totals mismatch (-want +got):\n%s", diff)
@@ -261,6 +271,8 @@ func TestProgramTargets(t *testing.T) {
 		if n := len(targetCodes(t, a, path)); n != 4 {
 			t.Errorf("a rejected request added targets: %d", n)
 		}
+		wantProblem(t, "unknown baseline_status filter", a.do(t, request{target: path + "?baseline_status=tertinggal,bogus"}),
+			http.StatusBadRequest, "baseline_status")
 		for _, tc := range []struct {
 			name, body string
 			fields     []string
@@ -269,6 +281,11 @@ func TestProgramTargets(t *testing.T) {
 			{"neither", `{}`, []string{"codes"}},
 			{"empty codes", `{"codes":[]}`, []string{"codes"}},
 			{"bad target status", `{"codes":["64.01.01.2002"],"target_status":"makmur"}`, []string{"target_status"}},
+			// T2 was tertinggal in 2021, C4 berkembang: a target is above the baseline.
+			{"target below the baseline", `{"codes":["64.01.01.2002"],"target_status":"sangat_tertinggal"}`, []string{"target_status"}},
+			{"target at the baseline", `{"codes":["64.01.01.2002"],"target_status":"tertinggal"}`, []string{"target_status"}},
+			{"target at one village's baseline", `{"codes":["64.01.01.2002","64.01.02.2004"],"target_status":"berkembang"}`, []string{"target_status"}},
+			{"filter with a target below", `{"filter":{"district":"64.01.02"},"target_status":"tertinggal"}`, []string{"target_status"}},
 			{"target year before baseline", `{"codes":["64.01.01.2002"],"target_year":2021}`, []string{"target_year"}},
 			{"filter without area", `{"filter":{"status":["tertinggal"]}}`, []string{"filter"}},
 			{"filter unknown province", `{"filter":{"province":"99"}}`, []string{"filter.province"}},

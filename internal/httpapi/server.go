@@ -337,6 +337,9 @@ func bodyError(err error) error {
 			}
 			return apperr.Field(apperr.BadRequest, typ.Field, "must be a decimal number such as 0.5, not a JSON "+jsonKind(typ.Value))
 		}
+		if isInteger(typ.Type) {
+			return apperr.Field(apperr.BadRequest, typ.Field, wholeNumber(typ.Field, typ.Value))
+		}
 		return apperr.Field(apperr.BadRequest, typ.Field, "must be a JSON "+jsonType(typ.Type))
 	case errors.Is(err, io.EOF):
 		return apperr.New(apperr.BadRequest, "the body is empty")
@@ -373,6 +376,40 @@ func jsonKind(kind string) string {
 		return "boolean"
 	}
 	return kind
+}
+
+// isInteger reports whether t (or what it points to) is an integer type.
+func isInteger(t reflect.Type) bool {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return true
+	}
+	return false
+}
+
+// wholeNumber explains why a field that takes a whole number refused a
+// value; got is what encoding/json saw ("number 1.5", "string"). Money
+// fields, named *_idr, are whole rupiah.
+func wholeNumber(field, got string) string {
+	what := "a whole number"
+	if strings.HasSuffix(field, "_idr") {
+		what += " of rupiah"
+	}
+	num, isNumber := strings.CutPrefix(got, "number ")
+	if len(num) > 40 {
+		num = num[:40] + "…"
+	}
+	switch {
+	case isNumber && strings.ContainsAny(num, ".eE"):
+		return fmt.Sprintf("must be %s, without a fraction or an exponent, got %s", what, num)
+	case isNumber:
+		return fmt.Sprintf("must be %s that fits a 64-bit integer, got %s", what, num)
+	}
+	return "must be " + what + ", a JSON number without a fraction"
 }
 
 // jsonType names the JSON type that decodes into t, in JSON's words rather

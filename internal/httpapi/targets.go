@@ -106,7 +106,7 @@ func toTargetReport(r cooperation.TargetReport) TargetReport {
 //	@Produce	json,text/csv
 //	@Param		id				path		string	true	"program id"
 //	@Param		regency			query		string	false	"regency code(s), comma = any of"
-//	@Param		baseline_status	query		string	false	"baseline status(es), comma = any of"
+//	@Param		baseline_status	query		string	false	"baseline status(es) of the program's framework, comma = any of (400 for an unknown one)"
 //	@Param		sort			query		string	false	"village_code, baseline_score, current_score; prefix - for descending"	default(village_code)
 //	@Param		fields			query		string	false	"comma-separated fields to return"
 //	@Param		format			query		string	false	"json or csv (or send Accept: text/csv)"	Enums(json, csv)
@@ -136,7 +136,7 @@ func (h *handlers) listTargets(c echo.Context) error {
 // addTargets godoc
 //
 //	@Summary		Add target villages by code or by filter
-//	@Description	Records each village's baseline score and status in the program's framework and baseline_year (from the scores); a village already targeted stays as it was. {"codes":[…]} names villages (at most 10,000; 422 naming each unknown code, or a kelurahan where the framework scores desa only); {"filter":{…}} selects them, e.g. {"filter":{"province":"64","status":["tertinggal","sangat_tertinggal"]}}. The program needs a baseline_year (422 otherwise).
+//	@Description	Records each village's baseline score and status in the program's framework and baseline_year (from the scores); a village already targeted stays as it was. {"codes":[…]} names villages (at most 10,000; 422 naming each unknown code, or a kelurahan where the framework scores desa only); {"filter":{…}} selects them, e.g. {"filter":{"province":"64","status":["tertinggal","sangat_tertinggal"]}}. The program needs a baseline_year (422 otherwise). target_status defaults to the status one step above each village's baseline; one given must be above the baseline status of every village with one (422 naming target_status otherwise), except that a village already at the top status (mandiri) may keep it.
 //	@Tags			programs
 //	@Accept			json
 //	@Produce		json
