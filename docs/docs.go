@@ -6167,10 +6167,12 @@ const docTemplate = `{
                     ]
                 },
                 "participants": {
-                    "type": "integer"
+                    "type": "integer",
+                    "x-nullable": true
                 },
                 "region_code": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "summary": {
                     "type": "string"
@@ -6319,6 +6321,7 @@ const docTemplate = `{
                 },
                 "province_code": {
                     "type": "string",
+                    "x-nullable": true,
                     "example": "64"
                 },
                 "website": {
@@ -8111,13 +8114,16 @@ const docTemplate = `{
                     }
                 },
                 "baseline_year": {
-                    "type": "integer"
+                    "type": "integer",
+                    "x-nullable": true
                 },
                 "code": {
                     "type": "string"
                 },
                 "end_date": {
                     "type": "string",
+                    "format": "date",
+                    "x-nullable": true,
                     "example": "2027-12-31"
                 },
                 "framework": {

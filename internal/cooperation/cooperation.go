@@ -292,9 +292,11 @@ type Activity struct {
 }
 
 // ActivityPatch is a partial update; "" clears venue, region and summary.
+// With SetParticipants, Participants replaces the count (nil: not counted).
 type ActivityPatch struct {
 	Date, Kind, Title, Venue, RegionCode, Summary *string
 	Participants                                  *int
+	SetParticipants                               bool
 }
 
 // ActivityFilter selects a program's activities.

@@ -848,7 +848,7 @@ func (s *Service) UpdateActivity(ctx context.Context, programID, id string, patc
 				*f.dst = *f.src
 			}
 		}
-		if patch.Participants != nil {
+		if patch.SetParticipants {
 			a.Participants = patch.Participants
 		}
 		if a, err = s.checkActivity(ctx, a); err != nil {

@@ -40,13 +40,13 @@ type AgencyInput struct {
 } //	@name	AgencyInput
 
 // AgencyPatch changes an agency; absent fields stay, "" clears acronym,
-// province_code and website.
+// province_code and website, and null clears province_code.
 type AgencyPatch struct {
-	Name         *string `json:"name,omitempty"`
-	Acronym      *string `json:"acronym,omitempty"`
-	Kind         *string `json:"kind,omitempty" enums:"provincial_bureau,dinas,regency_government,ministry,university,ngo,private"`
-	ProvinceCode *string `json:"province_code,omitempty" example:"64"`
-	Website      *string `json:"website,omitempty"`
+	Name         *string          `json:"name,omitempty"`
+	Acronym      *string          `json:"acronym,omitempty"`
+	Kind         *string          `json:"kind,omitempty" enums:"provincial_bureau,dinas,regency_government,ministry,university,ngo,private"`
+	ProvinceCode Nullable[string] `json:"province_code,omitempty" swaggertype:"string" extensions:"x-nullable" example:"64"`
+	Website      *string          `json:"website,omitempty"`
 } //	@name	AgencyPatch
 
 func toAgency(a cooperation.Agency) Agency {
@@ -59,7 +59,8 @@ func (in AgencyInput) toDomain() cooperation.Agency {
 }
 
 func (in AgencyPatch) toDomain() cooperation.AgencyPatch {
-	return cooperation.AgencyPatch{Name: in.Name, Acronym: in.Acronym, Kind: in.Kind, ProvinceCode: in.ProvinceCode, Website: in.Website}
+	return cooperation.AgencyPatch{Name: in.Name, Acronym: in.Acronym, Kind: in.Kind, ProvinceCode: in.ProvinceCode.Or(""),
+		Website: in.Website}
 }
 
 // listAgencies godoc

@@ -74,15 +74,16 @@ type ActivityInput struct {
 	Participants *int   `json:"participants,omitempty" example:"25"`
 } //	@name	ActivityInput
 
-// ActivityPatch changes an activity; "" clears venue, region_code and summary.
+// ActivityPatch changes an activity; "" clears venue, region_code and
+// summary, null clears region_code and participants.
 type ActivityPatch struct {
-	Date         *string `json:"date,omitempty" format:"date"`
-	Kind         *string `json:"kind,omitempty" enums:"rakor,kunjungan_kerja,pelatihan,sosialisasi,monitoring,other"`
-	Title        *string `json:"title,omitempty"`
-	Venue        *string `json:"venue,omitempty"`
-	RegionCode   *string `json:"region_code,omitempty"`
-	Summary      *string `json:"summary,omitempty"`
-	Participants *int    `json:"participants,omitempty"`
+	Date         *string          `json:"date,omitempty" format:"date"`
+	Kind         *string          `json:"kind,omitempty" enums:"rakor,kunjungan_kerja,pelatihan,sosialisasi,monitoring,other"`
+	Title        *string          `json:"title,omitempty"`
+	Venue        *string          `json:"venue,omitempty"`
+	RegionCode   Nullable[string] `json:"region_code,omitempty" swaggertype:"string" extensions:"x-nullable"`
+	Summary      *string          `json:"summary,omitempty"`
+	Participants Nullable[int]    `json:"participants,omitempty" swaggertype:"integer" extensions:"x-nullable"`
 } //	@name	ActivityPatch
 
 // List answers.
@@ -125,8 +126,15 @@ func (in ActivityInput) toDomain() cooperation.Activity {
 }
 
 func (in ActivityPatch) toDomain() cooperation.ActivityPatch {
-	return cooperation.ActivityPatch{Date: in.Date, Kind: in.Kind, Title: in.Title, Venue: in.Venue,
-		RegionCode: in.RegionCode, Summary: in.Summary, Participants: in.Participants}
+	out := cooperation.ActivityPatch{Date: in.Date, Kind: in.Kind, Title: in.Title, Venue: in.Venue,
+		RegionCode: in.RegionCode.Or(""), Summary: in.Summary}
+	if p := in.Participants; p.Set {
+		out.SetParticipants = true
+		if !p.Null {
+			out.Participants = &p.Value
+		}
+	}
+	return out
 }
 
 // years parses a comma list of years.

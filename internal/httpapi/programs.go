@@ -99,22 +99,22 @@ type ProgramInput struct {
 	Parties      []PartyInput `json:"parties"`
 } //	@name	ProgramInput
 
-// ProgramPatch changes a program; absent fields stay. end_date "" makes it
-// open-ended. agreements and parties, when given, replace the whole list:
+// ProgramPatch changes a program; absent fields stay. end_date null (or "")
+// makes it open-ended; baseline_year null unsets it. agreements and parties, when given, replace the whole list:
 // that is how the lead passes to another party.
 type ProgramPatch struct {
-	Code         *string       `json:"code,omitempty"`
-	Title        *string       `json:"title,omitempty"`
-	Summary      *string       `json:"summary,omitempty"`
-	Objective    *string       `json:"objective,omitempty"`
-	Scope        *string       `json:"scope,omitempty" enums:"inter_provincial,provincial"`
-	Status       *string       `json:"status,omitempty" enums:"planned,active,completed,cancelled" example:"completed"`
-	StartDate    *string       `json:"start_date,omitempty" format:"date"`
-	EndDate      *string       `json:"end_date,omitempty" example:"2027-12-31"`
-	Framework    *string       `json:"framework,omitempty" enums:"idm,indeks_desa,ipd"`
-	BaselineYear *int          `json:"baseline_year,omitempty"`
-	Agreements   *[]Agreement  `json:"agreements,omitempty"`
-	Parties      *[]PartyInput `json:"parties,omitempty"`
+	Code         *string          `json:"code,omitempty"`
+	Title        *string          `json:"title,omitempty"`
+	Summary      *string          `json:"summary,omitempty"`
+	Objective    *string          `json:"objective,omitempty"`
+	Scope        *string          `json:"scope,omitempty" enums:"inter_provincial,provincial"`
+	Status       *string          `json:"status,omitempty" enums:"planned,active,completed,cancelled" example:"completed"`
+	StartDate    *string          `json:"start_date,omitempty" format:"date"`
+	EndDate      Nullable[string] `json:"end_date,omitempty" swaggertype:"string" extensions:"x-nullable" format:"date" example:"2027-12-31"`
+	Framework    *string          `json:"framework,omitempty" enums:"idm,indeks_desa,ipd"`
+	BaselineYear Nullable[int]    `json:"baseline_year,omitempty" swaggertype:"integer" extensions:"x-nullable"`
+	Agreements   *[]Agreement     `json:"agreements,omitempty"`
+	Parties      *[]PartyInput    `json:"parties,omitempty"`
 } //	@name	ProgramPatch
 
 func toProgram(p cooperation.Program) Program {
@@ -161,8 +161,8 @@ func (in ProgramInput) toDomain() cooperation.Program {
 
 func (in ProgramPatch) toDomain() cooperation.ProgramPatch {
 	out := cooperation.ProgramPatch{Code: in.Code, Title: in.Title, Summary: in.Summary, Objective: in.Objective,
-		Scope: in.Scope, Status: in.Status, StartDate: in.StartDate, EndDate: in.EndDate, Framework: in.Framework,
-		BaselineYear: in.BaselineYear}
+		Scope: in.Scope, Status: in.Status, StartDate: in.StartDate, EndDate: in.EndDate.Or(""), Framework: in.Framework,
+		BaselineYear: in.BaselineYear.Or(0)}
 	if in.Agreements != nil {
 		as := convert(*in.Agreements, Agreement.toDomain)
 		out.Agreements = &as

@@ -188,6 +188,20 @@ func TestProgramActivities(t *testing.T) {
 		if got.RegionCode != nil || got.Venue != "" || *got.Participants != 45 || got.Title != "Rapat koordinasi" {
 			t.Errorf("patched activity: %+v", got)
 		}
+		// null clears a nullable field; absent leaves it.
+		got = decode[httpapi.Activity](t, a.mustWrite(t, http.MethodPatch, path+"/"+kunker.ID, `{"title":"Kunjungan kerja ke Surabaya"}`, http.StatusOK))
+		if got.RegionCode == nil || *got.RegionCode != "35.78" {
+			t.Errorf("an absent region_code changed: %+v", got)
+		}
+		a.mustWrite(t, http.MethodPatch, path+"/"+kunker.ID, `{"participants":25}`, http.StatusOK)
+		got = decode[httpapi.Activity](t, a.mustWrite(t, http.MethodPatch, path+"/"+kunker.ID, `{"participants":null,"region_code":null}`, http.StatusOK))
+		if got.Participants != nil || got.RegionCode != nil || got.RegionName != nil {
+			t.Errorf("null did not clear participants and region_code: %+v", got)
+		}
+		wantProblem(t, "patch fractional participants", a.write(t, http.MethodPatch, path+"/"+kunker.ID, `{"participants":2.5}`),
+			http.StatusBadRequest, "participants")
+		wantProblem(t, "patch participants as text", a.write(t, http.MethodPatch, path+"/"+kunker.ID, `{"participants":"25"}`),
+			http.StatusBadRequest, "participants")
 		wantProblem(t, "patch participants beyond int4", a.write(t, http.MethodPatch, path+"/"+rakor.ID, `{"participants":3000000000}`),
 			http.StatusUnprocessableEntity, "participants")
 		a.mustWrite(t, http.MethodPost, path, `{"date":"2024-01-01","kind":"sosialisasi","title":"Sosialisasi daring","participants":1000000}`, http.StatusCreated)

@@ -286,6 +286,22 @@ func TestProgramPatch(t *testing.T) {
 		if diff := cmp.Diff(want, got, cmpopts.IgnoreFields(httpapi.Program{}, "UpdatedAt")); diff != "" {
 			t.Errorf("patched program mismatch (-want +got):\n%s", diff)
 		}
+		// null clears a nullable field, as "" does; absent leaves it.
+		a.mustWrite(t, http.MethodPatch, "/v1/programs/"+p.ID, `{"end_date":"2027-06-30"}`, http.StatusOK)
+		got = decode[httpapi.Program](t, a.mustWrite(t, http.MethodPatch, "/v1/programs/"+p.ID, `{"end_date":null,"baseline_year":null}`, http.StatusOK))
+		if got.EndDate != nil || got.BaselineYear != nil {
+			t.Errorf("null did not clear end_date and baseline_year: %v %v", got.EndDate, got.BaselineYear)
+		}
+		got = decode[httpapi.Program](t, a.mustWrite(t, http.MethodPatch, "/v1/programs/"+p.ID, `{"baseline_year":2021}`, http.StatusOK))
+		if got.BaselineYear == nil || *got.BaselineYear != 2021 || got.EndDate != nil {
+			t.Errorf("baseline_year set again: %v %v", got.EndDate, got.BaselineYear)
+		}
+		wantProblem(t, "end_date a number", a.write(t, http.MethodPatch, "/v1/programs/"+p.ID, `{"end_date":2027}`), http.StatusBadRequest, "end_date")
+		kesra := a.agency(t, "Biro Kesra Setda Prov. Kalimantan Timur", "provincial_bureau", "64")
+		ag := decode[httpapi.Agency](t, a.mustWrite(t, http.MethodPatch, "/v1/agencies/"+kesra, `{"province_code":null}`, http.StatusOK))
+		if ag.ProvinceCode != nil || ag.ProvinceName != nil {
+			t.Errorf("null did not clear the agency's province_code: %+v", ag)
+		}
 		wantProblem(t, "end before start", a.write(t, http.MethodPatch, "/v1/programs/"+p.ID, `{"end_date":"2020-01-01"}`),
 			http.StatusUnprocessableEntity, "end_date")
 		wantProblem(t, "start after end", a.write(t, http.MethodPatch, "/v1/programs/"+p.ID,

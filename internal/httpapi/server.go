@@ -311,6 +311,38 @@ func bind(c echo.Context, v any) error {
 	return bodyError(err)
 }
 
+// Nullable is a field of a PATCH body that tells absent (Set false) from
+// null (Set and Null: clear the field) from a value. A plain pointer cannot:
+// encoding/json leaves it nil for both absent and null.
+type Nullable[T any] struct {
+	Set, Null bool
+	Value     T
+}
+
+// UnmarshalJSON implements json.Unmarshaler; encoding/json calls it for a
+// present field only, null included.
+func (n *Nullable[T]) UnmarshalJSON(b []byte) error {
+	n.Set = true
+	if string(b) == "null" {
+		n.Null = true
+		return nil
+	}
+	return json.Unmarshal(b, &n.Value)
+}
+
+// Or returns the patch value the domain takes: nil when absent, cleared
+// (the zero value, which the domain reads as "none") for null.
+func (n Nullable[T]) Or(cleared T) *T {
+	switch {
+	case !n.Set:
+		return nil
+	case n.Null:
+		return &cleared
+	}
+	v := n.Value
+	return &v
+}
+
 // bodyError explains a JSON decoding failure without echoing internals.
 func bodyError(err error) error {
 	var (
