@@ -228,6 +228,10 @@ const docTemplate = `{
                             "$ref": "#/definitions/Agency"
                         },
                         "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "the new agency's state, as its GET and If-Match take it"
+                            },
                             "Location": {
                                 "type": "string",
                                 "description": "the path of the new agency"
@@ -1845,6 +1849,10 @@ const docTemplate = `{
                             "$ref": "#/definitions/Program"
                         },
                         "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "the new program's state, as its GET and If-Match take it"
+                            },
                             "Location": {
                                 "type": "string",
                                 "description": "the path of the new program"
@@ -2196,6 +2204,10 @@ const docTemplate = `{
                             "$ref": "#/definitions/Activity"
                         },
                         "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "the new activity's state, as its GET and If-Match take it"
+                            },
                             "Location": {
                                 "type": "string",
                                 "description": "the path of the new activity"
@@ -2569,6 +2581,10 @@ const docTemplate = `{
                             "$ref": "#/definitions/Budget"
                         },
                         "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "the new budget line's state, as its GET and If-Match take it"
+                            },
                             "Location": {
                                 "type": "string",
                                 "description": "the path of the new budget line"
@@ -2989,6 +3005,10 @@ const docTemplate = `{
                             "$ref": "#/definitions/Party"
                         },
                         "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "the new party's state, as its GET and If-Match take it"
+                            },
                             "Location": {
                                 "type": "string",
                                 "description": "the path of the new party"

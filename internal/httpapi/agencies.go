@@ -125,6 +125,7 @@ func (h *handlers) getAgency(c echo.Context) error {
 //	@Param		body	body		AgencyInput	true	"the new agency"
 //	@Success	201		{object}	Agency
 //	@Header		201		{string}	Location	"the path of the new agency"
+//	@Header		201		{string}	ETag		"the new agency's state, as its GET and If-Match take it"
 //	@Failure	400		{object}	Problem
 //	@Failure	401		{object}	Problem
 //	@Failure	403		{object}	Problem

@@ -114,13 +114,20 @@ func (h *handlers) resourceETag(c echo.Context) (string, bool, error) {
 // (from the store too, once authentication and validation passed); a PUT
 // that creates may send If-None-Match: * instead (412 if the resource
 // exists).
-// A successful PATCH or PUT answers with the resource's new ETag.
+// A successful PATCH or PUT answers with the resource's new ETag, and a
+// POST that creates a single resource (201 with its Location) with the
+// new resource's.
 func (h *handlers) preconditions(requireIfMatch bool) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			req := c.Request()
 			switch req.Method {
 			case http.MethodPatch, http.MethodPut, http.MethodDelete:
+			case http.MethodPost:
+				if h.svc.Audit != nil {
+					c.Response().Writer = &etagWriter{ResponseWriter: c.Response().Writer, etag: func(code int) string { return h.createdETag(c, code) }}
+				}
+				return next(c)
 			default:
 				return next(c)
 			}
@@ -138,7 +145,7 @@ func (h *handlers) preconditions(requireIfMatch bool) echo.MiddlewareFunc {
 				c.SetRequest(req.WithContext(ctx))
 			}
 			if req.Method != http.MethodDelete {
-				c.Response().Writer = &etagWriter{ResponseWriter: c.Response().Writer, etag: func() string {
+				c.Response().Writer = &etagWriter{ResponseWriter: c.Response().Writer, etag: func(int) string {
 					tag, _ := h.svc.Audit.ETag(ctx, entity, id)
 					return tag
 				}}
@@ -157,16 +164,35 @@ func (h *handlers) preconditions(requireIfMatch bool) echo.MiddlewareFunc {
 	}
 }
 
+// createdETag is the ETag of the single resource a POST created: the one
+// its Location names, when that is a route of resources. "" otherwise.
+func (h *handlers) createdETag(c echo.Context, code int) string {
+	loc := c.Response().Header().Get(echo.HeaderLocation)
+	if code != http.StatusCreated || loc == "" {
+		return ""
+	}
+	target := c.Echo().NewContext(nil, nil)
+	c.Echo().Router().Find(http.MethodGet, loc, target)
+	entity, id, ok := resourceOf(target)
+	if !ok {
+		return ""
+	}
+	// The write has committed: a failure to read its ETag leaves the
+	// answer without one rather than failing it.
+	tag, _ := h.svc.Audit.ETag(c.Request().Context(), entity, id)
+	return tag
+}
+
 // etagWriter sets the ETag of a successful write's answer as its header is
 // written.
 type etagWriter struct {
 	http.ResponseWriter
-	etag func() string
+	etag func(code int) string
 }
 
 func (w *etagWriter) WriteHeader(code int) {
 	if code >= 200 && code < 300 {
-		if tag := w.etag(); tag != "" {
+		if tag := w.etag(code); tag != "" {
 			w.Header().Set("ETag", tag)
 		}
 	}

@@ -197,6 +197,7 @@ func (h *handlers) listBudgets(c echo.Context) error {
 //	@Param			body	body		BudgetInput	true	"the new budget line"
 //	@Success		201		{object}	Budget
 //	@Header			201		{string}	Location	"the path of the new budget line"
+//	@Header			201		{string}	ETag		"the new budget line's state, as its GET and If-Match take it"
 //	@Failure		400		{object}	Problem
 //	@Failure		401		{object}	Problem
 //	@Failure		403		{object}	Problem
@@ -335,6 +336,7 @@ func (h *handlers) listActivities(c echo.Context) error {
 //	@Param			body	body		ActivityInput	true	"the new activity"
 //	@Success		201		{object}	Activity
 //	@Header			201		{string}	Location	"the path of the new activity"
+//	@Header			201		{string}	ETag		"the new activity's state, as its GET and If-Match take it"
 //	@Failure		400		{object}	Problem
 //	@Failure		401		{object}	Problem
 //	@Failure		403		{object}	Problem

@@ -239,6 +239,7 @@ func (h *handlers) getProgram(c echo.Context) error {
 //	@Param			body	body		ProgramInput	true	"the new program"
 //	@Success		201		{object}	Program
 //	@Header			201		{string}	Location	"the path of the new program"
+//	@Header			201		{string}	ETag		"the new program's state, as its GET and If-Match take it"
 //	@Failure		400		{object}	Problem
 //	@Failure		401		{object}	Problem
 //	@Failure		403		{object}	Problem
@@ -355,6 +356,7 @@ func window[T any](items []T, page paging.Page) []T {
 //	@Param			body	body		PartyInput	true	"the new party"
 //	@Success		201		{object}	Party
 //	@Header			201		{string}	Location	"the path of the new party"
+//	@Header			201		{string}	ETag		"the new party's state, as its GET and If-Match take it"
 //	@Failure		400		{object}	Problem
 //	@Failure		401		{object}	Problem
 //	@Failure		403		{object}	Problem
