@@ -64,9 +64,11 @@ var getTargets = map[string]string{
 
 // withoutSample are routes this fixture holds nothing for (no program or
 // agency exists); the same middleware answers them, and their lists are
-// sampled above.
+// sampled above (a program's items' ETags and 304s: TestProgramItems).
 var withoutSample = map[string]bool{"/v1/agencies/:id": true, "/v1/programs/:id": true,
 	"/v1/programs/:id/parties": true, "/v1/programs/:id/budgets": true, "/v1/programs/:id/activities": true,
+	"/v1/programs/:id/parties/:party_id": true, "/v1/programs/:id/budgets/:budget_id": true,
+	"/v1/programs/:id/activities/:activity_id": true,
 	"/v1/programs/:id/villages": true, "/v1/programs/:id/outcomes": true,
 	"/v1/audit": true} // admin only: see TestAuditTrail
 
