@@ -64,8 +64,9 @@ func (q *query) timeParam(name string) *time.Time {
 //	@Param			since		query		string	false	"entries at or after this RFC 3339 time"	example(2025-05-08T00:00:00Z)
 //	@Param			until		query		string	false	"entries before this RFC 3339 time"
 //	@Param			format		query		string	false	"json or csv (or send Accept: text/csv)"	Enums(json, csv)
-//	@Param			limit		query		int		false	"page size, 1–1000"							default(50)
-//	@Param			offset		query		int		false	"rows to skip"								default(0)
+//	@Param			fields		query		string	false	"comma-separated fields to return"
+//	@Param			limit		query		int		false	"page size, 1–1000"	default(50)
+//	@Param			offset		query		int		false	"rows to skip"		default(0)
 //	@Success		200			{object}	AuditList
 //	@Header			200			{string}	Link	"RFC 8288 links to the first, prev, next and last pages"
 //	@Failure		400			{object}	Problem
