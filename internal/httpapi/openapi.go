@@ -278,7 +278,7 @@ func (h *handlers) problemDoc(c echo.Context) error {
 func queryParams(doc *openapi3.T) map[string][]string {
 	known := map[string][]string{}
 	for path, item := range doc.Paths.Map() {
-		route := strings.NewReplacer("{", ":", "}", "").Replace(path)
+		route := echoRoute(path)
 		for method, op := range item.Operations() {
 			names := []string{}
 			for _, p := range op.Parameters {
