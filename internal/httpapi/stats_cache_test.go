@@ -68,9 +68,8 @@ var getTargets = map[string]string{
 var withoutSample = map[string]bool{"/v1/agencies/:id": true, "/v1/programs/:id": true,
 	"/v1/programs/:id/parties": true, "/v1/programs/:id/budgets": true, "/v1/programs/:id/activities": true,
 	"/v1/programs/:id/parties/:party_id": true, "/v1/programs/:id/budgets/:budget_id": true,
-	"/v1/programs/:id/activities/:activity_id": true,
-	"/v1/programs/:id/villages": true, "/v1/programs/:id/outcomes": true,
-	"/v1/audit": true} // admin only: see TestAuditTrail
+	"/v1/programs/:id/activities/:activity_id": true, "/v1/programs/:id/villages": true,
+	"/v1/programs/:id/outcomes": true, "/v1/audit": true} // /v1/audit: admin only, see TestAuditTrail
 
 // privateGets are admin-only routes that are deliberately neither cached
 // nor given an ETag: the cache runs before the route's scope check
