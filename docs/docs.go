@@ -5841,7 +5841,7 @@ const docTemplate = `{
                         "BearerKey": []
                     }
                 ],
-                "description": "A score carries something: for idm its score or all of iks, ike and ikl (the score is then their mean); for ipd its score (both derive the status from the score); for indeks_desa a published status, a score or a dimension. A body with none is a 422 naming the missing field. A province-restricted key writes only villages of its provinces (403 elsewhere).",
+                "description": "A score carries something: for idm its score or all of iks, ike and ikl (the score is then their mean); for ipd its score (both derive the status from the score); for indeks_desa a published status, a score or a dimension. A body with none is a 422 naming the missing field. A province-restricted key writes only villages of its provinces (403 elsewhere). A score with the same figures and status as the stored one leaves it (and its source) as it is, as an import of it reports it unchanged.",
                 "consumes": [
                     "application/json"
                 ],

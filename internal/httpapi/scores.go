@@ -220,7 +220,7 @@ func (h *handlers) getScore(c echo.Context) error {
 // putScore godoc
 //
 //	@Summary		Create or replace a village's score for a framework and year
-//	@Description	A score carries something: for idm its score or all of iks, ike and ikl (the score is then their mean); for ipd its score (both derive the status from the score); for indeks_desa a published status, a score or a dimension. A body with none is a 422 naming the missing field. A province-restricted key writes only villages of its provinces (403 elsewhere).
+//	@Description	A score carries something: for idm its score or all of iks, ike and ikl (the score is then their mean); for ipd its score (both derive the status from the score); for indeks_desa a published status, a score or a dimension. A body with none is a 422 naming the missing field. A province-restricted key writes only villages of its provinces (403 elsewhere). A score with the same figures and status as the stored one leaves it (and its source) as it is, as an import of it reports it unchanged.
 //	@Tags			indicators
 //	@Accept			json
 //	@Produce		json
