@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"maps"
 	"mime"
 	"net"
 	"net/http"
@@ -251,11 +250,14 @@ func textParams(next echo.HandlerFunc) echo.HandlerFunc {
 				errs.Add(name, "must be UTF-8 text without NUL bytes")
 			}
 		}
-		q := c.QueryParams()
-		for _, name := range slices.Sorted(maps.Keys(q)) {
-			if !slices.ContainsFunc(q[name], func(v string) bool { return !paramText(v) }) {
-				continue
+		var bad []string // sorted only when there are any: this runs on every request
+		for name, vals := range c.QueryParams() {
+			if slices.ContainsFunc(vals, func(v string) bool { return !paramText(v) }) {
+				bad = append(bad, name)
 			}
+		}
+		slices.Sort(bad)
+		for _, name := range bad {
 			if !paramText(name) {
 				name = strconv.Quote(name)
 			}
